@@ -1,0 +1,66 @@
+import { z } from 'zod';
+
+/** Booleans in env vars: accept the spellings operators actually type. */
+export const envBool = (def: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no'])
+    .default(def ? 'true' : 'false')
+    .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+export const envInt = (def: number, min = 0, max = Number.MAX_SAFE_INTEGER) =>
+  z.coerce.number().int().min(min).max(max).default(def);
+
+const url = (protocols: string[]) =>
+  z.string().refine((v) => {
+    try {
+      return protocols.includes(new URL(v).protocol);
+    } catch {
+      return false;
+    }
+  }, `must be a URL with scheme ${protocols.join(' or ')}`);
+
+export const commonSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Port for /healthz, /readyz and /metrics on workers (the gateway serves them on its own port). */
+  HEALTH_PORT: envInt(9090, 0, 65535),
+  SHUTDOWN_TIMEOUT_MS: envInt(25_000, 0),
+});
+
+export const databaseSchema = z.object({
+  DATABASE_URL: url(['postgres:', 'postgresql:']).default('postgres://postgres@127.0.0.1:5432/voicepulse'),
+  DATABASE_POOL_MAX: envInt(10, 1, 200),
+});
+
+export const redisSchema = z.object({
+  REDIS_URL: url(['redis:', 'rediss:']).default('redis://127.0.0.1:6379'),
+  /** BullMQ key prefix; tests and shared Redis instances use their own. */
+  QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9:_-]+$/).default('voicepulse'),
+});
+
+export const storageSchema = z
+  .object({
+    STORAGE_DRIVER: z.enum(['fs', 's3', 'gcs']).default('fs'),
+    STORAGE_BUCKET: z.string().min(3).default('voicepulse'),
+    STORAGE_FS_ROOT: z.string().default('./.data/blobs'),
+    /** Signing secret for fs-store URLs (the fs store signs its own URLs; s3/gcs sign natively). */
+    STORAGE_FS_SIGNING_SECRET: z.string().min(16).default('local-dev-fs-signing-secret'),
+    STORAGE_FS_PUBLIC_URL: z.string().url().default('http://127.0.0.1:8080/v1/blobs'),
+    S3_ENDPOINT: z.string().url().optional(),
+    S3_REGION: z.string().default('us-east-1'),
+    S3_ACCESS_KEY_ID: z.string().optional(),
+    S3_SECRET_ACCESS_KEY: z.string().optional(),
+    S3_FORCE_PATH_STYLE: envBool(true),
+    GCS_PROJECT_ID: z.string().optional(),
+    GCS_API_ENDPOINT: z.string().url().optional(),
+  })
+  .superRefine((v, ctx) => {
+    if (v.STORAGE_DRIVER === 's3' && !v.S3_ENDPOINT && !v.S3_REGION) {
+      ctx.addIssue({ code: 'custom', path: ['S3_ENDPOINT'], message: 'required when STORAGE_DRIVER=s3' });
+    }
+  });
+
+export type CommonConfig = z.output<typeof commonSchema>;
+export type DatabaseConfig = z.output<typeof databaseSchema>;
+export type RedisConfig = z.output<typeof redisSchema>;
+export type StorageConfig = z.output<typeof storageSchema>;

@@ -1,0 +1,125 @@
+import { z } from 'zod';
+import { userIdSchema } from './auth';
+import { sentimentLabelSchema, type SentimentLabel } from './recordings';
+
+export const MAX_EVENTS_PER_REQUEST = 5_000;
+export const MAX_TALKED_TIME_MS = 86_400_000;
+export const MAX_FUTURE_SKEW_MS = 5 * 60_000;
+
+const ianaTimezone = z.string().max(64).refine((tz) => {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}, 'must be an IANA time zone');
+
+/** A sentiment given either as a score in [-1, 1] or as one of the three labels. */
+export const voiceSentimentSchema = z.union([z.number().min(-1).max(1), sentimentLabelSchema]);
+
+/** The documented event shape. Unknown fields are rejected so that typos never silently drop data. */
+export const metricEventSchema = z.strictObject({
+  eventId: z.uuid(),
+  userId: userIdSchema.optional(),
+  sessionId: z.uuid().optional(),
+  deviceId: z.string().min(1).max(128).optional(),
+  talkedTimeMs: z.number().int().min(0).max(MAX_TALKED_TIME_MS),
+  microphoneUsed: z.boolean(),
+  speakerUsed: z.boolean(),
+  voiceSentiment: voiceSentimentSchema,
+  recordedAt: z.iso.datetime({ offset: true }),
+  timezone: ianaTimezone.optional(),
+  platform: z.string().min(1).max(32).optional(),
+  appVersion: z.string().min(1).max(32).optional(),
+});
+export type MetricEventInput = z.infer<typeof metricEventSchema>;
+
+const legacyId = z.union([z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER), z.string().min(1).max(128)]);
+
+/** The snake_case shape older clients send: seconds instead of ms, epoch seconds, integer ids. */
+export const legacyMetricEventSchema = z.strictObject({
+  event_id: z.uuid().optional(),
+  user_id: legacyId,
+  session_id: legacyId.optional(),
+  device_id: legacyId.optional(),
+  talked_time: z.number().min(0).max(MAX_TALKED_TIME_MS / 1000),
+  microphone_used: z.boolean(),
+  speaker_used: z.boolean(),
+  voice_sentiment: voiceSentimentSchema,
+  timestamp: z.number().int().positive().max(32503680000),
+  timezone: ianaTimezone.optional(),
+  platform: z.string().min(1).max(32).optional(),
+  app_version: z.string().min(1).max(32).optional(),
+});
+export type LegacyMetricEventInput = z.infer<typeof legacyMetricEventSchema>;
+
+/** What travels on the metrics queue and lands in `metric_events`: fully resolved, no optional user. */
+export const normalizedMetricEventSchema = z.object({
+  eventId: z.uuid(),
+  userId: z.string().min(1).max(128),
+  sessionId: z.uuid().nullable(),
+  deviceId: z.string().max(128).nullable(),
+  talkedTimeMs: z.number().int().min(0).max(MAX_TALKED_TIME_MS),
+  microphoneUsed: z.boolean(),
+  speakerUsed: z.boolean(),
+  voiceSentiment: z.number().min(-1).max(1),
+  voiceSentimentLabel: sentimentLabelSchema,
+  recordedAt: z.iso.datetime({ offset: true }),
+  timezone: z.string().nullable(),
+  platform: z.string().nullable(),
+  appVersion: z.string().nullable(),
+  source: z.enum(['api', 'recording']),
+  recordingId: z.uuid().nullable(),
+});
+export type NormalizedMetricEvent = z.infer<typeof normalizedMetricEventSchema>;
+
+export const SENTIMENT_LABEL_THRESHOLD = 0.05;
+const LABEL_SCORES: Record<SentimentLabel, number> = { negative: -1, neutral: 0, positive: 1 };
+
+export function sentimentLabelOf(score: number): SentimentLabel {
+  if (score >= SENTIMENT_LABEL_THRESHOLD) return 'positive';
+  if (score <= -SENTIMENT_LABEL_THRESHOLD) return 'negative';
+  return 'neutral';
+}
+
+/** Labels map to the ends and middle of the scale so numeric and labelled reports aggregate together. */
+export function sentimentScoreOf(value: number | SentimentLabel): number {
+  return typeof value === 'number' ? value : LABEL_SCORES[value];
+}
+
+export const metricsIngestResponseSchema = z.object({
+  accepted: z.number().int(),
+  rejected: z.array(
+    z.object({
+      index: z.number().int(),
+      errors: z.array(z.object({ path: z.string(), message: z.string() })),
+    }),
+  ),
+});
+export type MetricsIngestResponse = z.infer<typeof metricsIngestResponseSchema>;
+
+export const granularitySchema = z.enum(['hour', 'day', 'week']);
+export type Granularity = z.infer<typeof granularitySchema>;
+
+export const metricsSummaryQuerySchema = z.strictObject({
+  from: z.iso.datetime({ offset: true }),
+  to: z.iso.datetime({ offset: true }),
+  granularity: granularitySchema.default('day'),
+  userId: userIdSchema.optional(),
+});
+
+const aggregate = {
+  events: z.number(),
+  sessions: z.number(),
+  talkedTimeMs: z.number(),
+  microphoneUsedRatio: z.number().nullable(),
+  speakerUsedRatio: z.number().nullable(),
+  sentimentMean: z.number().nullable(),
+};
+
+export const metricsSummarySchema = z.object({
+  series: z.array(z.object({ start: z.string(), ...aggregate })),
+  totals: z.object(aggregate),
+});
+export type MetricsSummary = z.infer<typeof metricsSummarySchema>;

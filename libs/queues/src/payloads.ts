@@ -1,0 +1,60 @@
+import { normalizedMetricEventSchema } from '@voicepulse/contracts';
+import { z } from 'zod';
+import { QUEUES, type QueueName } from './names';
+
+/**
+ * Carried by every job so logs and traces of one upload line up across services. Never put secrets
+ * or audio in a payload: jobs are visible to anyone with Redis access and kept after completion.
+ */
+const jobMeta = {
+  correlationId: z.string().min(1).max(128),
+  /** W3C traceparent of the producing span, when tracing is on. */
+  traceparent: z.string().max(128).optional(),
+};
+
+export const transcodeJobSchema = z.object({
+  recordingId: z.uuid(),
+  userId: z.string().min(1),
+  ...jobMeta,
+});
+
+export const scoreJobSchema = z.object({
+  recordingId: z.uuid(),
+  userId: z.string().min(1),
+  ...jobMeta,
+});
+
+/** Many events per job: one job per event caps throughput far below Postgres (NOTES.md). */
+export const metricsJobSchema = z.object({
+  events: z.array(normalizedMetricEventSchema).min(1).max(5_000),
+  ...jobMeta,
+});
+
+export const maintenanceJobSchema = z.object({
+  task: z.enum(['ensure-partitions', 'drop-expired-partitions']),
+  ...jobMeta,
+});
+
+export const JOB_SCHEMAS = {
+  [QUEUES.transcode]: transcodeJobSchema,
+  [QUEUES.score]: scoreJobSchema,
+  [QUEUES.metrics]: metricsJobSchema,
+  [QUEUES.maintenance]: maintenanceJobSchema,
+} as const satisfies Record<QueueName, z.ZodType>;
+
+export type JobPayload<Q extends QueueName> = z.infer<(typeof JOB_SCHEMAS)[Q]>;
+export type TranscodeJob = JobPayload<'transcode'>;
+export type ScoreJob = JobPayload<'score'>;
+export type MetricsJob = JobPayload<'metrics'>;
+export type MaintenanceJob = JobPayload<'maintenance'>;
+
+/**
+ * Deterministic job ids make enqueueing idempotent: a retried request or a re-run stage adds the same
+ * id, which BullMQ ignores while the first job is still known. (BullMQ forbids ':' in custom ids.)
+ */
+export const jobIds = {
+  transcode: (recordingId: string) => `${recordingId}.transcode`,
+  score: (recordingId: string) => `${recordingId}.score`,
+  recordingMetric: (recordingId: string) => `${recordingId}.metric`,
+  metricsBatch: (digest: string) => `batch.${digest}`,
+};

@@ -1,0 +1,34 @@
+import { Queue, type JobsOptions } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { QueueName } from './names';
+import { JOB_SCHEMAS, type JobPayload } from './payloads';
+import { QUEUE_SETTINGS } from './settings';
+
+export interface Producer<Q extends QueueName> {
+  readonly queue: Queue;
+  add(payload: JobPayload<Q>, opts: { jobId: string } & Omit<JobsOptions, 'jobId'>): Promise<void>;
+  addBulk(items: { payload: JobPayload<Q>; jobId: string }[]): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * Producers validate before enqueueing: a bad payload is a programming error here, and it is far
+ * cheaper to fail at the producer than to let a worker discover it later.
+ */
+export function createProducer<Q extends QueueName>(name: Q, connection: Redis, prefix: string): Producer<Q> {
+  const schema = JOB_SCHEMAS[name];
+  const queue = new Queue(name, { connection, prefix, defaultJobOptions: QUEUE_SETTINGS[name].job });
+  queue.on('error', () => undefined);
+  return {
+    queue,
+    async add(payload, opts) {
+      const data = schema.parse(payload);
+      await queue.add(name, data, opts);
+    },
+    async addBulk(items) {
+      if (!items.length) return;
+      await queue.addBulk(items.map((i) => ({ name, data: schema.parse(i.payload), opts: { jobId: i.jobId } })));
+    },
+    close: () => queue.close(),
+  };
+}

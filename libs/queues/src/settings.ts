@@ -1,0 +1,41 @@
+import type { JobsOptions } from 'bullmq';
+import { QUEUES, type QueueName } from './names';
+
+export interface QueueSettings {
+  job: JobsOptions;
+  /** Longer than the slowest job so a busy worker is not mistaken for a dead one. */
+  lockDurationMs: number;
+  defaultConcurrency: number;
+}
+
+const retention = {
+  // Bounded retention: enough to inspect recent history and dedupe re-adds, never unbounded growth.
+  removeOnComplete: { age: 24 * 3600, count: 10_000 },
+  removeOnFail: { age: 14 * 24 * 3600, count: 50_000 },
+};
+
+const backoff = { type: 'exponential', delay: 1_000, jitter: 0.5 } as const;
+
+export const QUEUE_SETTINGS: Record<QueueName, QueueSettings> = {
+  [QUEUES.transcode]: {
+    job: { attempts: 8, backoff, ...retention },
+    lockDurationMs: 120_000,
+    defaultConcurrency: 2,
+  },
+  [QUEUES.score]: {
+    job: { attempts: 8, backoff, ...retention },
+    lockDurationMs: 120_000,
+    defaultConcurrency: 2,
+  },
+  [QUEUES.metrics]: {
+    // Many attempts: a Postgres outage must delay events, never drop them.
+    job: { attempts: 25, backoff: { type: 'exponential', delay: 500, jitter: 0.5 }, ...retention },
+    lockDurationMs: 60_000,
+    defaultConcurrency: 64,
+  },
+  [QUEUES.maintenance]: {
+    job: { attempts: 5, backoff, ...retention },
+    lockDurationMs: 300_000,
+    defaultConcurrency: 1,
+  },
+};

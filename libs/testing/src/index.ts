@@ -1,0 +1,4 @@
+export * from './postgres';
+export * from './redis';
+export * from './wait';
+export * from './processes';

@@ -33,7 +33,7 @@ describe('health server', () => {
       expect(body.checks.redis).toMatchObject({ ok: false, error: 'ECONNREFUSED' });
       expect(body.checks.postgres.ok).toBe(true);
       const text = await (await fetch(`${base}/metrics`)).text();
-      expect(text).toContain('voicepulse_job_duration_seconds_count{queue="transcode",outcome="completed",service="test-svc"} 1');
+      expect(text).toContain('voicepulse_job_duration_seconds_count{service="test-svc",queue="transcode",outcome="completed"} 1');
       expect(text).toContain('voicepulse_process_resident_memory_bytes');
     } finally {
       await server.close();

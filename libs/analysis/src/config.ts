@@ -1,0 +1,128 @@
+import { z } from 'zod';
+import type { OnnxMapping } from './onnx/mapping';
+
+export const ENGINE_NAMES = ['transcript', 'acoustic', 'onnx'] as const;
+export type EngineName = (typeof ENGINE_NAMES)[number];
+
+const DEFAULT_WEIGHTS: Record<EngineName, number> = { transcript: 1, acoustic: 0.3, onnx: 1 };
+
+const list = (s: string) =>
+  s
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
+
+const engineList = z
+  .string()
+  .default('transcript,acoustic')
+  .transform((s, ctx) => {
+    const names = [...new Set(list(s))];
+    const unknown = names.filter((n) => !(ENGINE_NAMES as readonly string[]).includes(n));
+    if (unknown.length) ctx.addIssue({ code: 'custom', message: `unknown engine ${unknown.join(', ')} (known: ${ENGINE_NAMES.join(', ')})` });
+    if (names.length === 0) ctx.addIssue({ code: 'custom', message: 'at least one engine is required' });
+    return names as EngineName[];
+  });
+
+/** "transcript=1,acoustic=0.3": unspecified engines keep their default weight. */
+const weights = z
+  .string()
+  .default('')
+  .transform((s, ctx) => {
+    const out = { ...DEFAULT_WEIGHTS };
+    for (const pair of list(s)) {
+      const [name, raw] = pair.split('=').map((x) => x.trim());
+      const w = Number(raw);
+      if (!(ENGINE_NAMES as readonly string[]).includes(name ?? '') || raw === undefined || !Number.isFinite(w) || w < 0) {
+        ctx.addIssue({ code: 'custom', message: `"${pair}" is not engine=weight with a known engine and a weight ≥ 0` });
+        continue;
+      }
+      out[name as EngineName] = w;
+    }
+    return out;
+  });
+
+/**
+ * ONNX_LABELS describes the model's output vector and is self-describing:
+ *  - "arousal,dominance,valence" — dimensional outputs in [0, 1], in output order; must name valence;
+ *  - "angry=-0.8:0.9,happy=0.8:0.7,neutral=0:0.3,sad=-0.7:0.2" — categorical classes in output order, each
+ *    with its valence in [-1, 1] and optionally ":arousal" in [0, 1].
+ */
+const onnxLabels = z
+  .string()
+  .default('arousal,dominance,valence')
+  .transform((s, ctx): Omit<Extract<OnnxMapping, { kind: 'categorical' }>, 'activation'> | Extract<OnnxMapping, { kind: 'dimensional' }> => {
+    const items = list(s);
+    if (!items.some((i) => i.includes('='))) {
+      if (!items.includes('valence')) ctx.addIssue({ code: 'custom', message: 'dimensional labels must include "valence"' });
+      return { kind: 'dimensional', dimensions: items };
+    }
+    const classes = items.map((item) => {
+      const m = /^([^=]+)=(-?[\d.]+)(?::([\d.]+))?$/.exec(item);
+      const valence = Number(m?.[2]);
+      const arousal = m?.[3] === undefined ? undefined : Number(m[3]);
+      if (!m || !(valence >= -1 && valence <= 1) || (arousal !== undefined && !(arousal >= 0 && arousal <= 1))) {
+        ctx.addIssue({ code: 'custom', message: `"${item}" is not label=valence[:arousal] with valence in [-1,1], arousal in [0,1]` });
+      }
+      return { label: (m?.[1] ?? item).trim(), valence, ...(arousal === undefined ? {} : { arousal }) };
+    });
+    return { kind: 'categorical', classes };
+  });
+
+const bool = (def: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no'])
+    .default(def ? 'true' : 'false')
+    .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const positive = (def: number) => z.coerce.number().positive().default(def);
+
+/**
+ * Environment of the analysis pipeline. A plain ZodObject (no object-level refinements) so services can
+ * merge its shape into their own schema; cross-field rules are checked by createAnalyzer at start-up.
+ */
+export const analysisConfigSchema = z.object({
+  SENTIMENT_ENGINES: engineList,
+  /** weighted: confidence-and-weight mean of every engine; first: the first listed engine that could judge. */
+  SENTIMENT_COMBINE: z.enum(['weighted', 'first']).default('weighted'),
+  SENTIMENT_WEIGHTS: weights,
+  /** Used only when the client sent no transcript. */
+  TRANSCRIBER: z.enum(['none', 'pocketsphinx', 'whisper']).default('none'),
+  TRANSCRIBER_TIMEOUT_MS: z.coerce.number().int().positive().default(120_000),
+  POCKETSPHINX_BIN: z.string().default('pocketsphinx_continuous'),
+  WHISPER_BIN: z.string().default('whisper-cli'),
+  WHISPER_MODEL_PATH: z.string().optional(),
+  WHISPER_LANGUAGE: z.string().default('en'),
+  WHISPER_THREADS: z.coerce.number().int().positive().default(2),
+  /** File path, or a storage key when the service injects `loadModel`. */
+  ONNX_MODEL_PATH: z.string().optional(),
+  ONNX_INPUT_NAME: z.string().optional(),
+  ONNX_OUTPUT_NAMES: z.string().default('').transform(list),
+  ONNX_SAMPLE_RATE: z.coerce.number().int().min(8000).max(48_000).default(16_000),
+  ONNX_WINDOW_S: positive(4),
+  ONNX_HOP_S: positive(2),
+  ONNX_NORMALIZE: bool(true),
+  ONNX_LABELS: onnxLabels,
+  /** How categorical outputs become probabilities: softmax for logits, none if the model already emits probabilities. */
+  ONNX_ACTIVATION: z.enum(['softmax', 'none']).default('softmax'),
+  /** WebRTC VAD aggressiveness 0–3; 3 rejects the most noise. */
+  VAD_MODE: z.coerce.number().int().min(0).max(3).default(3),
+});
+
+export type AnalysisConfig = z.output<typeof analysisConfigSchema>;
+
+export function onnxMappingOf(config: AnalysisConfig): OnnxMapping {
+  const labels = config.ONNX_LABELS;
+  return labels.kind === 'dimensional' ? labels : { ...labels, activation: config.ONNX_ACTIVATION };
+}
+
+/** Rules spanning several variables; an empty list means the configuration is usable. */
+export function crossFieldIssues(config: AnalysisConfig): { variable: string; message: string }[] {
+  const issues: { variable: string; message: string }[] = [];
+  if (config.SENTIMENT_ENGINES.includes('onnx') && !config.ONNX_MODEL_PATH) {
+    issues.push({ variable: 'ONNX_MODEL_PATH', message: 'required when SENTIMENT_ENGINES includes onnx' });
+  }
+  if (config.ONNX_HOP_S > config.ONNX_WINDOW_S) {
+    issues.push({ variable: 'ONNX_HOP_S', message: 'must not exceed ONNX_WINDOW_S (audio between windows would be skipped)' });
+  }
+  return issues;
+}

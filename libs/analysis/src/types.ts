@@ -1,0 +1,105 @@
+import type { Levels, Prosody, SpeechSegment } from '@voicepulse/audio';
+
+export type SentimentLabel = 'negative' | 'neutral' | 'positive';
+
+export interface TimelinePoint {
+  startMs: number;
+  endMs: number;
+  score: number;
+  label: SentimentLabel;
+}
+
+export interface TimedText {
+  startMs: number;
+  endMs: number;
+  text: string;
+}
+
+export interface EngineResult {
+  engine: string;
+  version: string;
+  /** Valence in [-1, 1]. */
+  score: number;
+  label: SentimentLabel;
+  /** How much the engine trusts its own score, in [0, 1]. */
+  confidence: number;
+  /** Activation in [0, 1] (calm → excited); only engines that can hear it set it. */
+  arousal?: number;
+  timeline?: TimelinePoint[];
+  details?: Record<string, unknown>;
+}
+
+export interface AnalysisContext {
+  transcript?: string;
+  segments: SpeechSegment[];
+  prosody: Prosody;
+  levels: Levels;
+  transcriptSegments?: TimedText[];
+}
+
+export interface SentimentEngine {
+  readonly name: string;
+  readonly version: string;
+  /**
+   * False for engines that only measure arousal. The combiner then keeps their neutral score out of the
+   * valence mean, so an engine that cannot hear valence never drags a lexical verdict towards neutral.
+   */
+  readonly providesValence?: boolean;
+  /** 16 kHz mono samples. Resolves null when the engine cannot judge (e.g. no transcript, no speech). */
+  analyze(audio: Float32Array, ctx: AnalysisContext): Promise<EngineResult | null>;
+  close?(): Promise<void>;
+}
+
+export type Availability = { ok: true } | { ok: false; reason: string };
+
+export interface Transcription {
+  text: string;
+  segments: TimedText[];
+}
+
+export interface Transcriber {
+  readonly name: string;
+  available(): Promise<Availability>;
+  /** Takes a canonical 16 kHz mono 16-bit WAV. */
+  transcribe(wav16k: Buffer): Promise<Transcription>;
+}
+
+export type TranscriptSource = 'client' | 'pocketsphinx' | 'whisper';
+
+export interface SentenceSentiment {
+  text: string;
+  score: number;
+  label: SentimentLabel;
+}
+
+export interface RecordingAnalysis {
+  talkedTimeMs: number;
+  /** talkedTimeMs / durationMs. */
+  speechRatio: number;
+  durationMs: number;
+  segments: SpeechSegment[];
+  sentiment: {
+    score: number;
+    label: SentimentLabel;
+    confidence: number;
+    /** Every engine that produced a result, with its version, so stored scores stay attributable. */
+    engines: EngineResult[];
+  };
+  arousal?: number;
+  timeline?: TimelinePoint[];
+  transcript?: { text: string; source: TranscriptSource; sentences: SentenceSentiment[] };
+  levels: Levels;
+  prosody: Prosody;
+}
+
+export interface Analyzer {
+  analyze(wav16k: Buffer, input: { transcript?: string }): Promise<RecordingAnalysis>;
+  engines: { name: string; version: string }[];
+  close(): Promise<void>;
+}
+
+/** Structural logger so callers can pass pino or nothing at all. */
+export interface AnalysisLogger {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+}

@@ -1,0 +1,40 @@
+export type AudioErrorCode = 'unsupported_audio' | 'corrupt_audio' | 'too_long';
+
+/**
+ * Base class for every failure caused by the audio itself (as opposed to bugs or
+ * infrastructure). Callers map `code` straight onto a non-retryable job failure:
+ * re-running the same bytes can never succeed.
+ */
+export class AudioError extends Error {
+  readonly code: AudioErrorCode;
+
+  constructor(code: AudioErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+    this.code = code;
+  }
+}
+
+/** The container is recognised but its codec / sample layout is not something we decode. */
+export class UnsupportedAudioError extends AudioError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('unsupported_audio', message, options);
+  }
+}
+
+/** The bytes are not a valid file of the declared format (truncated, garbage, inconsistent sizes). */
+export class CorruptAudioError extends AudioError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('corrupt_audio', message, options);
+  }
+}
+
+/** The recording is longer than the configured limit; raised before decoding the excess. */
+export class TooLongError extends AudioError {
+  readonly maxDurationS: number;
+
+  constructor(maxDurationS: number, message = `audio exceeds the ${maxDurationS} s limit`) {
+    super('too_long', message);
+    this.maxDurationS = maxDurationS;
+  }
+}

@@ -1,0 +1,4 @@
+export * from './errors';
+export * from './sniff';
+export { decodeWav, downmix, encodeWavPcm16, type PcmAudio } from './wav';
+export { resample, StreamingResampler } from './resample';

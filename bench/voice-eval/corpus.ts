@@ -1,0 +1,120 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { SentimentLabel } from '@voicepulse/analysis';
+import { decodeWav, downmix, encodeWavPcm16 } from '@voicepulse/audio';
+import { SENTENCES } from './sentences';
+
+const RATE = 16_000;
+export const VOICES = ['en-us', 'en-gb', 'en-us+f3'] as const;
+export const RATES_WPM = [140, 175] as const;
+export const SNRS = [null, 20, 10, 5] as const; // null = clean
+export type Snr = (typeof SNRS)[number];
+
+export interface Clip {
+  id: string;
+  label: SentimentLabel;
+  text: string;
+  voice: string;
+  wpm: number;
+  durationMs: number;
+  /** Ground-truth speech: the two espeak utterances, placed by us inside known silence. */
+  speech: { startMs: number; endMs: number }[];
+  files: Record<string, string>;
+}
+
+export const snrKey = (snr: Snr) => (snr === null ? 'clean' : `${snr}dB`);
+
+const CACHE = join(tmpdir(), 'vp-voice-eval', 'v1');
+
+function sh(cmd: string, args: string[]): void {
+  execFileSync(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+}
+
+/** espeak-ng → 16 kHz mono, with espeak's own leading/trailing silence trimmed so placement is exact. */
+function utterance(text: string, voice: string, wpm: number): Float32Array {
+  const raw = join(CACHE, 'tmp-raw.wav');
+  const out = join(CACHE, 'tmp-16k.wav');
+  sh('espeak-ng', ['-v', voice, '-s', String(wpm), '-w', raw, text]);
+  sh('sox', [raw, '-r', String(RATE), '-c', '1', '-b', '16', out, 'silence', '1', '0.01', '0.1%', 'reverse', 'silence', '1', '0.01', '0.1%', 'reverse']);
+  return downmix(decodeWav(readFileSync(out)));
+}
+
+function rms(x: Float32Array, spans: { startMs: number; endMs: number }[]): number {
+  let sum = 0;
+  let n = 0;
+  for (const s of spans) {
+    for (let i = Math.floor((s.startMs * RATE) / 1000); i < Math.min(x.length, Math.floor((s.endMs * RATE) / 1000)); i++) {
+      sum += x[i]! ** 2;
+      n++;
+    }
+  }
+  return Math.sqrt(sum / Math.max(1, n));
+}
+
+/**
+ * Builds (or reuses from the cache) the labelled set: per label, clip i speaks sentence i and sentence
+ * i+1 with a pause between, surrounded by silence of varying length; voice and rate rotate. Noisy
+ * variants mix sox white noise scaled so speech-to-noise power over the true speech is exactly the SNR.
+ */
+export function buildCorpus(perLabel: number, log: (s: string) => void): Clip[] {
+  mkdirSync(CACHE, { recursive: true });
+  const noisePath = join(CACHE, 'noise-60s.wav');
+  if (!existsSync(noisePath)) {
+    // -R: repeatable noise, so cached and regenerated corpora agree.
+    sh('sox', ['-R', '-n', '-r', String(RATE), '-c', '1', '-b', '16', noisePath, 'synth', '60', 'whitenoise', 'vol', '0.5']);
+  }
+  const noiseRms = rms(downmix(decodeWav(readFileSync(noisePath))), [{ startMs: 0, endMs: 60_000 }]);
+
+  const clips: Clip[] = [];
+  let generated = 0;
+  for (const label of ['positive', 'negative', 'neutral'] as const) {
+    const list = SENTENCES[label];
+    for (let i = 0; i < Math.min(perLabel, list.length); i++) {
+      const id = `${label}-${String(i).padStart(2, '0')}`;
+      const manifest = join(CACHE, `${id}.json`);
+      if (existsSync(manifest)) {
+        clips.push(JSON.parse(readFileSync(manifest, 'utf8')) as Clip);
+        continue;
+      }
+      const voice = VOICES[i % VOICES.length]!;
+      const wpm = RATES_WPM[Math.floor(i / VOICES.length) % RATES_WPM.length]!;
+      const a = list[i]!;
+      const b = list[(i + 1) % list.length]!;
+      const ua = utterance(a, voice, wpm);
+      const ub = utterance(b, voice, wpm);
+      const lead = Math.round(RATE * (0.6 + (i % 5) * 0.2));
+      const gap = Math.round(RATE * (1.0 + (i % 3) * 0.4));
+      const tail = Math.round(RATE * 0.8);
+      const signal = new Float32Array(lead + ua.length + gap + ub.length + tail);
+      signal.set(ua, lead);
+      signal.set(ub, lead + ua.length + gap);
+      const ms = (n: number) => (n / RATE) * 1000;
+      const speech = [
+        { startMs: ms(lead), endMs: ms(lead + ua.length) },
+        { startMs: ms(lead + ua.length + gap), endMs: ms(lead + ua.length + gap + ub.length) },
+      ];
+      const files: Record<string, string> = {};
+      const clean = join(CACHE, `${id}-clean.wav`);
+      writeFileSync(clean, encodeWavPcm16(signal, RATE));
+      files.clean = clean;
+      const speechRms = rms(signal, speech);
+      for (const snr of SNRS) {
+        if (snr === null) continue;
+        const gain = speechRms / 10 ** (snr / 20) / noiseRms;
+        const out = join(CACHE, `${id}-${snrKey(snr)}.wav`);
+        // -m sums the inputs at the given volumes; trim to the clip so the 60 s noise bed does not extend it.
+        sh('sox', ['-m', '-v', '1', clean, '-v', gain.toFixed(6), noisePath, out, 'trim', '0', `${signal.length}s`]);
+        files[snrKey(snr)] = out;
+      }
+      const clip: Clip = { id, label, text: `${a} ${b}`, voice, wpm, durationMs: ms(signal.length), speech, files };
+      writeFileSync(`${manifest}.tmp`, JSON.stringify(clip));
+      renameSync(`${manifest}.tmp`, manifest);
+      clips.push(clip);
+      generated++;
+    }
+  }
+  log(`corpus: ${clips.length} clips (${generated} generated, rest cached in ${CACHE})`);
+  return clips;
+}

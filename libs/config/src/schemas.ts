@@ -53,10 +53,16 @@ export const storageSchema = z
     S3_FORCE_PATH_STYLE: envBool(true),
     GCS_PROJECT_ID: z.string().optional(),
     GCS_API_ENDPOINT: z.string().url().optional(),
+    /** Service-account JSON key file; unset in production, where ADC / Workload Identity apply. */
+    GCS_CREDENTIALS_FILE: z.string().optional(),
   })
   .superRefine((v, ctx) => {
     if (v.STORAGE_DRIVER === 's3' && !v.S3_ENDPOINT && !v.S3_REGION) {
       ctx.addIssue({ code: 'custom', path: ['S3_ENDPOINT'], message: 'required when STORAGE_DRIVER=s3' });
+    }
+    // Half a static key pair silently falls back to the default chain: almost certainly a typo.
+    if (Boolean(v.S3_ACCESS_KEY_ID) !== Boolean(v.S3_SECRET_ACCESS_KEY)) {
+      ctx.addIssue({ code: 'custom', path: ['S3_SECRET_ACCESS_KEY'], message: 'S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY must be set together' });
     }
   });
 

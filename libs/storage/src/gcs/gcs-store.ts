@@ -1,0 +1,229 @@
+import { Storage, type Bucket, type File, type GetFilesOptions } from '@google-cloud/storage';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { digestUpload } from '../digest';
+import { InvalidRangeError, NotFoundError, StorageError, UnavailableError } from '../errors';
+import { clampExpiry, contentDisposition, validateRange } from '../expiry';
+import { assertValidKey, assertValidPrefix } from '../keys';
+import {
+  silentLogger,
+  type BlobInfo,
+  type BlobStore,
+  type GetOptions,
+  type PutOptions,
+  type PutResult,
+  type SignedDownloadOptions,
+  type SignedUploadOptions,
+  type SignedUrl,
+  type StorageLogger,
+} from '../types';
+import { mapGcsError } from './errors';
+
+export interface GcsBlobStoreOptions {
+  bucket: string;
+  projectId?: string;
+  /** Emulator endpoint such as http://127.0.0.1:4443 (scheme required). */
+  apiEndpoint?: string;
+  /** Service-account credentials; without them ADC / Workload Identity is used (production). */
+  credentials?: { client_email: string; private_key: string };
+  keyFilename?: string;
+  listPageSize?: number;
+  logger?: StorageLogger;
+}
+
+type ObjectMetadata = File['metadata'];
+
+function toInfo(key: string, md: ObjectMetadata): BlobInfo {
+  const userMeta = md.metadata
+    ? Object.fromEntries(
+        Object.entries(md.metadata)
+          .filter(([, v]) => v !== null && v !== undefined)
+          .map(([k, v]) => [k, String(v)]),
+      )
+    : undefined;
+  return {
+    key,
+    sizeBytes: Number(md.size ?? 0),
+    ...(md.etag && { etag: md.etag }),
+    ...(md.contentType && { contentType: md.contentType }),
+    ...(md.updated && { updatedAt: new Date(md.updated) }),
+    ...(userMeta && Object.keys(userMeta).length > 0 && { metadata: userMeta }),
+  };
+}
+
+export class GcsBlobStore implements BlobStore {
+  readonly driver = 'gcs' as const;
+  private readonly bucket: Bucket;
+  /** Same bucket through a client that never retries: a readiness probe must answer fast. */
+  private readonly probeBucket: Bucket;
+  private readonly logger: StorageLogger;
+  private readonly canSign: boolean;
+
+  constructor(private readonly opts: GcsBlobStoreOptions) {
+    this.logger = opts.logger ?? silentLogger;
+    if (opts.apiEndpoint && !/^https?:\/\//.test(opts.apiEndpoint)) {
+      // Without a scheme the client silently assumes https and every call fails obscurely.
+      throw new StorageError('MISCONFIGURED', `GCS api endpoint must include http:// or https://: ${opts.apiEndpoint}`);
+    }
+    const emulator = Boolean(opts.apiEndpoint);
+    const hasKey = Boolean(opts.credentials || opts.keyFilename);
+    // Against an emulator, only sign with explicit keys: falling back to ADC would probe the cloud
+    // metadata server (169.254.169.254), which must never happen off-cloud.
+    this.canSign = !emulator || hasKey;
+    const base = {
+      ...(opts.apiEndpoint && { apiEndpoint: opts.apiEndpoint, useAuthWithCustomEndpoint: false }),
+      // An explicit project id avoids the client discovering one through the metadata server.
+      ...((opts.projectId ?? (emulator ? 'voicepulse-local' : undefined)) && {
+        projectId: opts.projectId ?? 'voicepulse-local',
+      }),
+      ...(opts.credentials && { credentials: opts.credentials }),
+      ...(opts.keyFilename && { keyFilename: opts.keyFilename }),
+    };
+    const storage = new Storage({
+      ...base,
+      retryOptions: { autoRetry: true, maxRetries: 2, retryDelayMultiplier: 2, maxRetryDelay: 2, totalTimeout: 60 },
+    });
+    this.probeBucket = new Storage({ ...base, retryOptions: { autoRetry: false } }).bucket(opts.bucket);
+    this.bucket = storage.bucket(opts.bucket);
+  }
+
+  async put(key: string, body: Readable | Buffer, opts: PutOptions = {}): Promise<PutResult> {
+    assertValidKey(key);
+    const file = this.bucket.file(key);
+    try {
+      const { sizeBytes, sha256 } = await digestUpload(body, opts.maxBytes, (digest) =>
+        pipeline(
+          digest,
+          // Single-request upload: nothing becomes visible unless the whole body arrives, so an
+          // aborted (e.g. TooLarge) upload leaves no object behind. crc32c is checked end to end.
+          file.createWriteStream({
+            resumable: false,
+            validation: 'crc32c',
+            ...(opts.contentType && { contentType: opts.contentType }),
+            ...(opts.metadata && { metadata: { metadata: opts.metadata } }),
+          }),
+        ),
+      );
+      return { key, sizeBytes, sha256, etag: String(file.metadata.etag ?? '') };
+    } catch (err) {
+      throw mapGcsError(err, key);
+    }
+  }
+
+  async get(key: string, opts: GetOptions = {}): Promise<Readable> {
+    assertValidKey(key);
+    validateRange(opts.range);
+    let md: ObjectMetadata;
+    try {
+      // The read stream only reports a missing object once consumed; look first so callers get
+      // NotFound/InvalidRange from get() itself, and pin the generation we looked at.
+      [md] = await this.bucket.file(key).getMetadata();
+    } catch (err) {
+      throw mapGcsError(err, key);
+    }
+    const size = Number(md.size ?? 0);
+    const range = opts.range;
+    if (range && range.start >= size) throw new InvalidRangeError(`range start ${range.start} is beyond the blob size ${size}`);
+    const file = this.bucket.file(key, md.generation !== undefined ? { generation: Number(md.generation) } : {});
+    const stream = file.createReadStream({
+      ...(range ? { start: range.start, end: Math.min(range.end ?? size - 1, size - 1), validation: false } : { validation: 'crc32c' }),
+    });
+    return stream;
+  }
+
+  async head(key: string): Promise<BlobInfo> {
+    assertValidKey(key);
+    try {
+      const [md] = await this.bucket.file(key).getMetadata();
+      return toInfo(key, md);
+    } catch (err) {
+      throw mapGcsError(err, key);
+    }
+  }
+
+  async exists(key: string): Promise<boolean> {
+    try {
+      await this.head(key);
+      return true;
+    } catch (err) {
+      if (err instanceof NotFoundError) return false;
+      throw err;
+    }
+  }
+
+  async delete(key: string): Promise<void> {
+    assertValidKey(key);
+    try {
+      await this.bucket.file(key).delete({ ignoreNotFound: true });
+    } catch (err) {
+      const mapped = mapGcsError(err, key);
+      if (mapped instanceof NotFoundError) return;
+      throw mapped;
+    }
+  }
+
+  async *list(prefix: string): AsyncIterable<BlobInfo> {
+    assertValidPrefix(prefix);
+    let query: GetFilesOptions | undefined = {
+      autoPaginate: false,
+      maxResults: Math.min(this.opts.listPageSize ?? 1000, 1000),
+      ...(prefix && { prefix }),
+    };
+    while (query) {
+      let files: File[];
+      let next: GetFilesOptions | null | undefined;
+      try {
+        [files, next] = (await this.bucket.getFiles(query)) as unknown as [File[], GetFilesOptions | null];
+      } catch (err) {
+        throw mapGcsError(err, prefix);
+      }
+      for (const f of files) yield toInfo(f.name, f.metadata);
+      query = next?.pageToken ? { ...query, pageToken: next.pageToken } : undefined;
+    }
+  }
+
+  async signedUploadUrl(key: string, opts: SignedUploadOptions): Promise<SignedUrl> {
+    assertValidKey(key);
+    const { expiresAt } = clampExpiry(opts.expiresInSeconds);
+    const url = await this.sign(key, { version: 'v4', action: 'write', expires: expiresAt, contentType: opts.contentType });
+    return { url, method: 'PUT', headers: { 'content-type': opts.contentType }, expiresAt };
+  }
+
+  async signedDownloadUrl(key: string, opts: SignedDownloadOptions): Promise<SignedUrl> {
+    assertValidKey(key);
+    const { expiresAt } = clampExpiry(opts.expiresInSeconds);
+    const url = await this.sign(key, {
+      version: 'v4',
+      action: 'read',
+      expires: expiresAt,
+      ...(opts.contentType && { responseType: opts.contentType }),
+      ...(opts.filename && { responseDisposition: contentDisposition(opts.filename) }),
+    });
+    return { url, method: 'GET', headers: {}, expiresAt };
+  }
+
+  private async sign(key: string, cfg: Parameters<File['getSignedUrl']>[0]): Promise<string> {
+    if (!this.canSign) {
+      throw new StorageError('MISCONFIGURED', 'signed URLs against a GCS emulator need explicit credentials (GCS_CREDENTIALS_FILE)');
+    }
+    try {
+      const [url] = await this.bucket.file(key).getSignedUrl(cfg);
+      return url;
+    } catch (err) {
+      throw mapGcsError(err, key);
+    }
+  }
+
+  async ping(): Promise<void> {
+    try {
+      // objects.list rather than buckets.get: object-level roles (the usual grant) allow it.
+      await this.probeBucket.getFiles({ autoPaginate: false, maxResults: 1 });
+    } catch (err) {
+      const mapped = mapGcsError(err, this.opts.bucket);
+      this.logger.debug({ err }, 'gcs ping failed');
+      throw mapped instanceof UnavailableError
+        ? mapped
+        : new UnavailableError(`gcs bucket ${this.opts.bucket} is not usable: ${(mapped as Error).message}`, { cause: err });
+    }
+  }
+}

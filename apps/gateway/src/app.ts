@@ -1,0 +1,62 @@
+import { checkReadiness } from '@voicepulse/runtime';
+import express, { type Express } from 'express';
+import helmet from 'helmet';
+import type { GatewayDeps } from './deps';
+import { requireAuth } from './http/auth';
+import { HttpError, errorHandler } from './http/errors';
+import { closeUnreadBodies, cors, httpMetrics, requestContext } from './http/middleware';
+import { buildOpenApi } from './openapi';
+import { fsBlobsRouter } from './routes/blobs';
+import { devRouter } from './routes/dev';
+import { recordingsRouter } from './routes/recordings';
+import { uploadsRouter } from './routes/uploads';
+
+export function createApp(deps: GatewayDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', deps.config.TRUST_PROXY);
+  app.set('query parser', 'simple');
+  app.use(helmet());
+  app.use(requestContext(deps.logger));
+  app.use(httpMetrics(deps.metrics));
+  app.use(cors(deps.config.CORS_ORIGINS));
+  app.use(closeUnreadBodies);
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    if (deps.isShuttingDown()) {
+      res.status(503).json({ ready: false, reason: 'shutting down' });
+      return;
+    }
+    const report = await checkReadiness({
+      postgres: () => deps.database.ping(),
+      redis: async () => {
+        await deps.redis.ping();
+      },
+      storage: () => deps.store.ping(),
+    });
+    res.status(report.ready ? 200 : 503).json(report);
+  });
+  app.get('/metrics', async (_req, res) => {
+    res.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
+  });
+  const openapi = buildOpenApi(process.env.npm_package_version ?? '0.1.0');
+  app.get('/openapi.json', (_req, res) => {
+    res.json(openapi);
+  });
+
+  if (deps.store.driver === 'fs') app.use('/v1', fsBlobsRouter(deps));
+
+  if (deps.config.AUTH_DEV_TOKENS) app.use('/v1', devRouter(deps));
+
+  app.use('/v1', requireAuth(deps.auth));
+  app.use('/v1', recordingsRouter(deps));
+  app.use('/v1', uploadsRouter(deps));
+  // Metrics and session routes (they bring their own body parsers with larger limits):
+
+  app.use((_req, _res, next) => next(new HttpError(404, 'not_found', 'no such route')));
+  app.use(errorHandler(deps.logger));
+  return app;
+}

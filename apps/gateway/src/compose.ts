@@ -1,0 +1,58 @@
+import { createDatabase } from '@voicepulse/db';
+import type { Logger } from '@voicepulse/logger';
+import { createProducer, createRedis, createStatusHub } from '@voicepulse/queues';
+import { RecordingsRepository } from '@voicepulse/recordings';
+import { createMetrics, prom } from '@voicepulse/runtime';
+import { createBlobStore } from '@voicepulse/storage';
+import type { GatewayConfig } from './config';
+import type { GatewayDeps } from './deps';
+import { createAuthenticator } from './http/auth';
+
+/** Wires real clients from config. Used by main.ts and by the tests, so both run the same graph. */
+export async function composeGateway(
+  config: GatewayConfig,
+  logger: Logger,
+): Promise<{ deps: GatewayDeps; close: () => Promise<void>; setShuttingDown: () => void }> {
+  let shuttingDown = false;
+  const database = createDatabase(config.DATABASE_URL, { max: config.DATABASE_POOL_MAX, applicationName: 'gateway' });
+  const redis = createRedis(config.REDIS_URL, 'producer');
+  const statusHub = await createStatusHub(createRedis(config.REDIS_URL, 'subscriber'), config.QUEUE_PREFIX);
+  const producers = {
+    transcode: createProducer('transcode', redis, config.QUEUE_PREFIX),
+    metrics: createProducer('metrics', redis, config.QUEUE_PREFIX),
+  };
+  const store = createBlobStore(config, logger);
+  const metrics = createMetrics('gateway');
+  const bytesStored = new prom.Counter({
+    name: 'voicepulse_bytes_stored_total',
+    help: 'Bytes of audio written to object storage by uploads',
+    registers: [metrics.registry],
+  });
+  const deps: GatewayDeps = {
+    config,
+    logger,
+    database,
+    redis,
+    producers,
+    store,
+    statusHub,
+    metrics,
+    bytesStored,
+    auth: createAuthenticator(config),
+    recordings: new RecordingsRepository(database.db),
+    isShuttingDown: () => shuttingDown,
+  };
+  return {
+    deps,
+    setShuttingDown: () => {
+      shuttingDown = true;
+    },
+    async close() {
+      await statusHub.close();
+      await Promise.all([producers.transcode.close(), producers.metrics.close()]);
+      redis.disconnect();
+      await store.close?.();
+      await database.close();
+    },
+  };
+}

@@ -1,0 +1,48 @@
+import {
+  commonSchema,
+  databaseSchema,
+  envBool,
+  envInt,
+  redisSchema,
+  storageSchema,
+} from '@voicepulse/config';
+import { z } from 'zod';
+
+export const gatewayConfigSchema = commonSchema
+  .extend(databaseSchema.shape)
+  .extend(redisSchema.shape)
+  .and(storageSchema)
+  .and(
+    z
+      .object({
+        PORT: envInt(8080, 0, 65535),
+        HOST: z.string().default('0.0.0.0'),
+        PUBLIC_BASE_URL: z.string().url().default('http://127.0.0.1:8080'),
+        AUTH_MODE: z.enum(['hs256', 'jwks']).default('hs256'),
+        AUTH_JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+        AUTH_JWKS_URL: z.string().url().optional(),
+        AUTH_ISSUER: z.string().default('voicepulse'),
+        AUTH_AUDIENCE: z.string().default('voicepulse-api'),
+        AUTH_DEV_TOKENS: envBool(false),
+        MAX_UPLOAD_BYTES: envInt(200 * 1024 * 1024, 1),
+        SIGNED_URL_TTL_S: envInt(600, 1, 900),
+        CORS_ORIGINS: z
+          .string()
+          .default('http://127.0.0.1:3000,http://localhost:3000')
+          .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean)),
+        TRUST_PROXY: envBool(false),
+      })
+      .superRefine((v, ctx) => {
+        if (v.AUTH_MODE === 'hs256' && !v.AUTH_JWT_SECRET) {
+          ctx.addIssue({ code: 'custom', path: ['AUTH_JWT_SECRET'], message: 'required when AUTH_MODE=hs256' });
+        }
+        if (v.AUTH_MODE === 'jwks' && !v.AUTH_JWKS_URL) {
+          ctx.addIssue({ code: 'custom', path: ['AUTH_JWKS_URL'], message: 'required when AUTH_MODE=jwks' });
+        }
+        if (v.AUTH_MODE === 'jwks' && v.AUTH_DEV_TOKENS) {
+          ctx.addIssue({ code: 'custom', path: ['AUTH_DEV_TOKENS'], message: 'dev tokens need AUTH_MODE=hs256' });
+        }
+      }),
+  );
+
+export type GatewayConfig = z.output<typeof gatewayConfigSchema>;

@@ -1,0 +1,25 @@
+import type { Database } from '@voicepulse/db';
+import type { Logger } from '@voicepulse/logger';
+import type { Producer, StatusHub } from '@voicepulse/queues';
+import type { RecordingsRepository } from '@voicepulse/recordings';
+import type { prom, ServiceMetrics } from '@voicepulse/runtime';
+import type { BlobStore } from '@voicepulse/storage';
+import type { Redis } from 'ioredis';
+import type { GatewayConfig } from './config';
+import type { Authenticator } from './http/auth';
+
+/** Everything the HTTP layer needs, built once in main.ts (or by tests against real servers). */
+export interface GatewayDeps {
+  config: GatewayConfig;
+  logger: Logger;
+  database: Database;
+  redis: Redis;
+  producers: { transcode: Producer<'transcode'>; metrics: Producer<'metrics'> };
+  store: BlobStore;
+  statusHub: StatusHub;
+  metrics: ServiceMetrics;
+  bytesStored: prom.Counter;
+  auth: Authenticator;
+  recordings: RecordingsRepository;
+  isShuttingDown: () => boolean;
+}

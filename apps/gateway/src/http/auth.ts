@@ -1,0 +1,108 @@
+import type { Role } from '@voicepulse/contracts';
+import { roleSchema, userIdSchema } from '@voicepulse/contracts';
+import type { NextFunction, Request, Response } from 'express';
+import { createRemoteJWKSet, errors as joseErrors, jwtVerify, SignJWT, type JWTVerifyGetKey } from 'jose';
+import type { GatewayConfig } from '../config';
+import { HttpError } from './errors';
+
+export interface AuthContext {
+  userId: string;
+  role: Role;
+}
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    auth?: AuthContext;
+  }
+}
+
+export interface Authenticator {
+  verify(token: string): Promise<AuthContext>;
+  /** Local HS256 only: mints tokens for the dev-token endpoint and `npm run token`. */
+  sign?(ctx: AuthContext, ttlSeconds?: number): Promise<{ token: string; expiresAt: Date }>;
+}
+
+export function createAuthenticator(config: GatewayConfig): Authenticator {
+  const claims = { issuer: config.AUTH_ISSUER, audience: config.AUTH_AUDIENCE };
+  if (config.AUTH_MODE === 'jwks') {
+    const jwks: JWTVerifyGetKey = createRemoteJWKSet(new URL(config.AUTH_JWKS_URL!));
+    return { verify: async (token) => toContext((await jwtVerify(token, jwks, { ...claims, algorithms: ['RS256', 'ES256'] })).payload) };
+  }
+  const key = new TextEncoder().encode(config.AUTH_JWT_SECRET!);
+  return {
+    verify: async (token) => toContext((await jwtVerify(token, key, { ...claims, algorithms: ['HS256'] })).payload),
+    async sign(ctx, ttlSeconds = 12 * 3600) {
+      const expiresAt = new Date(Date.now() + ttlSeconds * 1000);
+      const token = await new SignJWT({ role: ctx.role })
+        .setProtectedHeader({ alg: 'HS256' })
+        .setSubject(ctx.userId)
+        .setIssuer(config.AUTH_ISSUER)
+        .setAudience(config.AUTH_AUDIENCE)
+        .setIssuedAt()
+        .setExpirationTime(Math.floor(expiresAt.getTime() / 1000))
+        .sign(key);
+      return { token, expiresAt };
+    },
+  };
+}
+
+function toContext(payload: { sub?: string; role?: unknown }): AuthContext {
+  const sub = userIdSchema.safeParse(payload.sub);
+  if (!sub.success) throw new HttpError(401, 'unauthorized', 'token has no valid subject');
+  const role = payload.role === undefined ? 'user' : roleSchema.safeParse(payload.role);
+  if (typeof role !== 'string' && !role.success) throw new HttpError(401, 'unauthorized', 'token has an unknown role');
+  return { userId: sub.data, role: typeof role === 'string' ? role : role.data };
+}
+
+const bearer = /^Bearer ([A-Za-z0-9._~+/=-]+)$/;
+
+export function requireAuth(auth: Authenticator) {
+  return async (req: Request, _res: Response, next: NextFunction) => {
+    const match = bearer.exec(req.headers.authorization ?? '');
+    // EventSource cannot send headers; SSE and audio links may pass the token as `access_token`.
+    const queryToken = typeof req.query.access_token === 'string' ? req.query.access_token : undefined;
+    const token = match?.[1] ?? queryToken;
+    if (!token) return next(new HttpError(401, 'unauthorized', 'missing bearer token', undefined, { 'WWW-Authenticate': 'Bearer' }));
+    try {
+      req.auth = await auth.verify(token);
+      next();
+    } catch (err) {
+      if (err instanceof HttpError) return next(err);
+      const expired = err instanceof joseErrors.JWTExpired;
+      next(
+        new HttpError(401, 'unauthorized', expired ? 'token expired' : 'invalid token', undefined, {
+          'WWW-Authenticate': `Bearer error="invalid_token"`,
+        }),
+      );
+    }
+  };
+}
+
+export function authOf(req: Request): AuthContext {
+  if (!req.auth) throw new HttpError(401, 'unauthorized', 'not authenticated');
+  return req.auth;
+}
+
+export function requireRole(...roles: Role[]) {
+  return (req: Request, _res: Response, next: NextFunction) => {
+    const { role } = authOf(req);
+    next(roles.includes(role) ? undefined : new HttpError(403, 'forbidden', `requires role ${roles.join(' or ')}`));
+  };
+}
+
+/**
+ * The user a request may act for: itself, or anyone for admins and ingest service tokens.
+ * Returns the resolved id; throws 403 for a user naming someone else.
+ */
+export function resolveSubject(req: Request, requested?: string): string {
+  const { userId, role } = authOf(req);
+  if (requested === undefined || requested === userId) return userId;
+  if (role === 'admin' || role === 'ingest') return requested;
+  throw new HttpError(403, 'forbidden', 'you may only act for your own user id');
+}
+
+/** The owner filter for reads: admins see everything, others only their own rows. */
+export function ownerFilter(req: Request): string | null {
+  const { userId, role } = authOf(req);
+  return role === 'admin' ? null : userId;
+}

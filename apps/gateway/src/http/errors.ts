@@ -1,0 +1,55 @@
+import type { ErrorRequestHandler } from 'express';
+import type { Logger } from '@voicepulse/logger';
+import { toFieldIssues } from '@voicepulse/contracts';
+import { ZodError } from 'zod';
+
+/** An error whose status, code and message are safe to show the client as they are. */
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+    this.name = 'HttpError';
+  }
+}
+
+export const notFound = (what = 'resource') => new HttpError(404, 'not_found', `${what} not found`);
+export const unavailable = (what: string) =>
+  new HttpError(503, 'unavailable', `${what} is temporarily unavailable; retry shortly`, undefined, { 'Retry-After': '5' });
+
+/** Errors from body parsers and dependencies, translated once for every route. */
+function classify(err: unknown): HttpError {
+  if (err instanceof HttpError) return err;
+  if (err instanceof ZodError) return new HttpError(400, 'invalid_request', 'request validation failed', toFieldIssues(err));
+  const e = err as { type?: string; status?: number; code?: string; name?: string; message?: string };
+  if (e?.type === 'entity.too.large') return new HttpError(413, 'payload_too_large', 'request body is too large');
+  if (e?.type === 'entity.parse.failed') return new HttpError(400, 'invalid_json', 'request body is not valid JSON');
+  if (e?.type === 'encoding.unsupported' || e?.type === 'charset.unsupported')
+    return new HttpError(415, 'unsupported_encoding', 'unsupported content encoding');
+  if (e?.name === 'UnavailableError' || e?.code === 'UNAVAILABLE') return unavailable('storage');
+  if (e?.code === 'ECONNREFUSED' || e?.message?.includes('Connection is closed')) return unavailable('a backing service');
+  if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500)
+    return new HttpError(e.status, 'bad_request', 'malformed request');
+  return new HttpError(500, 'internal', 'internal error');
+}
+
+export function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (err, req, res, next) => {
+    if (res.headersSent) {
+      next(err);
+      return;
+    }
+    const httpErr = classify(err);
+    const log = (req as { log?: Logger }).log ?? logger;
+    if (httpErr.status >= 500) log.error({ err }, 'request failed');
+    else log.info({ code: httpErr.code, status: httpErr.status }, httpErr.message);
+    res.set(httpErr.headers);
+    res.status(httpErr.status).json({
+      error: { code: httpErr.code, message: httpErr.message, ...(httpErr.details !== undefined ? { details: httpErr.details } : {}) },
+    });
+  };
+}

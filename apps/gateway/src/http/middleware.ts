@@ -1,0 +1,74 @@
+import type { Logger } from '@voicepulse/logger';
+import { prom, type ServiceMetrics } from '@voicepulse/runtime';
+import type { NextFunction, Request, Response } from 'express';
+import { randomUUID } from 'node:crypto';
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    log?: Logger;
+  }
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{8,128}$/;
+
+/** Request id = correlation id: taken from a trusted upstream header or minted here, echoed back. */
+export function requestContext(logger: Logger) {
+  return (req: Request, res: Response, next: NextFunction) => {
+    const incoming = req.headers['x-request-id'];
+    const id = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    res.locals.requestId = id;
+    res.setHeader('x-request-id', id);
+    req.log = logger.child({ correlationId: id });
+    next();
+  };
+}
+
+export function httpMetrics(metrics: ServiceMetrics) {
+  const histogram = new prom.Histogram({
+    name: 'voicepulse_http_request_duration_seconds',
+    help: 'HTTP request duration by route and status',
+    labelNames: ['method', 'route', 'status'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [metrics.registry],
+  });
+  return (req: Request, res: Response, next: NextFunction) => {
+    const end = histogram.startTimer();
+    res.on('finish', () => {
+      // Route templates, never raw paths: ids in paths would explode label cardinality.
+      const route = req.route?.path ? `${req.baseUrl}${String(req.route.path)}` : 'unmatched';
+      end({ method: req.method, route, status: String(res.statusCode) });
+    });
+    next();
+  };
+}
+
+/** CORS for an explicit allowlist only; credentials travel as bearer tokens, never cookies. */
+export function cors(allowed: string[]) {
+  return (req: Request, res: Response, next: NextFunction) => {
+    const origin = req.headers.origin;
+    if (origin && allowed.includes(origin)) {
+      res.setHeader('access-control-allow-origin', origin);
+      res.setHeader('vary', 'Origin');
+      res.setHeader('access-control-expose-headers', 'Location, Retry-After, X-Request-Id');
+      if (req.method === 'OPTIONS') {
+        res.setHeader('access-control-allow-methods', 'GET, POST, PUT, DELETE, OPTIONS');
+        res.setHeader('access-control-allow-headers', 'Authorization, Content-Type, X-Request-Id');
+        res.setHeader('access-control-max-age', '600');
+        res.status(204).end();
+        return;
+      }
+    }
+    next();
+  };
+}
+
+/**
+ * When a request fails before its body was read (413, 415 on a large upload), close the
+ * connection after answering instead of draining gigabytes we already refused.
+ */
+export function closeUnreadBodies(req: Request, res: Response, next: NextFunction) {
+  res.on('finish', () => {
+    if (!req.complete && res.statusCode >= 400) req.destroy();
+  });
+  next();
+}

@@ -1,0 +1,38 @@
+import { loadConfigOrExit } from '@voicepulse/config';
+import { createLogger } from '@voicepulse/logger';
+import { installShutdown } from '@voicepulse/runtime';
+import type { Server } from 'node:http';
+import { createApp } from './app';
+import { composeGateway } from './compose';
+import { gatewayConfigSchema } from './config';
+
+const config = loadConfigOrExit('gateway', gatewayConfigSchema);
+const logger = createLogger({ service: 'gateway', level: config.LOG_LEVEL });
+const { deps, close, setShuttingDown } = await composeGateway(config, logger);
+const app = createApp(deps);
+
+const server: Server = app.listen(config.PORT, config.HOST, () => {
+  logger.info({ port: config.PORT, storage: deps.store.driver, devTokens: config.AUTH_DEV_TOKENS }, 'gateway listening');
+});
+// Slow-loris protection: a request must finish its headers fast and its body within the limit.
+server.headersTimeout = 20_000;
+server.requestTimeout = 15 * 60_000;
+server.keepAliveTimeout = 65_000;
+
+installShutdown(
+  logger,
+  [
+    { name: 'readiness', run: async () => setShuttingDown() },
+    {
+      name: 'http',
+      run: () =>
+        new Promise<void>((resolve) => {
+          // Stop accepting; let in-flight requests (uploads being acknowledged) finish.
+          server.close(() => resolve());
+          server.closeIdleConnections();
+        }),
+    },
+    { name: 'clients', run: close },
+  ],
+  { timeoutMs: config.SHUTDOWN_TIMEOUT_MS },
+);

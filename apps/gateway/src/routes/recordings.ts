@@ -1,0 +1,172 @@
+import {
+  TERMINAL_STATUSES,
+  recordingListQuerySchema,
+  type RecordingStatusEvent,
+} from '@voicepulse/contracts';
+import { jobIds } from '@voicepulse/queues';
+import { blobKeys } from '@voicepulse/recordings';
+import { Router, type Request, type Response } from 'express';
+import type { GatewayDeps } from '../deps';
+import { authOf, ownerFilter, resolveSubject } from '../http/auth';
+import { HttpError, notFound } from '../http/errors';
+import { acceptRecording, newRecordingId, parseMetadata, storeAudio } from '../uploads/ingest-upload';
+import { receiveMultipart } from '../uploads/multipart';
+
+const STATUS_ORDER = ['uploaded', 'transcoding', 'transcoded', 'scoring', 'scored', 'failed'];
+const RAW_AUDIO = /^(audio\/[\w.+-]+|video\/webm|application\/octet-stream)\s*(;|$)/i;
+const uuidParam = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function recordingId(req: Request): string {
+  const id = String(req.params.id);
+  // A malformed id cannot exist: answer like any other unknown recording.
+  if (!uuidParam.test(id)) throw notFound('recording');
+  return id.toLowerCase();
+}
+
+function queryFields(query: Request['query']): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(query)) {
+    if (k === 'access_token') continue;
+    out[k] = Array.isArray(v) ? v[0] : v;
+  }
+  return out;
+}
+
+export function recordingsRouter(deps: GatewayDeps): Router {
+  const router = Router();
+
+  router.post('/recordings', async (req, res) => {
+    const { userId } = authOf(req);
+    const correlationId = String(res.locals.requestId);
+    const id = newRecordingId();
+    const key = blobKeys.original(userId, id);
+    const contentType = req.headers['content-type'] ?? '';
+    let received;
+    if (/^multipart\/form-data/i.test(contentType)) {
+      received = await receiveMultipart(deps, req, key);
+    } else if (RAW_AUDIO.test(contentType)) {
+      // Raw bodies carry metadata in the query string: validate it before reading a byte.
+      const meta = parseMetadata(queryFields(req.query));
+      received = { meta, stored: await storeAudio(deps, req, key) };
+    } else {
+      throw new HttpError(415, 'unsupported_media_type', 'send multipart/form-data with a "file" part, or a raw audio/* body');
+    }
+    try {
+      const { body } = await acceptRecording(deps, { userId, correlationId }, id, received.meta, received.stored);
+      res.status(202).location(body.links.self).json(body);
+    } catch (err) {
+      // Not acknowledged, so nothing may be left half-done: the client will retry.
+      await deps.recordings.delete(id, null).catch(() => undefined);
+      await deps.store.delete(key).catch(() => undefined);
+      throw err;
+    }
+  });
+
+  router.get('/recordings', async (req, res) => {
+    const q = recordingListQuerySchema.parse(queryFields(req.query));
+    const owner = resolveSubject(req, q.userId);
+    const page = await deps.recordings.list(owner, { limit: q.limit, cursor: q.cursor });
+    if (page === 'bad_cursor') throw new HttpError(400, 'invalid_cursor', 'cursor is not valid');
+    res.json(page);
+  });
+
+  router.get('/recordings/:id', async (req, res) => {
+    const view = await deps.recordings.view(recordingId(req), ownerFilter(req));
+    if (!view) throw notFound('recording');
+    res.json(view);
+  });
+
+  router.get('/recordings/:id/events', async (req, res) => {
+    const id = recordingId(req);
+    const owner = ownerFilter(req);
+    const row = await deps.recordings.get(id, owner);
+    if (!row) throw notFound('recording');
+    streamStatus(deps, req, res, id, owner);
+  });
+
+  router.get('/recordings/:id/audio', async (req, res) => {
+    const id = recordingId(req);
+    const variant = req.query.variant ?? 'original';
+    if (variant !== 'original' && variant !== 'normalized') {
+      throw new HttpError(400, 'invalid_variant', 'variant must be original or normalized');
+    }
+    const row = await deps.recordings.get(id, ownerFilter(req));
+    if (!row) throw notFound('recording');
+    const key = variant === 'original' ? row.originalKey : row.normalizedKey;
+    if (!key) throw new HttpError(409, 'not_ready', 'the normalized audio is not available yet');
+    const contentType = variant === 'normalized' ? 'audio/wav' : row.contentType;
+    if (deps.store.driver === 'fs') {
+      // The fs store has no CDN in front; stream it ourselves with the owner check above.
+      const info = await deps.store.head(key);
+      res.setHeader('content-type', contentType);
+      res.setHeader('content-length', String(info.sizeBytes));
+      res.setHeader('cache-control', 'private, max-age=0');
+      (await deps.store.get(key)).pipe(res);
+      return;
+    }
+    const signed = await deps.store.signedDownloadUrl(key, {
+      expiresInSeconds: Math.min(deps.config.SIGNED_URL_TTL_S, 900),
+      contentType,
+    });
+    res.redirect(302, signed.url);
+  });
+
+  router.delete('/recordings/:id', async (req, res) => {
+    const id = recordingId(req);
+    const row = await deps.recordings.get(id, ownerFilter(req));
+    if (!row) throw notFound('recording');
+    // Pending jobs first so no worker recreates what we are deleting; workers also treat a
+    // missing row as "deleted" and finish quietly.
+    await deps.producers.transcode.queue.remove(jobIds.transcode(id)).catch(() => 0);
+    await deps.recordings.delete(id, null);
+    for await (const blob of deps.store.list(blobKeys.prefix(row.userId, id))) {
+      await deps.store.delete(blob.key);
+    }
+    res.status(204).end();
+  });
+
+  return router;
+}
+
+/** Server-Sent Events: the current state at once, then each change, closing at a terminal state. */
+function streamStatus(deps: GatewayDeps, req: Request, res: Response, id: string, owner: string | null) {
+  res.writeHead(200, {
+    'content-type': 'text/event-stream',
+    'cache-control': 'no-cache, no-transform',
+    connection: 'keep-alive',
+    'x-accel-buffering': 'no',
+  });
+  let closed = false;
+  let lastRank = -1;
+  const send = (e: RecordingStatusEvent) => {
+    // The initial row read and live messages can interleave; never report a step backwards.
+    const rank = STATUS_ORDER.indexOf(e.status);
+    if (closed || rank <= lastRank) return;
+    lastRank = rank;
+    res.write(`event: status\nid: ${Date.now()}\ndata: ${JSON.stringify(e)}\n\n`);
+    if (TERMINAL_STATUSES.includes(e.status)) close();
+  };
+  const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
+  const unsubscribe = deps.statusHub.subscribe(id, send);
+  const close = () => {
+    if (closed) return;
+    closed = true;
+    clearInterval(heartbeat);
+    unsubscribe();
+    res.end();
+  };
+  req.on('close', close);
+  // Subscribe before reading the row so a change between the two cannot be missed.
+  void deps.recordings.get(id, owner).then(
+    (row) => {
+      if (!row) return close();
+      send({
+        id,
+        status: row.status,
+        ...(row.failureCode ? { failure: { code: row.failureCode, message: row.failureMessage ?? '' } } : {}),
+        at: row.updatedAt.toISOString(),
+      });
+    },
+    () => close(),
+  );
+}

@@ -1,0 +1,97 @@
+import { CONTENT_TYPES, SNIFF_BYTES, sniffFormat } from '@voicepulse/audio';
+import { recordingMetadataSchema, toFieldIssues, type RecordingMetadata, type UploadAccepted } from '@voicepulse/contracts';
+import { jobIds } from '@voicepulse/queues';
+import { blobKeys, type RecordingRow } from '@voicepulse/recordings';
+import { TooLargeError } from '@voicepulse/storage';
+import { randomUUID } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import type { GatewayDeps } from '../deps';
+import { HttpError } from '../http/errors';
+import { peekHead } from './head';
+
+export interface UploadContext {
+  userId: string;
+  correlationId: string;
+}
+
+/** Validates metadata strings from a form or a query string into the typed upload metadata. */
+export function parseMetadata(fields: Record<string, unknown>): RecordingMetadata {
+  const parsed = recordingMetadataSchema.safeParse(fields);
+  if (!parsed.success) throw new HttpError(400, 'invalid_metadata', 'invalid recording metadata', toFieldIssues(parsed.error));
+  return parsed.data;
+}
+
+/**
+ * Streams one audio body into storage: sniff the magic bytes first (nothing is stored for a
+ * non-audio body), hash and size-limit while streaming, and return the stored object's facts.
+ */
+export async function storeAudio(
+  deps: GatewayDeps,
+  body: Readable,
+  key: string,
+): Promise<{ contentType: string; sizeBytes: number; sha256: string }> {
+  const { head, stream } = await peekHead(body, SNIFF_BYTES);
+  if (head.length === 0) throw new HttpError(400, 'empty_upload', 'the uploaded file is empty');
+  const format = sniffFormat(head);
+  if (!format) {
+    stream.destroy();
+    body.resume();
+    throw new HttpError(415, 'unsupported_media_type', 'not a recognised audio format (WAV, WebM, Ogg, MP3, MP4/M4A or FLAC)');
+  }
+  const contentType = CONTENT_TYPES[format];
+  try {
+    const put = await deps.store.put(key, stream, { contentType, maxBytes: deps.config.MAX_UPLOAD_BYTES });
+    deps.bytesStored.inc(put.sizeBytes);
+    return { contentType, sizeBytes: put.sizeBytes, sha256: put.sha256 };
+  } catch (err) {
+    if (err instanceof TooLargeError) {
+      body.resume();
+      throw new HttpError(413, 'payload_too_large', `the file exceeds the ${deps.config.MAX_UPLOAD_BYTES}-byte limit`);
+    }
+    throw err;
+  }
+}
+
+/** Records the upload and enqueues transcoding; the client hears 202 only once both are durable. */
+export async function acceptRecording(
+  deps: GatewayDeps,
+  ctx: UploadContext,
+  id: string,
+  meta: RecordingMetadata,
+  stored: { contentType: string; sizeBytes: number; sha256: string },
+): Promise<{ row: RecordingRow; body: UploadAccepted }> {
+  const originalKey = blobKeys.original(ctx.userId, id);
+  const row = await deps.recordings.create({
+    id,
+    userId: ctx.userId,
+    status: 'uploaded',
+    sessionId: meta.sessionId ?? null,
+    deviceId: meta.deviceId ?? null,
+    microphoneUsed: meta.microphoneUsed,
+    speakerUsed: meta.speakerUsed,
+    clientTranscript: meta.transcript ?? null,
+    recordedAt: meta.recordedAt ? new Date(meta.recordedAt) : null,
+    promptId: meta.promptId ?? null,
+    actedEmotion: meta.actedEmotion ?? null,
+    originalKey,
+    contentType: stored.contentType,
+    sizeBytes: stored.sizeBytes,
+    sha256: stored.sha256,
+    correlationId: ctx.correlationId,
+  });
+  await enqueueTranscode(deps, row, ctx.correlationId);
+  return { row, body: acceptedBody(id) };
+}
+
+export async function enqueueTranscode(deps: GatewayDeps, row: RecordingRow, correlationId: string) {
+  await deps.producers.transcode.add(
+    { recordingId: row.id, userId: row.userId, correlationId },
+    { jobId: jobIds.transcode(row.id) },
+  );
+}
+
+export function acceptedBody(id: string): UploadAccepted {
+  return { id, status: 'uploaded', links: { self: `/v1/recordings/${id}`, events: `/v1/recordings/${id}/events` } };
+}
+
+export const newRecordingId = () => randomUUID();

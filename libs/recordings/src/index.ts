@@ -1,0 +1,4 @@
+export * from './repository';
+export * from './view';
+export * from './cursor';
+export * from './keys';

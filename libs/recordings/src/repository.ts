@@ -1,0 +1,203 @@
+import type { FailureCode, RecordingStatus, RecordingView, SentimentLabel } from '@voicepulse/contracts';
+import {
+  recordingAnalyses,
+  recordings,
+  sentimentTimeline,
+  speechSegments,
+  users,
+  type Db,
+} from '@voicepulse/db';
+import { and, desc, eq, inArray, lt, or, sql } from 'drizzle-orm';
+import { decodeCursor, encodeCursor } from './cursor';
+import { toRecordingView } from './view';
+
+export type RecordingRow = typeof recordings.$inferSelect;
+export type NewRecording = typeof recordings.$inferInsert;
+
+export interface AnalysisInput {
+  talkedTimeMs: number;
+  speechRatio: number;
+  durationMs: number;
+  segments: { startMs: number; endMs: number }[];
+  sentiment: { score: number; label: SentimentLabel; confidence: number; engines: unknown[] };
+  arousal?: number;
+  timeline?: { startMs: number; endMs: number; score: number; label: SentimentLabel }[];
+  transcript?: unknown;
+  levels?: unknown;
+  prosody?: unknown;
+}
+
+/** Who may see a recording: its owner, or anyone when `owner` is null (admin). */
+function ownedBy(owner: string | null) {
+  return owner === null ? undefined : eq(recordings.userId, owner);
+}
+
+export class RecordingsRepository {
+  constructor(private readonly db: Db) {}
+
+  async create(input: NewRecording): Promise<RecordingRow> {
+    return this.db.transaction(async (tx) => {
+      await tx
+        .insert(users)
+        .values({ id: input.userId })
+        .onConflictDoUpdate({ target: users.id, set: { lastSeenAt: sql`now()` } });
+      const [row] = await tx.insert(recordings).values(input).returning();
+      return row!;
+    });
+  }
+
+  async get(id: string, owner: string | null): Promise<RecordingRow | undefined> {
+    const [row] = await this.db
+      .select()
+      .from(recordings)
+      .where(and(eq(recordings.id, id), ownedBy(owner)))
+      .limit(1);
+    return row;
+  }
+
+  async view(id: string, owner: string | null): Promise<RecordingView | undefined> {
+    const row = await this.get(id, owner);
+    if (!row) return undefined;
+    return (await this.views([row]))[0];
+  }
+
+  async list(
+    owner: string,
+    { limit, cursor }: { limit: number; cursor?: string },
+  ): Promise<{ items: RecordingView[]; nextCursor: string | null } | 'bad_cursor'> {
+    const c = cursor ? decodeCursor(cursor) : undefined;
+    if (c === null) return 'bad_cursor';
+    const rows = await this.db
+      .select()
+      .from(recordings)
+      .where(
+        and(
+          eq(recordings.userId, owner),
+          eq(recordings.uploadState, 'complete'),
+          c
+            ? or(lt(recordings.createdAt, c.createdAt), and(eq(recordings.createdAt, c.createdAt), lt(recordings.id, c.id)))
+            : undefined,
+        ),
+      )
+      .orderBy(desc(recordings.createdAt), desc(recordings.id))
+      .limit(limit + 1);
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    return {
+      items: await this.views(page),
+      nextCursor: rows.length > limit && last ? encodeCursor({ createdAt: last.createdAt, id: last.id }) : null,
+    };
+  }
+
+  /** Loads analyses, segments and timelines for many rows in three queries, not 3×N. */
+  private async views(rows: RecordingRow[]): Promise<RecordingView[]> {
+    const ids = rows.map((r) => r.id);
+    if (!ids.length) return [];
+    const [analyses, segs, tl] = await Promise.all([
+      this.db.select().from(recordingAnalyses).where(inArray(recordingAnalyses.recordingId, ids)),
+      this.db.select().from(speechSegments).where(inArray(speechSegments.recordingId, ids)),
+      this.db.select().from(sentimentTimeline).where(inArray(sentimentTimeline.recordingId, ids)),
+    ]);
+    return rows.map((r) =>
+      toRecordingView(
+        r,
+        analyses.find((a) => a.recordingId === r.id),
+        segs.filter((s) => s.recordingId === r.id),
+        tl.filter((t) => t.recordingId === r.id),
+      ),
+    );
+  }
+
+  /**
+   * Moves a recording to `to` only from one of `from`: a retried or duplicated job cannot move a
+   * recording backwards or revive a deleted/failed one. Returns the row when the move happened.
+   */
+  async transition(
+    id: string,
+    from: RecordingStatus[],
+    to: RecordingStatus,
+    patch: Partial<NewRecording> = {},
+  ): Promise<RecordingRow | undefined> {
+    const [row] = await this.db
+      .update(recordings)
+      .set({ ...patch, status: to, updatedAt: sql`now()` })
+      .where(and(eq(recordings.id, id), inArray(recordings.status, from)))
+      .returning();
+    return row;
+  }
+
+  async fail(id: string, code: FailureCode, message: string): Promise<RecordingRow | undefined> {
+    const [row] = await this.db
+      .update(recordings)
+      .set({ status: 'failed', failureCode: code, failureMessage: message.slice(0, 1000), updatedAt: sql`now()` })
+      .where(and(eq(recordings.id, id), sql`${recordings.status} <> 'scored'`))
+      .returning();
+    return row;
+  }
+
+  /** Replaces the analysis atomically, so a re-run leaves exactly one set of rows. */
+  async saveAnalysis(id: string, a: AnalysisInput): Promise<RecordingRow | undefined> {
+    return this.db.transaction(async (tx) => {
+      const values = {
+        recordingId: id,
+        talkedTimeMs: Math.round(a.talkedTimeMs),
+        speechRatio: a.speechRatio,
+        durationMs: Math.round(a.durationMs),
+        sentimentScore: a.sentiment.score,
+        sentimentLabel: a.sentiment.label,
+        sentimentConfidence: a.sentiment.confidence,
+        arousal: a.arousal ?? null,
+        engines: a.sentiment.engines,
+        transcript: a.transcript ?? null,
+        levels: a.levels ?? null,
+        prosody: a.prosody ?? null,
+      };
+      await tx.insert(recordingAnalyses).values(values).onConflictDoUpdate({ target: recordingAnalyses.recordingId, set: values });
+      await tx.delete(speechSegments).where(eq(speechSegments.recordingId, id));
+      await tx.delete(sentimentTimeline).where(eq(sentimentTimeline.recordingId, id));
+      if (a.segments.length) {
+        await tx.insert(speechSegments).values(
+          a.segments.map((s, idx) => ({ recordingId: id, idx, startMs: Math.round(s.startMs), endMs: Math.round(s.endMs) })),
+        );
+      }
+      if (a.timeline?.length) {
+        await tx.insert(sentimentTimeline).values(
+          a.timeline.map((t, idx) => ({
+            recordingId: id,
+            idx,
+            startMs: Math.round(t.startMs),
+            endMs: Math.round(t.endMs),
+            score: t.score,
+            label: t.label,
+          })),
+        );
+      }
+      const [row] = await tx
+        .update(recordings)
+        .set({ status: 'scored', updatedAt: sql`now()` })
+        .where(and(eq(recordings.id, id), inArray(recordings.status, ['scoring', 'scored'])))
+        .returning();
+      return row;
+    });
+  }
+
+  async markUploadComplete(
+    id: string,
+    facts: { sizeBytes: number; sha256: string; contentType: string },
+  ): Promise<RecordingRow | undefined> {
+    const [row] = await this.db
+      .update(recordings)
+      .set({ ...facts, uploadState: 'complete', updatedAt: sql`now()` })
+      .where(eq(recordings.id, id))
+      .returning();
+    return row;
+  }
+
+  async delete(id: string, owner: string | null): Promise<RecordingRow | undefined> {
+    const [row] = await this.db
+      .delete(recordings)
+      .where(and(eq(recordings.id, id), ownedBy(owner)))
+      .returning();
+    return row;
+  }
+}

@@ -1,0 +1,122 @@
+import { describe, expect, it } from 'vitest';
+import { normalizeEvent, normalizeEvents, type NormalizeContext } from './normalize';
+import { parseIngestBody, PayloadError } from './payload';
+
+const now = new Date('2026-06-01T12:00:00Z');
+const ctx: NormalizeContext = {
+  now,
+  retentionDays: 400,
+  resolveUser: (requested) =>
+    requested === undefined || requested === 'me' || requested === '1'
+      ? { userId: requested ?? 'me' }
+      : { error: 'not allowed' },
+};
+
+const valid = {
+  eventId: '3f1c2a9e-5b7d-4c1e-9a2b-1d2e3f4a5b6c',
+  sessionId: '8e2d1c0b-3a4f-4b5c-8d7e-6f5a4b3c2d1e',
+  deviceId: 'pixel-7',
+  talkedTimeMs: 120_000,
+  microphoneUsed: true,
+  speakerUsed: false,
+  voiceSentiment: 'positive',
+  recordedAt: '2026-06-01T13:00:00+02:00',
+};
+
+describe('normalizeEvent', () => {
+  it('resolves the documented shape, defaulting the user to the caller', () => {
+    const out = normalizeEvent(valid, ctx);
+    expect(out).toEqual({
+      ok: true,
+      event: expect.objectContaining({
+        userId: 'me',
+        recordedAt: '2026-06-01T11:00:00.000Z',
+        voiceSentiment: 1,
+        voiceSentimentLabel: 'positive',
+        source: 'api',
+        timezone: null,
+      }),
+    });
+  });
+
+  it('rejects unknown fields, another user, and times outside the window with a path each', () => {
+    expect(normalizeEvent({ ...valid, colour: 'red' }, ctx)).toEqual({
+      ok: false,
+      errors: [{ path: 'colour', message: 'unknown field' }],
+    });
+    expect(normalizeEvent({ ...valid, userId: 'someone-else' }, ctx)).toEqual({
+      ok: false,
+      errors: [{ path: 'userId', message: 'not allowed' }],
+    });
+    const future = normalizeEvent({ ...valid, recordedAt: '2026-06-01T12:06:00Z' }, ctx);
+    expect(future).toMatchObject({
+      ok: false,
+      errors: [{ path: 'recordedAt', message: expect.stringMatching(/future/) }],
+    });
+    const old = normalizeEvent({ ...valid, recordedAt: '2025-01-01T00:00:00Z' }, ctx);
+    expect(old).toMatchObject({
+      ok: false,
+      errors: [{ path: 'recordedAt', message: expect.stringMatching(/retention/) }],
+    });
+  });
+
+  it('maps the legacy shape: seconds, epoch seconds, integer ids, and a content-derived event id', () => {
+    const legacy = {
+      user_id: 1,
+      session_id: 1,
+      talked_time: 120,
+      microphone_used: true,
+      speaker_used: true,
+      voice_sentiment: 'positive',
+      timestamp: 1780315200, // 2026-06-01T12:00:00Z
+    };
+    const a = normalizeEvent(legacy, ctx);
+    const b = normalizeEvent({ ...legacy }, ctx);
+    const c = normalizeEvent({ ...legacy, talked_time: 121 }, ctx);
+    if (!a.ok || !b.ok || !c.ok) throw new Error('expected valid legacy events');
+    expect(a.event).toMatchObject({
+      userId: '1',
+      talkedTimeMs: 120_000,
+      recordedAt: '2026-06-01T12:00:00.000Z',
+      deviceId: null,
+    });
+    expect(a.event.eventId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(b.event.eventId).toBe(a.event.eventId);
+    expect(c.event.eventId).not.toBe(a.event.eventId);
+    // Session "1" is the same session for everyone who reports it.
+    expect(a.event.sessionId).toBe(c.event.sessionId);
+  });
+
+  it('reports each rejected event by index and keeps the valid ones in order', () => {
+    const out = normalizeEvents(
+      [
+        valid,
+        { ...valid, talkedTimeMs: -1 },
+        'nope',
+        { ...valid, eventId: '00000000-0000-4000-8000-000000000001' },
+      ],
+      ctx,
+    );
+    expect(out.events.map((e) => e.eventId)).toEqual([valid.eventId, '00000000-0000-4000-8000-000000000001']);
+    expect(out.rejected.map((r) => r.index)).toEqual([1, 2]);
+    expect(out.rejected[0]!.errors[0]!.path).toBe('talkedTimeMs');
+  });
+});
+
+describe('parseIngestBody', () => {
+  it('accepts one event or an envelope, and NDJSON with a malformed line rejected on its own', () => {
+    expect(parseIngestBody('json', JSON.stringify(valid)).raws).toHaveLength(1);
+    expect(parseIngestBody('json', JSON.stringify({ events: [valid, valid] })).raws).toHaveLength(2);
+    const nd = parseIngestBody('ndjson', `${JSON.stringify(valid)}\n{oops\n\n${JSON.stringify(valid)}\n`);
+    expect(nd.raws).toHaveLength(3);
+    expect(nd.lineErrors).toEqual([
+      { index: 1, errors: [{ path: '', message: expect.stringMatching(/^invalid JSON/) }] },
+    ]);
+  });
+
+  it('refuses more than 5,000 events and bodies that are not JSON', () => {
+    const many = JSON.stringify({ events: Array.from({ length: 5001 }, () => valid) });
+    expect(() => parseIngestBody('json', many)).toThrow(PayloadError);
+    expect(() => parseIngestBody('json', '{')).toThrow(/not valid JSON/);
+  });
+});

@@ -1,0 +1,135 @@
+import { randomUUID } from 'node:crypto';
+import { createDatabase, runMigrations, type Database } from '@voicepulse/db';
+import { createTestDatabase, type TestDatabase } from '@voicepulse/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  addMonths,
+  dropExpiredPartitions,
+  ensurePartitionsAhead,
+  listPartitions,
+  monthOf,
+  partitionName,
+} from '../src';
+import { MetricsWriter } from '../src/writer';
+import { event } from './helpers';
+
+describe('MetricsWriter (real Postgres)', () => {
+  let tdb: TestDatabase;
+  let database: Database;
+  let writer: MetricsWriter;
+
+  beforeAll(async () => {
+    tdb = await createTestDatabase({ prefix: 'ingest', migrate: runMigrations });
+    database = createDatabase(tdb.url, { max: 4 });
+    writer = new MetricsWriter(database.pool, { retentionDays: 400 });
+  });
+  afterAll(async () => {
+    await database?.close();
+    await tdb?.drop();
+  });
+
+  const count = async (sql: string, params: unknown[] = []) =>
+    (await database.pool.query<{ n: number }>(sql, params)).rows[0]!.n;
+
+  it('stores duplicates within a batch and across batches once, and counts them once in the rollups', async () => {
+    const userId = `dup-${randomUUID()}`;
+    const a = event({ userId, talkedTimeMs: 1000 });
+    const b = event({ userId, talkedTimeMs: 2000 });
+    const first = await writer.write([a, a, b]);
+    expect(first).toEqual({ inserted: 2, duplicates: 1, failed: 0 });
+    const second = await writer.write([b, a]);
+    expect(second).toEqual({ inserted: 0, duplicates: 2, failed: 0 });
+    expect(await count('select count(*)::int as n from metric_events where user_id = $1', [userId])).toBe(2);
+    const { rows } = await database.pool.query(
+      'select events, talked_time_ms from metric_daily_rollups where user_id = $1',
+      [userId],
+    );
+    expect(rows).toEqual([{ events: '2', talked_time_ms: '3000' }]);
+  });
+
+  it('records one bad event as failed with its reason and stores the rest of its batch', async () => {
+    const userId = `bad-${randomUUID()}`;
+    const good = Array.from({ length: 9 }, () => event({ userId }));
+    // Postgres text cannot hold NUL: the database itself rejects this event.
+    const bad = event({ userId: `${userId}\u0000x` });
+    const expired = event({ userId, recordedAt: new Date(Date.now() - 500 * 86_400_000).toISOString() });
+    const result = await writer.write([...good.slice(0, 4), bad, expired, ...good.slice(4)]);
+    expect(result).toEqual({ inserted: 9, duplicates: 0, failed: 2 });
+    expect(await count('select count(*)::int as n from metric_events where user_id = $1', [userId])).toBe(9);
+    const { rows } = await database.pool.query<{ event_id: string; reason: string }>(
+      'select event_id, reason from metric_event_failures where event_id = any($1::uuid[]) order by reason',
+      [[bad.eventId, expired.eventId]],
+    );
+    expect(rows.map((r) => r.event_id)).toEqual([expired.eventId, bad.eventId]);
+    expect(rows[0]!.reason).toMatch(/^expired/);
+    expect(rows[1]!.reason).toMatch(/^rejected by database/);
+  });
+
+  it("creates a new month's partition on demand, without a migration", async () => {
+    const month = addMonths(monthOf(new Date()), -6);
+    expect((await listPartitions(database.pool)).map((p) => p.name)).not.toContain(partitionName(month));
+    const e = event({ recordedAt: new Date(`${month}T12:00:00Z`).toISOString() });
+    expect(await writer.write([e])).toMatchObject({ inserted: 1 });
+    expect((await listPartitions(database.pool)).map((p) => p.name)).toContain(partitionName(month));
+    const { rows } = await database.pool.query(
+      'select tableoid::regclass::text as part from metric_events where event_id = $1',
+      [e.eventId],
+    );
+    expect(rows[0].part).toBe(partitionName(month));
+  });
+
+  it('maintenance creates partitions ahead and drops only those entirely past retention', async () => {
+    const now = new Date();
+    const ahead = await ensurePartitionsAhead(database.pool, 5, now);
+    expect(ahead).toContain(partitionName(addMonths(monthOf(now), 5)));
+    const old = addMonths(monthOf(now), -16);
+    await database.pool.query('select metric_events_ensure_partition($1::date)', [old]);
+    const dropped = await dropExpiredPartitions(database.pool, 400, now);
+    expect(dropped).toEqual([partitionName(old)]);
+    const names = (await listPartitions(database.pool)).map((p) => p.name);
+    expect(names).not.toContain(partitionName(old));
+    expect(names).toContain(partitionName(addMonths(monthOf(now), -6)));
+  });
+
+  it('keeps rollups equal to a recomputation from raw events', async () => {
+    const users = ['r1', 'r2', 'r3'].map((u) => `${u}-${randomUUID()}`);
+    const sessions = Array.from({ length: 5 }, () => randomUUID());
+    const events = Array.from({ length: 3000 }, (_, i) =>
+      event({
+        userId: users[i % users.length]!,
+        sessionId: i % 7 === 0 ? null : sessions[i % sessions.length]!,
+        talkedTimeMs: (i * 7919) % 600_000,
+        microphoneUsed: i % 3 !== 0,
+        speakerUsed: i % 5 === 0,
+        voiceSentiment: ((i % 201) - 100) / 100,
+        recordedAt: new Date(Date.now() - ((i * 3_600_000 * 7) % (20 * 86_400_000)) - 60_000).toISOString(),
+      }),
+    );
+    // Overlapping batches: the second half is re-sent, as a retry after a crash would.
+    await writer.write(events.slice(0, 2000));
+    await writer.write(events.slice(1000));
+    const { rows } = await database.pool.query(
+      `with raw as (
+         select user_id, (recorded_at at time zone 'UTC')::date as day, count(*)::bigint as events,
+                count(distinct session_id)::int as sessions, sum(talked_time_ms)::bigint as talked,
+                count(*) filter (where microphone_used)::bigint as mic, count(*) filter (where speaker_used)::bigint as spk,
+                round(sum(voice_sentiment)::numeric, 6) as ssum, min(voice_sentiment) as smin, max(voice_sentiment) as smax
+           from metric_events where user_id = any($1) group by 1, 2)
+       select (select count(*) from raw)::int as groups,
+              (select count(*) from raw full join metric_daily_rollups r using (user_id, day)
+                where r.user_id = any($1) or raw.user_id is not null) as joined,
+              (select count(*) from raw join metric_daily_rollups r using (user_id, day)
+                where raw.events = r.events and raw.sessions = r.sessions and raw.talked = r.talked_time_ms
+                  and raw.mic = r.microphone_used_events and raw.spk = r.speaker_used_events
+                  and raw.ssum = round(r.sentiment_sum::numeric, 6) and raw.smin = r.sentiment_min
+                  and raw.smax = r.sentiment_max)::int as equal`,
+      [users],
+    );
+    expect(rows[0].groups).toBeGreaterThan(20);
+    expect(Number(rows[0].joined)).toBe(rows[0].groups);
+    expect(rows[0].equal).toBe(rows[0].groups);
+    expect(await count('select count(*)::int as n from metric_events where user_id = any($1)', [users])).toBe(
+      3000,
+    );
+  });
+});

@@ -22,6 +22,7 @@ function check(key: string, kind: 'key' | 'prefix'): void {
   if (key.includes('\\')) throw new InvalidKeyError(key, 'contains a backslash');
   if (key.startsWith('/')) throw new InvalidKeyError(key, 'must not start with "/"');
   if (!SAFE.test(key)) throw new InvalidKeyError(key, 'contains characters outside [A-Za-z0-9!-_.*\'()/=+,@]');
+  if (kind === 'key' && key.endsWith('/')) throw new InvalidKeyError(key, 'must not end with "/"');
   const segments = key.split('/');
   // A prefix may end with '/', which leaves one trailing empty segment.
   const inner = kind === 'prefix' && key.endsWith('/') ? segments.slice(0, -1) : segments;
@@ -32,7 +33,6 @@ function check(key: string, kind: 'key' | 'prefix'): void {
       throw new InvalidKeyError(key, `has a path segment longer than ${MAX_SEGMENT_BYTES} bytes`);
     }
   }
-  if (kind === 'key' && key.endsWith('/')) throw new InvalidKeyError(key, 'must not end with "/"');
 }
 
 /** Shared by every adapter so a key valid on one driver is valid on all of them. */

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { drizzle } from 'drizzle-orm/node-postgres';
@@ -10,7 +11,9 @@ import pg from 'pg';
  */
 export function defaultMigrationsDir(): string {
   if (process.env.MIGRATIONS_DIR) return process.env.MIGRATIONS_DIR;
-  return path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../migrations');
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  const bundled = path.join(here, 'migrations');
+  return existsSync(bundled) ? bundled : path.resolve(here, '../migrations');
 }
 
 /** Creates the database if it does not exist; local runs and fresh clusters need no manual createdb. */

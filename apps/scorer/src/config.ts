@@ -1,0 +1,15 @@
+import { analysisConfigSchema } from '@voicepulse/analysis';
+import { commonSchema, databaseSchema, envInt, redisSchema, storageSchema } from '@voicepulse/config';
+import type { z } from 'zod';
+
+export const scorerConfigSchema = commonSchema
+  .extend(databaseSchema.shape)
+  .extend(redisSchema.shape)
+  .extend(analysisConfigSchema.shape)
+  .extend({
+    WORKER_CONCURRENCY: envInt(2, 1, 64),
+    WORKER_LOCK_DURATION_MS: envInt(120_000, 1_000),
+  })
+  .and(storageSchema);
+
+export type ScorerConfig = z.output<typeof scorerConfigSchema>;

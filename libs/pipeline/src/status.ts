@@ -1,0 +1,27 @@
+import type { FailureCode } from '@voicepulse/contracts';
+import { publishStatus } from '@voicepulse/queues';
+import type { RecordingRow, RecordingsRepository } from '@voicepulse/recordings';
+import type { Redis } from 'ioredis';
+
+/** Row changes and their live broadcast, always together. */
+export class StatusReporter {
+  constructor(
+    private readonly repo: RecordingsRepository,
+    private readonly redis: Redis,
+    private readonly prefix: string,
+  ) {}
+
+  async announce(row: RecordingRow | undefined): Promise<void> {
+    if (!row) return;
+    await publishStatus(this.redis, this.prefix, {
+      id: row.id,
+      status: row.status,
+      ...(row.failureCode ? { failure: { code: row.failureCode, message: row.failureMessage ?? '' } } : {}),
+      at: row.updatedAt.toISOString(),
+    }).catch(() => undefined); // best effort: the row is the truth, SSE re-reads it on connect
+  }
+
+  async fail(id: string, code: FailureCode, message: string): Promise<void> {
+    await this.announce(await this.repo.fail(id, code, message));
+  }
+}

@@ -1,0 +1,86 @@
+import { createDatabase, type Database } from '@voicepulse/db';
+import { createLogger, redactUrl, type Logger } from '@voicepulse/logger';
+import { createRedis } from '@voicepulse/queues';
+import { createMetrics, installShutdown, startHealthServer, type ReadinessCheck, type ServiceMetrics } from '@voicepulse/runtime';
+import type { Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+
+export interface WorkerBaseConfig {
+  LOG_LEVEL: string;
+  HEALTH_PORT: number;
+  SHUTDOWN_TIMEOUT_MS: number;
+  DATABASE_URL: string;
+  DATABASE_POOL_MAX: number;
+  REDIS_URL: string;
+  QUEUE_PREFIX: string;
+}
+
+export interface WorkerContext<C> {
+  config: C;
+  logger: Logger;
+  database: Database;
+  /** Blocking connection for BullMQ workers (maxRetriesPerRequest: null). */
+  workerRedis: Redis;
+  /** Non-blocking connection for producers and status publishing. */
+  redis: Redis;
+  metrics: ServiceMetrics;
+}
+
+export interface WorkerParts {
+  consumers: Worker[];
+  readiness?: Record<string, ReadinessCheck>;
+  close?: () => Promise<void>;
+}
+
+/**
+ * The shared shell of every worker app: logger, Postgres, Redis, health/metrics port and SIGTERM
+ * handling. The app supplies only its consumers, so the apps stay composition roots.
+ */
+export async function runWorkerService<C extends WorkerBaseConfig>(
+  service: string,
+  config: C,
+  build: (ctx: WorkerContext<C>) => Promise<WorkerParts>,
+): Promise<void> {
+  const logger = createLogger({ service, level: config.LOG_LEVEL });
+  const database = createDatabase(config.DATABASE_URL, { max: config.DATABASE_POOL_MAX, applicationName: service });
+  const workerRedis = createRedis(config.REDIS_URL, 'worker');
+  // Producers in workers must survive a Redis restart mid-job rather than fail it: queue offline.
+  const redis = createRedis(config.REDIS_URL, 'worker');
+  const metrics = createMetrics(service);
+  const parts = await build({ config, logger, database, workerRedis, redis, metrics });
+
+  let shuttingDown = false;
+  const health = await startHealthServer({
+    port: config.HEALTH_PORT,
+    logger,
+    registry: metrics.registry,
+    isShuttingDown: () => shuttingDown,
+    checks: {
+      postgres: () => database.ping(),
+      redis: async () => {
+        await redis.ping();
+      },
+      ...parts.readiness,
+    },
+  });
+
+  installShutdown(
+    logger,
+    [
+      { name: 'readiness', run: async () => void (shuttingDown = true) },
+      // close() waits for active jobs to finish; unfinished ones are retried via stalled detection.
+      { name: 'consumers', run: () => Promise.all(parts.consumers.map((w) => w.close())) },
+      { name: 'service', run: async () => parts.close?.() },
+      { name: 'health', run: () => health.close() },
+      { name: 'redis', run: async () => (workerRedis.disconnect(), redis.disconnect()) },
+      { name: 'postgres', run: () => database.close() },
+    ],
+    { timeoutMs: config.SHUTDOWN_TIMEOUT_MS },
+  );
+
+  for (const worker of parts.consumers) void worker.run();
+  logger.info(
+    { queues: parts.consumers.map((w) => w.name), database: redactUrl(config.DATABASE_URL), healthPort: health.port },
+    `${service} started`,
+  );
+}

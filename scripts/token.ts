@@ -1,0 +1,3 @@
+// `npm run -s token -- --user alice`: the gateway owns token minting; this only applies the local defaults.
+process.env.AUTH_JWT_SECRET ??= 'local-development-secret-change-me-0123456789';
+await import('../apps/gateway/src/token');

@@ -1,3 +1,4 @@
 export * from './core';
 export * from './recordings';
 export * from './metrics';
+export * from './prompts';

@@ -1,0 +1,121 @@
+import { createAnalyzer, analysisConfigSchema, type Analyzer } from '@voicepulse/analysis';
+import { encodeWavPcm16 } from '@voicepulse/audio';
+import { createDatabase, runMigrations, type Database } from '@voicepulse/db';
+import { createLogger } from '@voicepulse/logger';
+import { PermanentJobError, createProducer, createRedis, type JobContext, type Producer } from '@voicepulse/queues';
+import { RecordingsRepository, blobKeys } from '@voicepulse/recordings';
+import { FsBlobStore } from '@voicepulse/storage';
+import { createTestDatabase, deleteRedisPrefix, testRedisUrl, uniquePrefix, type TestDatabase } from '@voicepulse/testing';
+import type { Job } from 'bullmq';
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { StatusReporter, scoreStage, transcodeStage } from '../src';
+
+const logger = createLogger({ service: 'test', level: 'silent' });
+const ctx = { job: {} as Job, logger, attempt: 1, isFinalAttempt: false } satisfies JobContext;
+const prefix = uniquePrefix('pipeline');
+const redis = createRedis(testRedisUrl(), 'worker');
+
+let tdb: TestDatabase;
+let database: Database;
+let repo: RecordingsRepository;
+let store: FsBlobStore;
+let root: string;
+let scoreProducer: Producer<'score'>;
+let metricsProducer: Producer<'metrics'>;
+let analyzer: Analyzer;
+
+beforeAll(async () => {
+  tdb = await createTestDatabase({ prefix: 'pipe', migrate: runMigrations });
+  database = createDatabase(tdb.url, { max: 4 });
+  repo = new RecordingsRepository(database.db);
+  root = await mkdtemp(path.join(tmpdir(), 'vp-pipe-'));
+  store = new FsBlobStore({ root, signingSecret: 'x'.repeat(32), publicUrl: 'http://127.0.0.1/v1/blobs' });
+  scoreProducer = createProducer('score', redis, prefix);
+  metricsProducer = createProducer('metrics', redis, prefix);
+  analyzer = await createAnalyzer(analysisConfigSchema.parse({}));
+});
+afterAll(async () => {
+  await analyzer?.close();
+  await scoreProducer?.close();
+  await metricsProducer?.close();
+  redis.disconnect();
+  await deleteRedisPrefix(prefix);
+  await database?.close();
+  await tdb?.drop();
+  await rm(root, { recursive: true, force: true });
+});
+
+/** A 48 kHz stereo WAV: 1 s silence, 1.5 s of a voiced buzz (harmonics of 150 Hz), 1 s silence. */
+function buzzWav(): Buffer {
+  const rate = 48_000;
+  const x = new Float32Array(rate * 3.5);
+  for (let i = rate; i < rate * 2.5; i++) {
+    let v = 0;
+    for (let h = 1; h <= 10; h++) v += Math.sin((2 * Math.PI * 150 * h * i) / rate) / h;
+    x[i] = 0.2 * v;
+  }
+  return encodeWavPcm16(x, rate);
+}
+
+async function uploaded(body: Buffer, contentType = 'audio/wav') {
+  const id = randomUUID();
+  const userId = 'pipe-user';
+  const originalKey = blobKeys.original(userId, id);
+  const put = await store.put(originalKey, body, { contentType });
+  await repo.create({ id, userId, status: 'uploaded', originalKey, contentType, sizeBytes: put.sizeBytes, sha256: put.sha256, clientTranscript: 'I love this, it is wonderful.' });
+  return { id, userId, correlationId: randomUUID() };
+}
+
+describe('pipeline stages', () => {
+  const status = () => new StatusReporter(repo, redis, prefix);
+  const transcode = () => transcodeStage({ repo, store, status: status(), scoreProducer, maxDurationS: 60 });
+  const score = () => scoreStage({ repo, store, status: status(), analyzer, metricsProducer });
+
+  it('transcode → score → one metric event, and re-running either stage changes nothing', async () => {
+    const job = await uploaded(buzzWav());
+    await transcode()(job, ctx);
+    const row = await repo.get(job.id, null);
+    expect(row).toMatchObject({ status: 'transcoded', sampleRate: 48_000, channels: 2, durationMs: 3500 });
+    expect(await store.exists(blobKeys.normalized(job.userId, job.id))).toBe(true);
+    expect(await scoreProducer.queue.getJob(`${job.id}.score`)).toBeDefined();
+
+    await transcode()(job, ctx); // a retry after a crash: no state change, score job deduplicated
+    expect((await repo.get(job.id, null))?.updatedAt).toEqual(row?.updatedAt);
+    expect(await scoreProducer.queue.getJobCountByTypes('waiting', 'prioritized', 'delayed', 'active')).toBe(1);
+
+    await score()(job, ctx);
+    const view = await repo.view(job.id, null);
+    expect(view?.status).toBe('scored');
+    expect(view?.analysis?.sentiment.label).toBe('positive');
+    expect(Math.abs(view!.analysis!.talkedTimeMs - 1500)).toBeLessThan(300);
+    const metricJob = await metricsProducer.queue.getJob(`${job.id}.metric`);
+    expect(metricJob?.data.events).toEqual([
+      expect.objectContaining({ eventId: job.id, recordingId: job.id, userId: 'pipe-user', source: 'recording', voiceSentimentLabel: 'positive' }),
+    ]);
+
+    await score()(job, ctx);
+    expect(await metricsProducer.queue.getJobCountByTypes('waiting', 'prioritized', 'delayed', 'active')).toBe(1);
+    const segs = await database.pool.query('select count(*)::int n from speech_segments where recording_id = $1', [job.id]);
+    expect(segs.rows[0].n).toBe(view!.analysis!.segments.length);
+  });
+
+  it('fails corrupt audio permanently with its code', async () => {
+    const wav = buzzWav();
+    const job = await uploaded(wav.subarray(0, 1000));
+    const err = await transcode()(job, ctx).catch((e) => e);
+    expect(err).toBeInstanceOf(PermanentJobError);
+    expect(err.code).toBe('corrupt_audio');
+    expect(await repo.get(job.id, null)).toMatchObject({ status: 'failed', failureCode: 'corrupt_audio' });
+  });
+
+  it('treats a deleted recording as done', async () => {
+    const job = await uploaded(buzzWav());
+    await repo.delete(job.id, null);
+    await expect(transcode()(job, ctx)).resolves.toBeUndefined();
+    await expect(score()(job, ctx)).resolves.toBeUndefined();
+  });
+});

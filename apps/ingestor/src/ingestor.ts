@@ -1,0 +1,141 @@
+import type { NormalizedMetricEvent } from '@voicepulse/contracts';
+import type { Database } from '@voicepulse/db';
+import {
+  dropExpiredPartitions,
+  ensurePartitionsAhead,
+  MetricsWriter,
+  MicroBatcher,
+} from '@voicepulse/ingest';
+import type { Logger } from '@voicepulse/logger';
+import { createConsumer, createProducer, createRedis, type MaintenanceJob } from '@voicepulse/queues';
+import { prom, type ServiceMetrics } from '@voicepulse/runtime';
+import type { Worker } from 'bullmq';
+import type { IngestorConfig } from './config';
+
+const SCHEDULES: { task: MaintenanceJob['task']; everyMs: number }[] = [
+  { task: 'ensure-partitions', everyMs: 6 * 3600_000 },
+  { task: 'drop-expired-partitions', everyMs: 24 * 3600_000 },
+];
+
+export interface Ingestor {
+  start(): Promise<void>;
+  /** Stops taking jobs, lets the jobs held finish (their batch flushes), closes Redis connections. */
+  stop(): Promise<void>;
+  ping(): Promise<void>;
+}
+
+/**
+ * The ingestor's wiring: many metrics jobs feed one micro-batcher, so dozens of small HTTP
+ * batches become one COPY transaction; every job completes only after the flush that carried
+ * its events has committed (a crash before that leaves the job to stalled-job recovery).
+ */
+export function createIngestor(
+  config: IngestorConfig,
+  logger: Logger,
+  database: Database,
+  metrics: ServiceMetrics,
+): Ingestor {
+  const batchSize = new prom.Histogram({
+    name: 'voicepulse_ingest_batch_events',
+    help: 'Events per committed ingest transaction',
+    buckets: [10, 100, 500, 1_000, 2_500, 5_000, 10_000, 20_000],
+    registers: [metrics.registry],
+  });
+  const rows = new prom.Counter({
+    name: 'voicepulse_ingest_events_total',
+    help: 'Ingested metric events by outcome',
+    labelNames: ['outcome'] as const,
+    registers: [metrics.registry],
+  });
+  const flushSeconds = new prom.Histogram({
+    name: 'voicepulse_ingest_flush_seconds',
+    help: 'Time to write and commit one ingest batch',
+    buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10],
+    registers: [metrics.registry],
+  });
+
+  const writer = new MetricsWriter(database.pool, { retentionDays: config.RETENTION_DAYS, logger });
+  const batcher = new MicroBatcher<NormalizedMetricEvent>({
+    maxItems: config.INGEST_BATCH_SIZE,
+    maxWaitMs: config.INGEST_FLUSH_MS,
+    // Enough to fill the next batch while one is being written; beyond that, jobs wait in Redis.
+    maxPendingItems: Math.max(config.INGEST_BATCH_SIZE * 3, 10_000),
+    async flush(events) {
+      const end = flushSeconds.startTimer();
+      const result = await writer.write(events);
+      end();
+      batchSize.observe(events.length);
+      rows.inc({ outcome: 'inserted' }, result.inserted);
+      rows.inc({ outcome: 'duplicate' }, result.duplicates);
+      rows.inc({ outcome: 'failed' }, result.failed);
+      logger.debug({ events: events.length, ...result }, 'batch committed');
+    },
+  });
+
+  const metricsConnection = createRedis(config.REDIS_URL, 'worker');
+  const maintenanceConnection = createRedis(config.REDIS_URL, 'worker');
+  const producerConnection = createRedis(config.REDIS_URL, 'producer');
+  const maintenanceProducer = createProducer('maintenance', producerConnection, config.QUEUE_PREFIX);
+
+  const workers: Worker[] = [
+    createConsumer({
+      queue: 'metrics',
+      connection: metricsConnection,
+      prefix: config.QUEUE_PREFIX,
+      logger,
+      concurrency: config.WORKER_CONCURRENCY,
+      lockDurationMs: config.WORKER_LOCK_DURATION_MS,
+      handler: (payload) => batcher.submit(payload.events),
+      onJobDone: metrics.jobObserver('metrics'),
+    }),
+    createConsumer({
+      queue: 'maintenance',
+      connection: maintenanceConnection,
+      prefix: config.QUEUE_PREFIX,
+      logger,
+      handler: async ({ task }, { logger: log }) => {
+        if (task === 'ensure-partitions') {
+          const names = await ensurePartitionsAhead(database.pool, config.PARTITIONS_AHEAD_MONTHS);
+          log.info({ partitions: names }, 'partitions ensured');
+        } else {
+          const dropped = await dropExpiredPartitions(database.pool, config.RETENTION_DAYS);
+          log.info({ dropped, retentionDays: config.RETENTION_DAYS }, 'expired partitions dropped');
+        }
+      },
+      onJobDone: metrics.jobObserver('maintenance'),
+    }),
+  ];
+
+  return {
+    async start() {
+      // Before taking jobs: the months ahead exist even if the scheduler has never fired yet.
+      await ensurePartitionsAhead(database.pool, config.PARTITIONS_AHEAD_MONTHS);
+      for (const { task, everyMs } of SCHEDULES) {
+        // A job scheduler is idempotent by id: every replica may upsert it, Redis keeps one.
+        await maintenanceProducer.queue.upsertJobScheduler(
+          task,
+          { every: everyMs, immediately: true },
+          { name: 'maintenance', data: { task, correlationId: `schedule.${task}` } },
+        );
+      }
+      for (const w of workers) void w.run();
+      logger.info(
+        {
+          batchSize: config.INGEST_BATCH_SIZE,
+          flushMs: config.INGEST_FLUSH_MS,
+          concurrency: config.WORKER_CONCURRENCY,
+        },
+        'ingestor consuming',
+      );
+    },
+    async stop() {
+      await Promise.all(workers.map((w) => w.close()));
+      await batcher.close();
+      await maintenanceProducer.close();
+      for (const c of [metricsConnection, maintenanceConnection, producerConnection]) c.disconnect();
+    },
+    async ping() {
+      await metricsConnection.ping();
+    },
+  };
+}

@@ -1,0 +1,144 @@
+import { randomUUID } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { sentimentLabelOf, type NormalizedMetricEvent } from '@voicepulse/contracts';
+import { createDatabase, runMigrations, type Database } from '@voicepulse/db';
+import { createProducer, createRedis, jobIds, type Producer } from '@voicepulse/queues';
+import {
+  createTestDatabase,
+  deleteRedisPrefix,
+  freePort,
+  startNodeService,
+  testRedisUrl,
+  uniquePrefix,
+  waitFor,
+  type ServiceProcess,
+  type TestDatabase,
+} from '@voicepulse/testing';
+import type { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const ENTRY = fileURLToPath(new URL('../src/main.ts', import.meta.url));
+const JOBS = 120;
+const PER_JOB = 500;
+const OVERLAP = 50;
+
+function makeEvent(i: number): NormalizedMetricEvent {
+  const voiceSentiment = ((i % 21) - 10) / 10;
+  return {
+    eventId: randomUUID(),
+    userId: `user-${i % 37}`,
+    sessionId: null,
+    deviceId: `dev-${i % 3}`,
+    talkedTimeMs: (i * 131) % 300_000,
+    microphoneUsed: i % 2 === 0,
+    speakerUsed: i % 3 === 0,
+    voiceSentiment,
+    voiceSentimentLabel: sentimentLabelOf(voiceSentiment),
+    recordedAt: new Date(Date.now() - (i % 240) * 3_600_000).toISOString(),
+    timezone: null,
+    platform: 'android',
+    appVersion: '2.0.0',
+    source: 'api',
+    recordingId: null,
+  };
+}
+
+describe('ingestor process killed with SIGKILL mid-batch', () => {
+  let tdb: TestDatabase;
+  let database: Database;
+  let redis: Redis;
+  let producer: Producer<'metrics'>;
+  let prefix: string;
+  const procs: ServiceProcess[] = [];
+
+  beforeAll(async () => {
+    tdb = await createTestDatabase({ prefix: 'ingestor', migrate: runMigrations });
+    database = createDatabase(tdb.url, { max: 2 });
+    prefix = uniquePrefix('ingestor');
+    redis = createRedis(testRedisUrl(), 'producer');
+    producer = createProducer('metrics', redis, prefix);
+  });
+  afterAll(async () => {
+    for (const p of procs) await p.stop('SIGKILL');
+    await producer?.close();
+    redis?.disconnect();
+    await database?.close();
+    await deleteRedisPrefix(prefix);
+    await tdb?.drop();
+  });
+
+  async function startIngestor(): Promise<ServiceProcess> {
+    const proc = startNodeService('ingestor', ENTRY, {
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'warn',
+      DATABASE_URL: tdb.url,
+      REDIS_URL: testRedisUrl(),
+      QUEUE_PREFIX: prefix,
+      HEALTH_PORT: String(await freePort()),
+      INGEST_BATCH_SIZE: '2000',
+      INGEST_FLUSH_MS: '50',
+      WORKER_CONCURRENCY: '16',
+      WORKER_LOCK_DURATION_MS: '2000',
+    });
+    procs.push(proc);
+    return proc;
+  }
+
+  const stored = async () =>
+    (await database.pool.query<{ n: number }>('select count(*)::int as n from metric_events')).rows[0]!.n;
+
+  it('loses nothing and duplicates nothing after a restart', async () => {
+    // Consecutive jobs share OVERLAP events, as client retries would.
+    const all = Array.from({ length: JOBS * PER_JOB }, (_, i) => makeEvent(i));
+    const jobs = Array.from({ length: JOBS }, (_, j) => {
+      const start = Math.max(0, j * PER_JOB - OVERLAP);
+      return all.slice(start, (j + 1) * PER_JOB);
+    });
+    const distinct = all.length;
+    await producer.addBulk(
+      jobs.map((events, j) => ({
+        payload: { events, correlationId: `kill-${j}` },
+        jobId: jobIds.metricsBatch(`kill${j}`),
+      })),
+    );
+
+    const first = await startIngestor();
+    await waitFor(async () => (await stored()) >= distinct / 10 || undefined, {
+      what: `the first tenth of the events to be stored (ingestor output: ${first.output().slice(-2000)})`,
+      timeoutMs: 120_000,
+      intervalMs: 20,
+    });
+    first.child.kill('SIGKILL');
+    await first.exited;
+    const atKill = await stored();
+    expect(atKill).toBeLessThan(distinct);
+
+    const second = await startIngestor();
+    await waitFor(
+      async () => {
+        const counts = await producer.queue.getJobCounts(
+          'completed',
+          'failed',
+          'waiting',
+          'active',
+          'delayed',
+        );
+        return counts.completed === JOBS ? counts : undefined;
+      },
+      {
+        what: `all jobs completed (ingestor output: ${second.output().slice(-2000)})`,
+        timeoutMs: 150_000,
+        intervalMs: 250,
+      },
+    );
+
+    const { rows } = await database.pool.query(
+      `select count(*)::int as rows, count(distinct event_id)::int as ids,
+              (select sum(events)::int from metric_daily_rollups) as rolled,
+              (select count(*)::int from metric_event_failures) as failures
+         from metric_events`,
+    );
+    expect(rows[0]).toEqual({ rows: distinct, ids: distinct, rolled: distinct, failures: 0 });
+    expect(await second.stop('SIGTERM')).toBe(0);
+  });
+});

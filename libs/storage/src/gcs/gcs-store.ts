@@ -1,4 +1,5 @@
 import { Storage, type Bucket, type File, type GetFilesOptions } from '@google-cloud/storage';
+import { readFileSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { digestUpload } from '../digest';
@@ -26,12 +27,27 @@ export interface GcsBlobStoreOptions {
   apiEndpoint?: string;
   /** Service-account credentials; without them ADC / Workload Identity is used (production). */
   credentials?: { client_email: string; private_key: string };
+  /** Path to a service-account JSON key, read once at construction. */
   keyFilename?: string;
   listPageSize?: number;
   logger?: StorageLogger;
 }
 
 type ObjectMetadata = File['metadata'];
+
+/** Reads the key up front so a bad path fails at start-up, not at the first signed URL. */
+function loadServiceAccount(file: string): { client_email: string; private_key: string } {
+  let parsed: { client_email?: unknown; private_key?: unknown };
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8')) as typeof parsed;
+  } catch (err) {
+    throw new StorageError('MISCONFIGURED', `cannot read GCS credentials file ${file}: ${(err as Error).message}`, { cause: err });
+  }
+  if (typeof parsed.client_email !== 'string' || typeof parsed.private_key !== 'string') {
+    throw new StorageError('MISCONFIGURED', `GCS credentials file ${file} lacks client_email/private_key`);
+  }
+  return { client_email: parsed.client_email, private_key: parsed.private_key };
+}
 
 function toInfo(key: string, md: ObjectMetadata): BlobInfo {
   const userMeta = md.metadata
@@ -66,7 +82,8 @@ export class GcsBlobStore implements BlobStore {
       throw new StorageError('MISCONFIGURED', `GCS api endpoint must include http:// or https://: ${opts.apiEndpoint}`);
     }
     const emulator = Boolean(opts.apiEndpoint);
-    const hasKey = Boolean(opts.credentials || opts.keyFilename);
+    const credentials = opts.credentials ?? (opts.keyFilename ? loadServiceAccount(opts.keyFilename) : undefined);
+    const hasKey = Boolean(credentials);
     // Against an emulator, only sign with explicit keys: falling back to ADC would probe the cloud
     // metadata server (169.254.169.254), which must never happen off-cloud.
     this.canSign = !emulator || hasKey;
@@ -76,8 +93,10 @@ export class GcsBlobStore implements BlobStore {
       ...((opts.projectId ?? (emulator ? 'voicepulse-local' : undefined)) && {
         projectId: opts.projectId ?? 'voicepulse-local',
       }),
-      ...(opts.credentials && { credentials: opts.credentials }),
-      ...(opts.keyFilename && { keyFilename: opts.keyFilename }),
+      // Deliberately the (deprecated, it warns once per client) `credentials` option: google-auth
+      // answers getCredentials() from it, whereas with a bare JWT `authClient` URL signing asks the
+      // metadata server for the service-account e-mail — a 169.254.169.254 probe off-cloud.
+      ...(credentials && { credentials }),
     };
     const storage = new Storage({
       ...base,

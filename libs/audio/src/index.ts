@@ -2,3 +2,5 @@ export * from './errors';
 export * from './sniff';
 export { decodeWav, downmix, encodeWavPcm16, type PcmAudio } from './wav';
 export { resample, StreamingResampler } from './resample';
+export { transcodeToCanonical, type TranscodeOptions, type TranscodeResult } from './transcode';
+export { FfmpegNotFoundError } from './ffmpeg';

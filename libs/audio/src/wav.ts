@@ -64,18 +64,24 @@ let cachedHeader: { rate: number; bytes: Uint8Array } | undefined;
  * ourselves, because wavefile packs sample-by-sample through generic code (~0.5 s and
  * several extra copies for a 10-minute file).
  */
-export function canonicalWav(pcm: Int16Array, sampleRate: number): Buffer {
+export function canonicalWav(pcm: Int16Array | readonly Int16Array[], sampleRate: number): Buffer {
   if (cachedHeader?.rate !== sampleRate) {
     const empty = new WaveFile();
     empty.fromScratch(1, sampleRate, '16', new Int16Array(0));
     cachedHeader = { rate: sampleRate, bytes: empty.toBuffer() };
   }
   const header = cachedHeader.bytes;
-  const dataBytes = pcm.length * 2;
+  const parts = Array.isArray(pcm) ? pcm : [pcm as Int16Array];
+  const dataBytes = parts.reduce((n, p) => n + p.byteLength, 0);
   const out = Buffer.allocUnsafe(header.length + dataBytes);
   out.set(header, 0);
   out.writeUInt32LE(header.length - 8 + dataBytes, 4);
   out.writeUInt32LE(dataBytes, header.length - 4);
-  Buffer.from(pcm.buffer, pcm.byteOffset, dataBytes).copy(out, header.length);
+  // Int16Array memory is little-endian on every platform Node supports in production (x64, arm64).
+  let at = header.length;
+  for (const p of parts) {
+    out.set(new Uint8Array(p.buffer, p.byteOffset, p.byteLength), at);
+    at += p.byteLength;
+  }
   return out;
 }

@@ -1,0 +1,207 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import wf from 'wavefile';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { CorruptAudioError, TooLongError } from '../src/errors';
+import { FfmpegNotFoundError } from '../src/ffmpeg';
+import type { SniffedFormat } from '../src/sniff';
+import { transcodeToCanonical } from '../src/transcode';
+import { decodeWav } from '../src/wav';
+import { db, rng, run, tempDir, tone, toneAmplitude } from './signals';
+
+const { WaveFile } = wf;
+
+/** Feed a buffer in uneven chunks, like a network upload. */
+function chunked(buf: Uint8Array, seed = 1): Readable {
+  const r = rng(seed);
+  const parts: Buffer[] = [];
+  for (let i = 0; i < buf.length; ) {
+    const n = 1 + Math.floor(r() * 20_000);
+    parts.push(Buffer.from(buf.subarray(i, i + n)));
+    i += n;
+  }
+  return Readable.from(parts);
+}
+
+/** A lazily generated stream of `total` bytes (header first, then `fill`), counting what was pulled. */
+function generated(header: Uint8Array, total: number, fill: number, onPull?: (pulled: number) => void) {
+  const stats = { pulled: 0 };
+  let sentHeader = false;
+  const stream = new Readable({
+    read() {
+      if (!sentHeader) {
+        sentHeader = true;
+        stats.pulled += header.length;
+        this.push(Buffer.from(header));
+        return;
+      }
+      const n = Math.min(64 * 1024, total - stats.pulled);
+      if (n <= 0) return void this.push(null);
+      stats.pulled += n;
+      onPull?.(stats.pulled);
+      this.push(Buffer.alloc(n, fill));
+    },
+  });
+  return { stream, stats };
+}
+
+/** A canonical WAV header for `dataBytes` of data (0xFFFFFFFF = unknown length, as pipes write). */
+function wavHeader(rate: number, channels: number, bits: number, dataBytes: number, formatTag = 1): Uint8Array {
+  const h = Buffer.alloc(44);
+  h.write('RIFF', 0);
+  h.writeUInt32LE(dataBytes === 0xffffffff ? 0xffffffff : 36 + dataBytes, 4);
+  h.write('WAVEfmt ', 8);
+  h.writeUInt32LE(16, 16);
+  h.writeUInt16LE(formatTag, 20);
+  h.writeUInt16LE(channels, 22);
+  h.writeUInt32LE(rate, 24);
+  h.writeUInt32LE((rate * channels * bits) / 8, 28);
+  h.writeUInt16LE((channels * bits) / 8, 32);
+  h.writeUInt16LE(bits, 34);
+  h.write('data', 36);
+  h.writeUInt32LE(dataBytes, 40);
+  return h;
+}
+
+describe('transcodeToCanonical', () => {
+  const dir = tempDir('transcode');
+  const speech = join(dir, 'speech.wav');
+  let speechMs = 0;
+  const encoded: Partial<Record<string, string>> = {};
+  const targets: { name: string; format: SniffedFormat; file: string; args: string[]; codec: string; rate: number }[] = [
+    { name: 'WebM/Opus', format: 'webm', file: 's.webm', args: ['-c:a', 'libopus', '-ar', '48000'], codec: 'opus', rate: 48_000 },
+    { name: 'Ogg/Vorbis', format: 'ogg', file: 's.ogg', args: ['-c:a', 'libvorbis'], codec: 'vorbis', rate: 22_050 },
+    { name: 'MP3', format: 'mp3', file: 's.mp3', args: ['-c:a', 'libmp3lame'], codec: 'mp3', rate: 22_050 },
+    { name: 'M4A/AAC', format: 'mp4', file: 's.m4a', args: ['-c:a', 'aac'], codec: 'aac', rate: 22_050 },
+    { name: 'FLAC', format: 'flac', file: 's.flac', args: ['-c:a', 'flac'], codec: 'flac', rate: 22_050 },
+  ];
+
+  beforeAll(async () => {
+    await run('espeak-ng', ['-w', speech, 'The quarterly numbers look great and the customer was very happy.']);
+    const audio = decodeWav(readFileSync(speech));
+    speechMs = (audio.channels[0]!.length * 1000) / audio.sampleRate;
+    await Promise.all(
+      targets.map(async (t) => {
+        const out = join(dir, t.file);
+        await run('ffmpeg', ['-y', '-loglevel', 'error', '-i', speech, ...t.args, out]);
+        encoded[t.file] = out;
+      }),
+    );
+  });
+
+  it('converts a 22.05 kHz WAV in-process to canonical 16 kHz mono', async () => {
+    const res = await transcodeToCanonical(chunked(readFileSync(speech)), { format: 'wav', maxDurationS: 60 });
+    expect(res.info).toMatchObject({ sampleRate: 22_050, channels: 1, codec: 'pcm_s16le', format: 'wav' });
+    expect(Math.abs(res.info.durationMs - speechMs)).toBeLessThanOrEqual(1);
+    const out = decodeWav(res.wav);
+    expect(out.sampleRate).toBe(16_000);
+    expect(out.channels).toHaveLength(1);
+    expect(Math.abs((out.channels[0]!.length * 1000) / 16_000 - speechMs)).toBeLessThanOrEqual(1);
+    expect(res.wav.readUInt16LE(34)).toBe(16);
+  });
+
+  it.each(targets)('decodes $name through ffmpeg with matching duration', async (t) => {
+    const file = encoded[t.file]!;
+    const res = await transcodeToCanonical(chunked(readFileSync(file), 2), { format: t.format, maxDurationS: 60 });
+    expect(res.info).toMatchObject({ format: t.format, codec: t.codec, sampleRate: t.rate, channels: 1 });
+    expect(Math.abs(res.info.durationMs - speechMs)).toBeLessThanOrEqual(60);
+    const out = decodeWav(res.wav);
+    expect(out.sampleRate).toBe(16_000);
+    expect(Math.abs((out.channels[0]!.length * 1000) / 16_000 - res.info.durationMs)).toBeLessThanOrEqual(1);
+  });
+
+  it('band-limits a 48 kHz stereo WAV: 7 kHz kept, 11 kHz does not alias to 5 kHz', async () => {
+    const left = tone(7000, 48_000, 2, 0.4);
+    const right = tone(11_000, 48_000, 2, 0.4);
+    const w = new WaveFile();
+    w.fromScratch(2, 48_000, '24', [left, right].map((c) => Array.from(c, (v) => Math.round(v * 8388607))));
+    const res = await transcodeToCanonical(chunked(w.toBuffer(), 3), { format: 'wav', maxDurationS: 60 });
+    const y = decodeWav(res.wav).channels[0]!;
+    // Downmixing halves each tone: 0.4 -> 0.2.
+    expect(Math.abs(db(toneAmplitude(y, 16_000, 7000, 1000) / 0.2))).toBeLessThan(0.5);
+    expect(db(toneAmplitude(y, 16_000, 5000, 1000) / 0.2)).toBeLessThan(-60);
+  });
+
+  it('rejects a truncated WebM as corrupt', async () => {
+    const full = readFileSync(encoded['s.webm']!);
+    const half = full.subarray(0, Math.floor(full.length / 2));
+    await expect(transcodeToCanonical(chunked(half), { format: 'webm', maxDurationS: 60 })).rejects.toBeInstanceOf(
+      CorruptAudioError,
+    );
+  });
+
+  it('rejects random bytes declared as MP3 as corrupt', async () => {
+    const r = rng(11);
+    const garbage = Buffer.from(Uint8Array.from({ length: 50_000 }, () => Math.floor(r() * 256)));
+    await expect(transcodeToCanonical(chunked(garbage), { format: 'mp3', maxDurationS: 60 })).rejects.toBeInstanceOf(
+      CorruptAudioError,
+    );
+  });
+
+  it('rejects a WAV whose data chunk stops short as corrupt', async () => {
+    const wav = readFileSync(speech);
+    await expect(
+      transcodeToCanonical(chunked(wav.subarray(0, wav.length - 5000)), { format: 'wav', maxDurationS: 60 }),
+    ).rejects.toBeInstanceOf(CorruptAudioError);
+  });
+
+  it('refuses an hour-long WAV from its header, after reading only the header', async () => {
+    const bytes = 3600 * 48_000 * 4;
+    const { stream, stats } = generated(wavHeader(48_000, 2, 16, bytes), 44 + bytes, 0);
+    await expect(transcodeToCanonical(stream, { format: 'wav', maxDurationS: 30 })).rejects.toBeInstanceOf(TooLongError);
+    expect(stats.pulled).toBeLessThan(256 * 1024);
+  });
+
+  it('stops an hour of silence with no declared length as soon as the limit passes', async () => {
+    const total = 3600 * 16_000 * 2;
+    const { stream, stats } = generated(wavHeader(16_000, 1, 16, 0xffffffff), total, 0);
+    await expect(transcodeToCanonical(stream, { format: 'wav', maxDurationS: 5 })).rejects.toBeInstanceOf(TooLongError);
+    // 5 s is 160 kB; allow for stream buffering but nowhere near the 115 MB hour.
+    expect(stats.pulled).toBeLessThan(1024 * 1024);
+  });
+
+  it('kills ffmpeg as soon as a compressed stream passes the limit (an hour of µ-law)', async () => {
+    const total = 3600 * 8000;
+    const { stream, stats } = generated(wavHeader(8000, 1, 8, total, 7), 44 + total, 0xff);
+    await expect(transcodeToCanonical(stream, { format: 'wav', maxDurationS: 5 })).rejects.toBeInstanceOf(TooLongError);
+    // ffmpeg and the pipe buffer a little ahead; the hour is 28.8 MB.
+    expect(stats.pulled).toBeLessThan(2 * 1024 * 1024);
+  });
+
+  it('hands compressed WAV codecs to ffmpeg', async () => {
+    const w = new WaveFile();
+    w.fromScratch(1, 8000, '16', Array.from(tone(440, 8000, 1, 0.5), (v) => Math.round(v * 32767)));
+    w.toMuLaw();
+    const res = await transcodeToCanonical(chunked(w.toBuffer()), { format: 'wav', maxDurationS: 60 });
+    expect(res.info).toMatchObject({ codec: 'pcm_mulaw', sampleRate: 8000, format: 'wav' });
+    expect(Math.abs(res.info.durationMs - 1000)).toBeLessThanOrEqual(1);
+    const y = decodeWav(res.wav).channels[0]!;
+    expect(Math.abs(db(toneAmplitude(y, 16_000, 440, 1000) / 0.5))).toBeLessThan(0.5);
+  });
+
+  it('names the Debian package when ffmpeg is missing', async () => {
+    const file = readFileSync(encoded['s.ogg']!);
+    const err = await transcodeToCanonical(chunked(file), {
+      format: 'ogg',
+      maxDurationS: 60,
+      ffmpegPath: join(dir, 'no-such-ffmpeg'),
+    }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(FfmpegNotFoundError);
+    expect((err as Error).message).toContain("Debian package 'ffmpeg'");
+  });
+
+  it('stops and rejects with the abort reason when the signal fires', async () => {
+    const total = 3600 * 16_000 * 2;
+    const ctl = new AbortController();
+    const reason = new Error('job cancelled');
+    // A generated stream never yields to the event loop, so cancel from inside it.
+    const { stream, stats } = generated(wavHeader(16_000, 1, 16, 0xffffffff), total, 0, (pulled) => {
+      if (pulled > 1024 * 1024) ctl.abort(reason);
+    });
+    await expect(transcodeToCanonical(stream, { format: 'wav', maxDurationS: 7200, signal: ctl.signal })).rejects.toBe(
+      reason,
+    );
+    expect(stats.pulled).toBeLessThan(2 * 1024 * 1024);
+  });
+});

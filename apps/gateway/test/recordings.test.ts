@@ -157,7 +157,7 @@ describe('reading recordings', () => {
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const res = await request(gw.app)
+      const res: request.Response = await request(gw.app)
         .get(`/v1/recordings?limit=2${cursor ? `&cursor=${cursor}` : ''}`)
         .auth(user, { type: 'bearer' });
       expect(res.status).toBe(200);

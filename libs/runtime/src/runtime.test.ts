@@ -29,9 +29,9 @@ describe('health server', () => {
       redisUp = false;
       const notReady = await fetch(`${base}/readyz`);
       expect(notReady.status).toBe(503);
-      const body = await notReady.json();
+      const body = (await notReady.json()) as { checks: Record<string, { ok: boolean; error?: string }> };
       expect(body.checks.redis).toMatchObject({ ok: false, error: 'ECONNREFUSED' });
-      expect(body.checks.postgres.ok).toBe(true);
+      expect(body.checks.postgres?.ok).toBe(true);
       const text = await (await fetch(`${base}/metrics`)).text();
       expect(text).toContain('voicepulse_job_duration_seconds_count{service="test-svc",queue="transcode",outcome="completed"} 1');
       expect(text).toContain('voicepulse_process_resident_memory_bytes');

@@ -8,6 +8,8 @@ import { closeUnreadBodies, cors, httpMetrics, requestContext } from './http/mid
 import { buildOpenApi } from './openapi';
 import { fsBlobsRouter } from './routes/blobs';
 import { devRouter } from './routes/dev';
+import { corpusRouter } from './routes/corpus';
+import { promptsRouter } from './routes/prompts';
 import { recordingsRouter } from './routes/recordings';
 import { uploadsRouter } from './routes/uploads';
 
@@ -53,6 +55,8 @@ export function createApp(deps: GatewayDeps): Express {
 
   app.use('/v1', requireAuth(deps.auth));
   app.use('/v1', recordingsRouter(deps));
+  app.use('/v1', promptsRouter(deps));
+  app.use('/v1', corpusRouter(deps));
   app.use('/v1', uploadsRouter(deps));
   // Metrics and session routes (they bring their own body parsers with larger limits):
 

@@ -2,3 +2,4 @@ export * from './errors';
 export * from './auth';
 export * from './recordings';
 export * from './metrics';
+export * from './prompts';

@@ -1,7 +1,7 @@
 import { CONTENT_TYPES, SNIFF_BYTES, sniffFormat } from '@voicepulse/audio';
 import { recordingMetadataSchema, toFieldIssues, type RecordingMetadata, type UploadAccepted } from '@voicepulse/contracts';
 import { jobIds } from '@voicepulse/queues';
-import { blobKeys, type RecordingRow } from '@voicepulse/recordings';
+import { blobKeys, PromptsRepository, type RecordingRow } from '@voicepulse/recordings';
 import { TooLargeError } from '@voicepulse/storage';
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
@@ -60,6 +60,7 @@ export async function acceptRecording(
   meta: RecordingMetadata,
   stored: { contentType: string; sizeBytes: number; sha256: string },
 ): Promise<{ row: RecordingRow; body: UploadAccepted }> {
+  meta = await checkPromptReference(deps, meta);
   const originalKey = blobKeys.original(ctx.userId, id);
   const row = await deps.recordings.create({
     id,
@@ -81,6 +82,25 @@ export async function acceptRecording(
   });
   await enqueueTranscode(deps, row, ctx.correlationId);
   return { row, body: acceptedBody(id) };
+}
+
+/**
+ * Corpus takes must name a prompt that exists and one of the emotions it asks for; otherwise the
+ * dataset would hold labels nobody asked a speaker to act. Returns the metadata with the emotion in
+ * its canonical (trimmed, lower-case) spelling.
+ */
+export async function checkPromptReference(deps: GatewayDeps, meta: RecordingMetadata): Promise<RecordingMetadata> {
+  if (meta.promptId === undefined && meta.actedEmotion === undefined) return meta;
+  if (meta.promptId === undefined || meta.actedEmotion === undefined) {
+    throw new HttpError(400, 'invalid_metadata', 'promptId and actedEmotion must be sent together');
+  }
+  const emotions = await new PromptsRepository(deps.database.db).emotionsOf(meta.promptId);
+  if (!emotions) throw new HttpError(400, 'unknown_prompt', 'no prompt with this promptId');
+  const emotion = meta.actedEmotion.trim().toLowerCase();
+  if (!emotions.includes(emotion)) {
+    throw new HttpError(400, 'invalid_emotion', `actedEmotion must be one of: ${emotions.join(', ')}`);
+  }
+  return { ...meta, actedEmotion: emotion };
 }
 
 export async function enqueueTranscode(deps: GatewayDeps, row: RecordingRow, correlationId: string) {

@@ -1,0 +1,71 @@
+import { promptCreateSchema, promptListQuerySchema, promptUpdateSchema } from '@voicepulse/contracts';
+import { PromptsRepository } from '@voicepulse/recordings';
+import { Router, type Request } from 'express';
+import type { GatewayDeps } from '../deps';
+import { authOf, requireRole } from '../http/auth';
+import { smallJson } from '../http/body';
+import { HttpError, notFound } from '../http/errors';
+
+const uuidParam = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function promptId(req: Request): string {
+  const id = String(req.params.id);
+  if (!uuidParam.test(id)) throw notFound('prompt');
+  return id.toLowerCase();
+}
+
+/**
+ * Emotion-corpus prompts. Speakers only ever see `GET /prompts/next`; managing the prompt set is
+ * an admin task because it defines the dataset's labels.
+ */
+export function promptsRouter(deps: GatewayDeps): Router {
+  const router = Router();
+  const repo = new PromptsRepository(deps.database.db);
+  const admin = requireRole('admin');
+
+  // Declared before `/prompts/:id` so "next" is never taken for an id.
+  router.get('/prompts/next', async (req, res) => {
+    const next = await repo.next(authOf(req).userId);
+    if (!next) throw new HttpError(404, 'no_prompts', 'there are no active prompts to record yet');
+    res.json(next);
+  });
+
+  router.get('/prompts', admin, async (req, res) => {
+    const { access_token: _token, ...query } = req.query;
+    const q = promptListQuerySchema.parse(query);
+    const page = await repo.list(q);
+    if (page === 'bad_cursor') throw new HttpError(400, 'invalid_cursor', 'cursor is not valid');
+    res.json(page);
+  });
+
+  router.post('/prompts', admin, smallJson, async (req, res) => {
+    const body = promptCreateSchema.parse(req.body);
+    const prompt = await repo.create({ ...body, createdBy: authOf(req).userId });
+    res.status(201).location(`/v1/prompts/${prompt.id}`).json(prompt);
+  });
+
+  router.get('/prompts/:id', admin, async (req, res) => {
+    const prompt = await repo.get(promptId(req));
+    if (!prompt) throw notFound('prompt');
+    res.json(prompt);
+  });
+
+  router.patch('/prompts/:id', admin, smallJson, async (req, res) => {
+    const id = promptId(req);
+    const patch = promptUpdateSchema.parse(req.body);
+    const prompt = await repo.update(id, patch);
+    if (!prompt) throw notFound('prompt');
+    res.json(prompt);
+  });
+
+  router.delete('/prompts/:id', admin, async (req, res) => {
+    const outcome = await repo.delete(promptId(req));
+    if (outcome === 'not_found') throw notFound('prompt');
+    if (outcome === 'in_use') {
+      throw new HttpError(409, 'prompt_in_use', 'recordings were made for this prompt; deactivate it instead of deleting it');
+    }
+    res.status(204).end();
+  });
+
+  return router;
+}

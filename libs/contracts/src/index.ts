@@ -3,3 +3,4 @@ export * from './auth';
 export * from './recordings';
 export * from './metrics';
 export * from './prompts';
+export * from './sessions';

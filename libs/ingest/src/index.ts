@@ -5,3 +5,5 @@ export * from './normalize';
 export * from './partitions';
 export * from './payload';
 export * from './writer';
+export * from './queries';
+export * from './sessions';

@@ -1,0 +1,108 @@
+import { z } from 'zod';
+import { userIdSchema } from './auth';
+import { sentimentLabelSchema } from './recordings';
+
+export const MAX_SESSION_EVENTS_PER_REQUEST = 500;
+
+export const sessionEventTypeSchema = z.enum(['join', 'leave', 'mute', 'unmute', 'device-change']);
+export type SessionEventType = z.infer<typeof sessionEventTypeSchema>;
+
+/** One entry of a session's timeline as a client reports it. `eventId` makes retries idempotent. */
+export const sessionEventInputSchema = z.strictObject({
+  eventId: z.uuid().optional(),
+  type: sessionEventTypeSchema,
+  occurredAt: z.iso.datetime({ offset: true }),
+  deviceId: z.string().min(1).max(128).optional(),
+  timezone: z.string().min(1).max(64).optional(),
+  /** Small free-form detail, e.g. the new device for `device-change`. */
+  data: z.record(z.string(), z.union([z.string().max(256), z.number(), z.boolean(), z.null()])).optional(),
+});
+export type SessionEventInput = z.infer<typeof sessionEventInputSchema>;
+
+export const sessionEventsRequestSchema = z.union([
+  sessionEventInputSchema,
+  z.strictObject({ events: z.array(sessionEventInputSchema).min(1).max(MAX_SESSION_EVENTS_PER_REQUEST) }),
+]);
+
+export const sessionEventsResponseSchema = z.object({
+  accepted: z.number().int(),
+  duplicates: z.number().int(),
+});
+
+const isoRange = {
+  from: z.iso.datetime({ offset: true }),
+  to: z.iso.datetime({ offset: true }),
+};
+
+/** Keyset pagination over the caller's raw events, newest first. */
+export const metricEventsQuerySchema = z.strictObject({
+  ...isoRange,
+  limit: z.coerce.number().int().min(1).max(1_000).default(100),
+  cursor: z.string().max(200).optional(),
+  userId: userIdSchema.optional(),
+});
+export type MetricEventsQuery = z.infer<typeof metricEventsQuerySchema>;
+
+export const metricsExportQuerySchema = z.strictObject({ ...isoRange, userId: userIdSchema.optional() });
+export type MetricsExportQuery = z.infer<typeof metricsExportQuerySchema>;
+
+export const storedMetricEventSchema = z.object({
+  eventId: z.string(),
+  userId: z.string(),
+  sessionId: z.string().nullable(),
+  deviceId: z.string().nullable(),
+  talkedTimeMs: z.number(),
+  microphoneUsed: z.boolean(),
+  speakerUsed: z.boolean(),
+  voiceSentiment: z.number(),
+  voiceSentimentLabel: sentimentLabelSchema,
+  recordedAt: z.string(),
+  timezone: z.string().nullable(),
+  platform: z.string().nullable(),
+  appVersion: z.string().nullable(),
+  source: z.enum(['api', 'recording']),
+  recordingId: z.string().nullable(),
+});
+export type StoredMetricEvent = z.infer<typeof storedMetricEventSchema>;
+
+export const metricEventsPageSchema = z.object({
+  items: z.array(storedMetricEventSchema),
+  nextCursor: z.string().nullable(),
+});
+export type MetricEventsPage = z.infer<typeof metricEventsPageSchema>;
+
+export const sessionDetailSchema = z.object({
+  id: z.string(),
+  firstEventAt: z.string(),
+  lastEventAt: z.string(),
+  participants: z.array(
+    z.object({
+      userId: z.string(),
+      deviceId: z.string(),
+      joinedAt: z.string(),
+      leftAt: z.string().nullable(),
+      timezone: z.string().nullable(),
+    }),
+  ),
+  timeline: z.array(
+    z.object({
+      eventId: z.string(),
+      userId: z.string(),
+      deviceId: z.string().nullable(),
+      type: sessionEventTypeSchema,
+      occurredAt: z.string(),
+      data: z.record(z.string(), z.unknown()).nullable(),
+    }),
+  ),
+  sentiment: z.array(
+    z.object({
+      userId: z.string(),
+      start: z.string(),
+      samples: z.number(),
+      mean: z.number(),
+      min: z.number(),
+      max: z.number(),
+    }),
+  ),
+});
+export type SessionDetail = z.infer<typeof sessionDetailSchema>;

@@ -1,0 +1,231 @@
+import type { Granularity, MetricEventsPage, MetricsSummary, StoredMetricEvent } from '@voicepulse/contracts';
+import type pg from 'pg';
+import { to as copyTo } from 'pg-copy-streams';
+import { PassThrough, type Readable } from 'node:stream';
+
+/** Hourly series come from raw events (rollups are daily); bound the range they may scan. */
+export const MAX_HOURLY_RANGE_DAYS = 31;
+
+export class QueryError extends Error {
+  constructor(
+    readonly code: 'invalid_range' | 'invalid_cursor',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'QueryError';
+  }
+}
+
+interface Range {
+  userId: string;
+  from: string;
+  to: string;
+}
+
+function checkRange({ from, to }: Range, maxDays?: number): void {
+  const span = Date.parse(to) - Date.parse(from);
+  if (!(span > 0)) throw new QueryError('invalid_range', '`from` must be before `to`');
+  if (maxDays && span > maxDays * 86_400_000) {
+    throw new QueryError('invalid_range', `hourly granularity covers at most ${maxDays} days`);
+  }
+}
+
+interface AggRow {
+  start: Date;
+  events: string;
+  sessions: string;
+  talked: string;
+  mic: string;
+  spk: string;
+  ssum: number;
+}
+
+function toAggregate(r: Omit<AggRow, 'start'>) {
+  const events = Number(r.events);
+  return {
+    events,
+    sessions: Number(r.sessions),
+    talkedTimeMs: Number(r.talked),
+    microphoneUsedRatio: events ? Number(r.mic) / events : null,
+    speakerUsedRatio: events ? Number(r.spk) / events : null,
+    sentimentMean: events ? r.ssum / events : null,
+  };
+}
+
+// Days (UTC) overlapping [from, to): dashboards read whole days from the rollups.
+const ROLLUP_SERIES = `
+select date_trunc($4, day::timestamp) at time zone 'UTC' as start,
+       sum(events) as events, sum(sessions) as sessions, sum(talked_time_ms) as talked,
+       sum(microphone_used_events) as mic, sum(speaker_used_events) as spk, sum(sentiment_sum) as ssum
+  from metric_daily_rollups
+ where user_id = $1
+   and day::timestamp < ($3::timestamptz at time zone 'UTC')
+   and day::timestamp + interval '1 day' > ($2::timestamptz at time zone 'UTC')
+ group by 1 order by 1`;
+
+const HOURLY_SERIES = `
+select date_trunc('hour', recorded_at at time zone 'UTC') at time zone 'UTC' as start,
+       count(*) as events, count(distinct session_id) as sessions, sum(talked_time_ms) as talked,
+       count(*) filter (where microphone_used) as mic, count(*) filter (where speaker_used) as spk,
+       sum(voice_sentiment) as ssum
+  from metric_events
+ where user_id = $1 and recorded_at >= $2 and recorded_at < $3
+ group by 1 order by 1`;
+
+/**
+ * The dashboard query. Day and week series are read from the daily rollups only; the hour series
+ * (finer than a rollup) scans the caller's own events through the (user, time) index, bounded to
+ * MAX_HOURLY_RANGE_DAYS. Session counts are distinct per bucket; totals sum the buckets.
+ */
+export async function metricsSummary(
+  db: Pick<pg.Pool, 'query'>,
+  q: Range & { granularity: Granularity },
+): Promise<MetricsSummary> {
+  checkRange(q, q.granularity === 'hour' ? MAX_HOURLY_RANGE_DAYS : undefined);
+  const { rows } =
+    q.granularity === 'hour'
+      ? await db.query<AggRow>(HOURLY_SERIES, [q.userId, q.from, q.to])
+      : await db.query<AggRow>(ROLLUP_SERIES, [q.userId, q.from, q.to, q.granularity]);
+  const totals = rows.reduce(
+    (acc, r) => ({
+      events: acc.events + Number(r.events),
+      sessions: acc.sessions + Number(r.sessions),
+      talked: acc.talked + Number(r.talked),
+      mic: acc.mic + Number(r.mic),
+      spk: acc.spk + Number(r.spk),
+      ssum: acc.ssum + Number(r.ssum),
+    }),
+    { events: 0, sessions: 0, talked: 0, mic: 0, spk: 0, ssum: 0 },
+  );
+  return {
+    series: rows.map((r) => ({ start: r.start.toISOString(), ...toAggregate(r) })),
+    totals: toAggregate({
+      events: String(totals.events),
+      sessions: String(totals.sessions),
+      talked: String(totals.talked),
+      mic: String(totals.mic),
+      spk: String(totals.spk),
+      ssum: totals.ssum,
+    }),
+  };
+}
+
+// Microsecond text so a cursor round-trips exactly, whatever precision Postgres stored.
+const RECORDED_AT_TEXT = `to_char(recorded_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+
+const EVENT_COLUMNS = `event_id as "eventId", user_id as "userId", session_id as "sessionId", device_id as "deviceId",
+  talked_time_ms as "talkedTimeMs", microphone_used as "microphoneUsed", speaker_used as "speakerUsed",
+  voice_sentiment as "voiceSentiment", voice_sentiment_label as "voiceSentimentLabel",
+  ${RECORDED_AT_TEXT} as "recordedAt", timezone, platform, app_version as "appVersion", source,
+  recording_id as "recordingId"`;
+
+function encodeCursor(recordedAt: string, eventId: string): string {
+  return Buffer.from(JSON.stringify([recordedAt, eventId])).toString('base64url');
+}
+
+function decodeCursor(cursor: string): [string, string] {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (
+      Array.isArray(value) &&
+      value.length === 2 &&
+      typeof value[0] === 'string' &&
+      !Number.isNaN(Date.parse(value[0])) &&
+      typeof value[1] === 'string' &&
+      /^[0-9a-f-]{36}$/.test(value[1])
+    ) {
+      return [value[0], value[1]];
+    }
+  } catch {
+    // fall through
+  }
+  throw new QueryError('invalid_cursor', 'cursor is not one this API issued');
+}
+
+/** Keyset pagination, newest first: stable under concurrent inserts and O(limit) at any depth. */
+export async function listMetricEvents(
+  db: Pick<pg.Pool, 'query'>,
+  q: Range & { limit: number; cursor?: string },
+): Promise<MetricEventsPage> {
+  checkRange(q);
+  const params: unknown[] = [q.userId, q.from, q.to, q.limit + 1];
+  let after = '';
+  if (q.cursor) {
+    const [at, id] = decodeCursor(q.cursor);
+    params.push(at, id);
+    after = 'and (recorded_at, event_id) < ($5::timestamptz, $6::uuid)';
+  }
+  const { rows } = await db.query<StoredMetricEvent>(
+    `select ${EVENT_COLUMNS} from metric_events
+      where user_id = $1 and recorded_at >= $2 and recorded_at < $3 ${after}
+      order by recorded_at desc, event_id desc limit $4`,
+    params,
+  );
+  const items = rows.slice(0, q.limit);
+  const last = items[items.length - 1];
+  return {
+    items,
+    nextCursor: rows.length > q.limit && last ? encodeCursor(last.recordedAt, last.eventId) : null,
+  };
+}
+
+export const CSV_COLUMNS = [
+  'event_id',
+  'user_id',
+  'session_id',
+  'device_id',
+  'talked_time_ms',
+  'microphone_used',
+  'speaker_used',
+  'voice_sentiment',
+  'voice_sentiment_label',
+  'recorded_at',
+  'timezone',
+  'platform',
+  'app_version',
+  'source',
+  'recording_id',
+];
+
+/**
+ * CSV of the caller's events via COPY … TO STDOUT on a dedicated connection: Postgres produces the
+ * CSV, and the socket is paused whenever the HTTP client reads slower, so memory stays constant
+ * however many rows there are. The connection returns to the pool when the stream ends or is
+ * destroyed (client gone).
+ */
+export async function exportMetricEventsCsv(pool: pg.Pool, q: Range): Promise<Readable> {
+  checkRange(q);
+  const client = await pool.connect();
+  const lit = (v: string) => client.escapeLiteral(v);
+  // COPY cannot take bind parameters; every value below is validated and then escaped.
+  const sql = `copy (
+      select ${CSV_COLUMNS.map((c) => (c === 'recorded_at' ? `${RECORDED_AT_TEXT} as recorded_at` : c)).join(', ')}
+        from metric_events
+       where user_id = ${lit(q.userId)}
+         and recorded_at >= ${lit(new Date(q.from).toISOString())}::timestamptz
+         and recorded_at < ${lit(new Date(q.to).toISOString())}::timestamptz
+       order by recorded_at, event_id
+    ) to stdout with (format csv, header true)`;
+  const source = client.query(copyTo(sql));
+  const out = new PassThrough();
+  let released = false;
+  const release = (err?: Error) => {
+    if (released) return;
+    released = true;
+    // A COPY cut short leaves the connection mid-protocol: destroy it rather than reuse it.
+    client.release(err ?? (source.readableEnded ? undefined : new Error('copy aborted')));
+  };
+  source.on('error', (err) => {
+    release(err);
+    out.destroy(err);
+  });
+  source.on('end', () => release());
+  out.on('close', () => {
+    if (!source.readableEnded) {
+      source.destroy();
+      release(new Error('client went away'));
+    }
+  });
+  source.pipe(out);
+  return out;
+}

@@ -1,0 +1,215 @@
+import { randomUUID } from 'node:crypto';
+import { createDatabase, runMigrations, type Database } from '@voicepulse/db';
+import { createTestDatabase, type TestDatabase } from '@voicepulse/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  exportMetricEventsCsv,
+  getSessionDetail,
+  listMetricEvents,
+  metricsSummary,
+  MetricsWriter,
+  QueryError,
+  recordSessionEvents,
+} from '../src';
+import { event } from './helpers';
+
+describe('query API (real Postgres)', () => {
+  let tdb: TestDatabase;
+  let database: Database;
+  let writer: MetricsWriter;
+
+  beforeAll(async () => {
+    tdb = await createTestDatabase({ prefix: 'ingestq', migrate: runMigrations });
+    database = createDatabase(tdb.url, { max: 4 });
+    writer = new MetricsWriter(database.pool, { retentionDays: 400 });
+  });
+  afterAll(async () => {
+    await database?.close();
+    await tdb?.drop();
+  });
+
+  it('summarises from the rollups by day and week, and from raw events by hour', async () => {
+    const userId = `sum-${randomUUID()}`;
+    const session = randomUUID();
+    await writer.write([
+      event({
+        userId,
+        sessionId: session,
+        talkedTimeMs: 1000,
+        microphoneUsed: true,
+        speakerUsed: false,
+        voiceSentiment: 0.5,
+        recordedAt: '2026-11-02T10:15:00.000Z',
+      }),
+      event({
+        userId,
+        sessionId: session,
+        talkedTimeMs: 3000,
+        microphoneUsed: false,
+        speakerUsed: true,
+        voiceSentiment: -0.5,
+        recordedAt: '2026-11-02T11:45:00.000Z',
+      }),
+      event({
+        userId,
+        talkedTimeMs: 500,
+        microphoneUsed: true,
+        speakerUsed: true,
+        voiceSentiment: 1,
+        recordedAt: '2026-11-03T08:00:00.000Z',
+      }),
+      event({ userId: `${userId}-other`, recordedAt: '2026-11-02T10:00:00.000Z' }),
+    ]);
+    const range = { userId, from: '2026-11-01T00:00:00Z', to: '2026-11-10T00:00:00Z' };
+    const daily = await metricsSummary(database.pool, { ...range, granularity: 'day' });
+    expect(daily.series).toEqual([
+      {
+        start: '2026-11-02T00:00:00.000Z',
+        events: 2,
+        sessions: 1,
+        talkedTimeMs: 4000,
+        microphoneUsedRatio: 0.5,
+        speakerUsedRatio: 0.5,
+        sentimentMean: 0,
+      },
+      {
+        start: '2026-11-03T00:00:00.000Z',
+        events: 1,
+        sessions: 0,
+        talkedTimeMs: 500,
+        microphoneUsedRatio: 1,
+        speakerUsedRatio: 1,
+        sentimentMean: 1,
+      },
+    ]);
+    expect(daily.totals).toMatchObject({ events: 3, talkedTimeMs: 4500, microphoneUsedRatio: 2 / 3 });
+    const weekly = await metricsSummary(database.pool, { ...range, granularity: 'week' });
+    // 2026-11-02 is a Monday: both days fall in one ISO week.
+    expect(weekly.series.map((s) => [s.start, s.events, s.sessions])).toEqual([
+      ['2026-11-02T00:00:00.000Z', 3, 1],
+    ]);
+    const hourly = await metricsSummary(database.pool, { ...range, granularity: 'hour' });
+    expect(hourly.series.map((s) => [s.start, s.events])).toEqual([
+      ['2026-11-02T10:00:00.000Z', 1],
+      ['2026-11-02T11:00:00.000Z', 1],
+      ['2026-11-03T08:00:00.000Z', 1],
+    ]);
+    await expect(
+      metricsSummary(database.pool, { ...range, to: '2027-01-01T00:00:00Z', granularity: 'hour' }),
+    ).rejects.toBeInstanceOf(QueryError);
+  });
+
+  it('pages through events with a keyset cursor, newest first, without gaps or repeats', async () => {
+    const userId = `page-${randomUUID()}`;
+    const at = '2026-11-05T12:00:00.000Z';
+    // Same timestamp for several events: the event id breaks ties.
+    const events = Array.from({ length: 25 }, (_, i) =>
+      event({ userId, recordedAt: i < 10 ? at : new Date(Date.parse(at) + i * 1000).toISOString() }),
+    );
+    await writer.write(events);
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await listMetricEvents(database.pool, {
+        userId,
+        from: '2026-11-01T00:00:00Z',
+        to: '2026-11-30T00:00:00Z',
+        limit: 7,
+        cursor,
+      });
+      seen.push(...page.items.map((e) => e.eventId));
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    expect(seen).toHaveLength(25);
+    expect(new Set(seen).size).toBe(25);
+    await expect(
+      listMetricEvents(database.pool, {
+        userId,
+        from: '2026-11-01T00:00:00Z',
+        to: '2026-11-30T00:00:00Z',
+        limit: 7,
+        cursor: 'garbage',
+      }),
+    ).rejects.toThrow(/cursor/);
+  });
+
+  it('exports 100k rows as CSV through a stream that respects backpressure', async () => {
+    const userId = `csv-${randomUUID()}`;
+    const base = Date.now() - 10 * 86_400_000;
+    const events = Array.from({ length: 100_000 }, (_, i) =>
+      event({ userId, recordedAt: new Date(base + i * 1000).toISOString() }),
+    );
+    await writer.write(events);
+    const stream = await exportMetricEventsCsv(database.pool, {
+      userId,
+      from: new Date(base - 1).toISOString(),
+      to: new Date().toISOString(),
+    });
+    let bytes = 0;
+    let lines = 0;
+    let maxBuffered = 0;
+    let firstLine = '';
+    for await (const chunk of stream) {
+      const text = (chunk as Buffer).toString();
+      if (!firstLine) firstLine = text.slice(0, text.indexOf('\n'));
+      bytes += text.length;
+      for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lines++;
+      // A slow reader: if the export were buffered whole, the readable side would hold it all.
+      if (lines % 20 === 0) await new Promise((r) => setTimeout(r, 1));
+      maxBuffered = Math.max(maxBuffered, stream.readableLength);
+    }
+    expect(firstLine.startsWith('event_id,user_id,session_id')).toBe(true);
+    expect(lines).toBe(100_001);
+    expect(bytes).toBeGreaterThan(10_000_000);
+    expect(maxBuffered).toBeLessThan(1_000_000);
+    // The COPY connection went back to the pool.
+    expect(database.pool.totalCount - database.pool.idleCount).toBe(0);
+  });
+
+  it('records a session timeline idempotently and shows it to participants only', async () => {
+    const sessionId = randomUUID();
+    const input = [
+      {
+        type: 'join' as const,
+        occurredAt: '2026-11-06T09:00:00Z',
+        deviceId: 'laptop',
+        timezone: 'Europe/Berlin',
+      },
+      { type: 'mute' as const, occurredAt: '2026-11-06T09:05:00Z', deviceId: 'laptop' },
+      { type: 'leave' as const, occurredAt: '2026-11-06T09:30:00Z', deviceId: 'laptop' },
+    ];
+    expect(await recordSessionEvents(database.pool, sessionId, 'alice', input)).toEqual({
+      accepted: 3,
+      duplicates: 0,
+    });
+    expect(await recordSessionEvents(database.pool, sessionId, 'alice', input)).toEqual({
+      accepted: 0,
+      duplicates: 3,
+    });
+    await writer.write([
+      event({
+        userId: 'alice',
+        sessionId,
+        deviceId: 'laptop',
+        voiceSentiment: 0.4,
+        recordedAt: '2026-11-06T09:10:20.000Z',
+      }),
+    ]);
+    const detail = await getSessionDetail(database.pool, sessionId, 'alice');
+    expect(detail?.participants).toEqual([
+      {
+        userId: 'alice',
+        deviceId: 'laptop',
+        joinedAt: '2026-11-06T09:00:00.000Z',
+        leftAt: '2026-11-06T09:30:00.000Z',
+        timezone: 'Europe/Berlin',
+      },
+    ]);
+    expect(detail?.timeline.map((t) => t.type)).toEqual(['join', 'mute', 'leave']);
+    expect(detail?.sentiment).toEqual([
+      { userId: 'alice', start: '2026-11-06T09:10:00.000Z', samples: 1, mean: 0.4, min: 0.4, max: 0.4 },
+    ]);
+    expect(await getSessionDetail(database.pool, sessionId, 'mallory')).toBeNull();
+    expect(await getSessionDetail(database.pool, sessionId, null)).not.toBeNull();
+  });
+});

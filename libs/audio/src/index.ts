@@ -6,3 +6,5 @@ export { transcodeToCanonical, type TranscodeOptions, type TranscodeResult } fro
 export { FfmpegNotFoundError } from './ffmpeg';
 export { detectSpeech, talkedTimeMs, mergeSegments, VAD_SAMPLE_RATE, type SpeechSegment, type VadOptions } from './vad';
 export { DB_FLOOR } from './dsp';
+export { analyzeLevels, estimateSnr, type Levels } from './levels';
+export { integratedLoudness } from './loudness';

@@ -7,10 +7,12 @@ import { HttpError, errorHandler } from './http/errors';
 import { closeUnreadBodies, cors, httpMetrics, requestContext } from './http/middleware';
 import { buildOpenApi } from './openapi';
 import { fsBlobsRouter } from './routes/blobs';
+import { metricsRouter } from './routes/metrics';
 import { devRouter } from './routes/dev';
 import { corpusRouter } from './routes/corpus';
 import { promptsRouter } from './routes/prompts';
 import { recordingsRouter } from './routes/recordings';
+import { sessionsRouter } from './routes/sessions';
 import { uploadsRouter } from './routes/uploads';
 
 export function createApp(deps: GatewayDeps): Express {
@@ -59,6 +61,8 @@ export function createApp(deps: GatewayDeps): Express {
   app.use('/v1', corpusRouter(deps));
   app.use('/v1', uploadsRouter(deps));
   // Metrics and session routes (they bring their own body parsers with larger limits):
+  app.use('/v1', metricsRouter(deps));
+  app.use('/v1', sessionsRouter(deps));
 
   app.use((_req, _res, next) => next(new HttpError(404, 'not_found', 'no such route')));
   app.use(errorHandler(deps.logger));

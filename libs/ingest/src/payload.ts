@@ -18,21 +18,41 @@ export class PayloadError extends Error {
 
 /**
  * Reads a request body, failing as soon as it exceeds `limit` bytes: an oversized upload is
- * rejected while streaming instead of being buffered first.
+ * rejected while streaming instead of being buffered first. The stream is paused, not destroyed,
+ * so the caller can still send its 413 before the connection is closed.
  */
-export async function readLimited(stream: Readable, limit = MAX_INGEST_BODY_BYTES): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of stream) {
-    const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string);
-    size += buf.length;
-    if (size > limit) {
-      stream.destroy();
-      throw new PayloadError(413, 'payload_too_large', `body exceeds ${limit} bytes`);
-    }
-    chunks.push(buf);
-  }
-  return Buffer.concat(chunks, size);
+export function readLimited(stream: Readable, limit = MAX_INGEST_BODY_BYTES): Promise<Buffer> {
+  return new Promise<Buffer>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const cleanup = () => {
+      stream.off('data', onData);
+      stream.off('end', onEnd);
+      stream.off('error', onError);
+    };
+    const onData = (chunk: Buffer | string) => {
+      const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk);
+      size += buf.length;
+      if (size > limit) {
+        cleanup();
+        stream.pause();
+        reject(new PayloadError(413, 'payload_too_large', `body exceeds ${limit} bytes`));
+        return;
+      }
+      chunks.push(buf);
+    };
+    const onEnd = () => {
+      cleanup();
+      resolve(Buffer.concat(chunks, size));
+    };
+    const onError = (err: Error) => {
+      cleanup();
+      reject(err);
+    };
+    stream.on('data', onData);
+    stream.on('end', onEnd);
+    stream.on('error', onError);
+  });
 }
 
 export type BodyKind = 'json' | 'ndjson';

@@ -1,0 +1,161 @@
+import { createHash } from 'node:crypto';
+import { pipeline } from 'node:stream/promises';
+import {
+  metricEventsQuerySchema,
+  metricsExportQuerySchema,
+  metricsSummaryQuerySchema,
+} from '@voicepulse/contracts';
+import {
+  bodyKindOf,
+  DEFAULT_RETENTION_DAYS,
+  exportMetricEventsCsv,
+  listMetricEvents,
+  metricsSummary,
+  normalizeEvent,
+  parseIngestBody,
+  PayloadError,
+  QueryError,
+  readLimited,
+  type RejectedEvent,
+} from '@voicepulse/ingest';
+import { jobIds } from '@voicepulse/queues';
+import type { NormalizedMetricEvent } from '@voicepulse/contracts';
+import { Router, type Request } from 'express';
+import type { GatewayDeps } from '../deps';
+import { resolveSubject } from '../http/auth';
+import { HttpError, unavailable } from '../http/errors';
+
+export interface MetricsRouterOptions {
+  /** Events older than this are rejected at the door (the ingestor drops their partitions anyway). */
+  retentionDays?: number;
+}
+
+function queryFields(query: Request['query']): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(query)) {
+    if (k === 'access_token') continue;
+    out[k] = Array.isArray(v) ? v[0] : v;
+  }
+  return out;
+}
+
+function asHttp(err: unknown): unknown {
+  if (err instanceof PayloadError || err instanceof QueryError) {
+    return new HttpError(err instanceof PayloadError ? err.status : 400, err.code, err.message);
+  }
+  return err;
+}
+
+/**
+ * The firehose endpoint and the metrics read API. Ingestion is acknowledged once the accepted
+ * events are in Redis (one BullMQ job per request, id derived from the events so a retried request
+ * is deduplicated by the queue, and by the event ids in Postgres in any case).
+ */
+export function metricsRouter(deps: GatewayDeps, opts: MetricsRouterOptions = {}): Router {
+  const router = Router();
+  const retentionDays = opts.retentionDays ?? DEFAULT_RETENTION_DAYS;
+
+  router.post('/metrics', async (req, res) => {
+    let parsed;
+    try {
+      const kind = bodyKindOf(req.headers['content-type']);
+      parsed = parseIngestBody(kind, await readLimited(req));
+    } catch (err) {
+      throw asHttp(err);
+    }
+    const ctx = {
+      now: new Date(),
+      retentionDays,
+      resolveUser: (requested: string | undefined) => {
+        try {
+          return { userId: resolveSubject(req, requested) };
+        } catch (err) {
+          if (err instanceof HttpError) return { error: err.message };
+          throw err;
+        }
+      },
+    };
+    const lineErrors = new Map(parsed.lineErrors.map((e) => [e.index, e]));
+    const events: NormalizedMetricEvent[] = [];
+    const rejected: RejectedEvent[] = [];
+    parsed.raws.forEach((raw, index) => {
+      const lineError = lineErrors.get(index);
+      if (lineError) return void rejected.push(lineError);
+      const outcome = normalizeEvent(raw, ctx);
+      if (outcome.ok) events.push(outcome.event);
+      else rejected.push({ index, errors: outcome.errors });
+    });
+    if (!events.length) {
+      throw new HttpError(400, 'invalid_events', 'every event was rejected', { accepted: 0, rejected });
+    }
+    const digest = createHash('sha256')
+      .update(events.map((e) => e.eventId).join(','))
+      .digest('hex')
+      .slice(0, 32);
+    try {
+      await deps.producers.metrics.addBulk([
+        {
+          payload: { events, correlationId: String(res.locals.requestId ?? digest) },
+          jobId: jobIds.metricsBatch(digest),
+        },
+      ]);
+    } catch (err) {
+      req.log?.warn({ err }, 'metrics enqueue failed');
+      throw unavailable('the ingestion queue');
+    }
+    res.status(202).json({ accepted: events.length, rejected });
+  });
+
+  router.get('/metrics/summary', async (req, res) => {
+    const q = metricsSummaryQuerySchema.parse(queryFields(req.query));
+    const userId = resolveSubject(req, q.userId);
+    try {
+      res.json(
+        await metricsSummary(deps.database.pool, {
+          userId,
+          from: q.from,
+          to: q.to,
+          granularity: q.granularity,
+        }),
+      );
+    } catch (err) {
+      throw asHttp(err);
+    }
+  });
+
+  router.get('/metrics/events', async (req, res) => {
+    const q = metricEventsQuerySchema.parse(queryFields(req.query));
+    const userId = resolveSubject(req, q.userId);
+    try {
+      res.json(
+        await listMetricEvents(deps.database.pool, {
+          userId,
+          from: q.from,
+          to: q.to,
+          limit: q.limit,
+          cursor: q.cursor,
+        }),
+      );
+    } catch (err) {
+      throw asHttp(err);
+    }
+  });
+
+  router.get('/metrics/export.csv', async (req, res) => {
+    const q = metricsExportQuerySchema.parse(queryFields(req.query));
+    const userId = resolveSubject(req, q.userId);
+    let stream;
+    try {
+      stream = await exportMetricEventsCsv(deps.database.pool, { userId, from: q.from, to: q.to });
+    } catch (err) {
+      throw asHttp(err);
+    }
+    res.status(200);
+    res.type('text/csv; charset=utf-8');
+    res.attachment(`metrics-${userId}.csv`);
+    // Headers are out once the first byte streams: a later failure can only cut the response short.
+    await pipeline(stream, res).catch((err: unknown) => req.log?.warn({ err }, 'csv export aborted'));
+  });
+
+  return router;
+}

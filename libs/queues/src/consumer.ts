@@ -1,4 +1,5 @@
 import type { Logger } from '@voicepulse/logger';
+import { SpanKind, withSpan } from '@voicepulse/tracing';
 import { Worker, type Job, UnrecoverableError } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { PermanentJobError, toBullError } from './errors';
@@ -39,33 +40,56 @@ export function createConsumer<Q extends QueueName>(opts: ConsumerOptions<Q>): W
       const started = performance.now();
       const parsed = schema.safeParse(job.data);
       const correlationId = (job.data as { correlationId?: string })?.correlationId ?? job.id ?? 'unknown';
-      const logger = opts.logger.child({ correlationId, queue: opts.queue, jobId: job.id, attempt: job.attemptsMade + 1 });
+      const logger = opts.logger.child({
+        correlationId,
+        queue: opts.queue,
+        jobId: job.id,
+        attempt: job.attemptsMade + 1,
+      });
       const maxAttempts = job.opts.attempts ?? 1;
-      try {
-        if (!parsed.success) {
-          throw new PermanentJobError(`invalid ${opts.queue} payload: ${parsed.error.message}`, 'invalid_payload');
+      const span = {
+        kind: SpanKind.CONSUMER,
+        remoteParent: parsed.success ? parsed.data.traceparent : undefined,
+        attributes: {
+          'messaging.destination.name': opts.queue,
+          'messaging.message.id': job.id ?? '',
+          correlationId,
+        },
+      };
+      return withSpan(`${opts.queue} process`, span, async () => {
+        try {
+          if (!parsed.success) {
+            throw new PermanentJobError(
+              `invalid ${opts.queue} payload: ${parsed.error.message}`,
+              'invalid_payload',
+            );
+          }
+          await opts.handler(parsed.data as JobPayload<Q>, {
+            job,
+            logger,
+            attempt: job.attemptsMade + 1,
+            isFinalAttempt: job.attemptsMade + 1 >= maxAttempts,
+          });
+          opts.onJobDone?.('completed', performance.now() - started);
+        } catch (err) {
+          const bullErr = toBullError(err);
+          const permanent = bullErr instanceof UnrecoverableError || job.attemptsMade + 1 >= maxAttempts;
+          logger[permanent ? 'error' : 'warn'](
+            { err },
+            permanent ? 'job failed permanently' : 'job failed, will retry',
+          );
+          opts.onJobDone?.(permanent ? 'failed' : 'retry', performance.now() - started);
+          throw bullErr;
         }
-        await opts.handler(parsed.data as JobPayload<Q>, {
-          job,
-          logger,
-          attempt: job.attemptsMade + 1,
-          isFinalAttempt: job.attemptsMade + 1 >= maxAttempts,
-        });
-        opts.onJobDone?.('completed', performance.now() - started);
-      } catch (err) {
-        const bullErr = toBullError(err);
-        const permanent = bullErr instanceof UnrecoverableError || job.attemptsMade + 1 >= maxAttempts;
-        logger[permanent ? 'error' : 'warn']({ err }, permanent ? 'job failed permanently' : 'job failed, will retry');
-        opts.onJobDone?.(permanent ? 'failed' : 'retry', performance.now() - started);
-        throw bullErr;
-      }
+      });
     },
     {
       connection: opts.connection,
       prefix: opts.prefix,
       concurrency: opts.concurrency ?? settings.defaultConcurrency,
       lockDuration: opts.lockDurationMs ?? settings.lockDurationMs,
-      stalledInterval: opts.stalledIntervalMs ?? Math.min(30_000, opts.lockDurationMs ?? settings.lockDurationMs),
+      stalledInterval:
+        opts.stalledIntervalMs ?? Math.min(30_000, opts.lockDurationMs ?? settings.lockDurationMs),
       maxStalledCount: 3,
       autorun: false,
     },

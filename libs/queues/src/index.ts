@@ -6,3 +6,5 @@ export * from './consumer';
 export * from './errors';
 export * from './settings';
 export * from './status-events';
+export * from './inspect';
+export * from './metrics';

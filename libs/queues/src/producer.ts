@@ -1,3 +1,4 @@
+import { activeTraceparent } from '@voicepulse/tracing';
 import { Queue, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { QueueName } from './names';
@@ -17,17 +18,22 @@ export interface Producer<Q extends QueueName> {
  */
 export function createProducer<Q extends QueueName>(name: Q, connection: Redis, prefix: string): Producer<Q> {
   const schema = JOB_SCHEMAS[name];
+  // The consumer continues the producer's trace, so one upload is one trace across services.
+  const traced = (payload: JobPayload<Q>) => {
+    const traceparent = payload.traceparent ?? activeTraceparent();
+    return traceparent ? { ...payload, traceparent } : payload;
+  };
   const queue = new Queue(name, { connection, prefix, defaultJobOptions: QUEUE_SETTINGS[name].job });
   queue.on('error', () => undefined);
   return {
     queue,
     async add(payload, opts) {
-      const data = schema.parse(payload);
+      const data = schema.parse(traced(payload));
       await queue.add(name, data, opts);
     },
     async addBulk(items) {
       if (!items.length) return;
-      await queue.addBulk(items.map((i) => ({ name, data: schema.parse(i.payload), opts: { jobId: i.jobId } })));
+      await queue.addBulk(items.map((i) => ({ name, data: schema.parse(traced(i.payload)), opts: { jobId: i.jobId } })));
     },
     close: () => queue.close(),
   };

@@ -7,3 +7,4 @@ export * from './payload';
 export * from './writer';
 export * from './queries';
 export * from './sessions';
+export * from './seed';

@@ -8,3 +8,5 @@ export { detectSpeech, talkedTimeMs, mergeSegments, VAD_SAMPLE_RATE, type Speech
 export { DB_FLOOR } from './dsp';
 export { analyzeLevels, estimateSnr, type Levels } from './levels';
 export { integratedLoudness } from './loudness';
+export { estimateF0, type F0Options, type F0Track } from './yin';
+export { analyzeProsody, type Prosody } from './prosody';

@@ -11,11 +11,16 @@ export interface SpeechClip {
 }
 
 /** espeak-ng sentence at 16 kHz mono, padded with exact digital silence by sox. */
-export async function speechClip(text: string, padBeforeS: number, padAfterS: number): Promise<SpeechClip> {
+export async function speechClip(
+  text: string,
+  padBeforeS: number,
+  padAfterS: number,
+  espeakArgs: string[] = [],
+): Promise<SpeechClip> {
   const dir = tempDir('speech');
   const raw = join(dir, 'raw.wav');
   const out = join(dir, 'speech16k.wav');
-  await run('espeak-ng', ['-w', raw, text]);
+  await run('espeak-ng', [...espeakArgs, '-w', raw, text]);
   await run('sox', [raw, '-r', '16000', '-c', '1', '-b', '16', out, 'pad', String(padBeforeS), String(padAfterS)]);
   const samples = decodeWav(readFileSync(out)).channels[0]!;
   const unpadded = samples.subarray(padBeforeS * 16_000, samples.length - padAfterS * 16_000);

@@ -5,7 +5,10 @@ import type { GatewayDeps } from './deps';
 import { requireAuth } from './http/auth';
 import { HttpError, errorHandler } from './http/errors';
 import { closeUnreadBodies, cors, httpMetrics, requestContext } from './http/middleware';
+import { rateLimit } from './http/rate-limit';
+import { traceRequests } from './http/tracing';
 import { buildOpenApi } from './openapi';
+import { BOARD_PATH, createJobsAdmin } from './routes/admin';
 import { fsBlobsRouter } from './routes/blobs';
 import { metricsRouter } from './routes/metrics';
 import { devRouter } from './routes/dev';
@@ -22,6 +25,7 @@ export function createApp(deps: GatewayDeps): Express {
   app.set('query parser', 'simple');
   app.use(helmet());
   app.use(requestContext(deps.logger));
+  app.use(traceRequests());
   app.use(httpMetrics(deps.metrics));
   app.use(cors(deps.config.CORS_ORIGINS));
   app.use(closeUnreadBodies);
@@ -55,7 +59,21 @@ export function createApp(deps: GatewayDeps): Express {
 
   if (deps.config.AUTH_DEV_TOKENS) app.use('/v1', devRouter(deps));
 
+  const jobsAdmin = createJobsAdmin(deps);
+  app.use(BOARD_PATH, jobsAdmin.board);
+
   app.use('/v1', requireAuth(deps.auth));
+  app.use(
+    '/v1',
+    rateLimit({
+      redis: deps.redis,
+      keyPrefix: deps.config.QUEUE_PREFIX,
+      perWindow: deps.config.RATE_LIMIT_PER_MINUTE,
+      ingestPerWindow: deps.config.RATE_LIMIT_INGEST_PER_MINUTE,
+      logger: deps.logger,
+    }),
+  );
+  app.use('/v1', jobsAdmin.api);
   app.use('/v1', recordingsRouter(deps));
   app.use('/v1', promptsRouter(deps));
   app.use('/v1', corpusRouter(deps));

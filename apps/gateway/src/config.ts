@@ -31,6 +31,10 @@ export const gatewayConfigSchema = commonSchema
           .default('http://127.0.0.1:3000,http://localhost:3000')
           .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean)),
         TRUST_PROXY: envBool(false),
+        /** Requests per minute per user/admin subject (0 = off); generous enough for a busy UI. */
+        RATE_LIMIT_PER_MINUTE: envInt(1_200, 0),
+        /** Per ingest service token, which forwards many clients' batches. */
+        RATE_LIMIT_INGEST_PER_MINUTE: envInt(30_000, 0),
       })
       .superRefine((v, ctx) => {
         if (v.AUTH_MODE === 'hs256' && !v.AUTH_JWT_SECRET) {

@@ -1,6 +1,7 @@
 import { loadConfigOrExit } from '@voicepulse/config';
 import { createLogger } from '@voicepulse/logger';
 import { installShutdown } from '@voicepulse/runtime';
+import { initTracing } from '@voicepulse/tracing';
 import type { Server } from 'node:http';
 import { createApp } from './app';
 import { composeGateway } from './compose';
@@ -8,6 +9,7 @@ import { gatewayConfigSchema } from './config';
 
 const config = loadConfigOrExit('gateway', gatewayConfigSchema);
 const logger = createLogger({ service: 'gateway', level: config.LOG_LEVEL });
+const tracing = initTracing('gateway', process.env);
 const { deps, close, setShuttingDown } = await composeGateway(config, logger);
 const app = createApp(deps);
 
@@ -33,6 +35,7 @@ installShutdown(
         }),
     },
     { name: 'clients', run: close },
+    { name: 'tracing', run: () => tracing.shutdown() },
   ],
   { timeoutMs: config.SHUTDOWN_TIMEOUT_MS },
 );

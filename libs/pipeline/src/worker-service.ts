@@ -1,7 +1,8 @@
 import { createDatabase, type Database } from '@voicepulse/db';
 import { createLogger, redactUrl, type Logger } from '@voicepulse/logger';
-import { createRedis } from '@voicepulse/queues';
+import { createRedis, JobInspector, registerQueueGauges, type QueueName } from '@voicepulse/queues';
 import { createMetrics, installShutdown, startHealthServer, type ReadinessCheck, type ServiceMetrics } from '@voicepulse/runtime';
+import { initTracing } from '@voicepulse/tracing';
 import type { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 
@@ -42,12 +43,15 @@ export async function runWorkerService<C extends WorkerBaseConfig>(
   build: (ctx: WorkerContext<C>) => Promise<WorkerParts>,
 ): Promise<void> {
   const logger = createLogger({ service, level: config.LOG_LEVEL });
+  const tracing = initTracing(service, process.env);
   const database = createDatabase(config.DATABASE_URL, { max: config.DATABASE_POOL_MAX, applicationName: service });
   const workerRedis = createRedis(config.REDIS_URL, 'worker');
   // Producers in workers must survive a Redis restart mid-job rather than fail it: queue offline.
   const redis = createRedis(config.REDIS_URL, 'worker');
   const metrics = createMetrics(service);
   const parts = await build({ config, logger, database, workerRedis, redis, metrics });
+  // Each worker reports the depth of the queues it consumes, next to its own job durations.
+  registerQueueGauges(metrics.registry, new JobInspector(redis, config.QUEUE_PREFIX), parts.consumers.map((w) => w.name as QueueName));
 
   let shuttingDown = false;
   const health = await startHealthServer({
@@ -74,6 +78,7 @@ export async function runWorkerService<C extends WorkerBaseConfig>(
       { name: 'health', run: () => health.close() },
       { name: 'redis', run: async () => (workerRedis.disconnect(), redis.disconnect()) },
       { name: 'postgres', run: () => database.close() },
+      { name: 'tracing', run: () => tracing.shutdown() },
     ],
     { timeoutMs: config.SHUTDOWN_TIMEOUT_MS },
   );

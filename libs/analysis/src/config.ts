@@ -105,7 +105,13 @@ export const analysisConfigSchema = z.object({
   /** How categorical outputs become probabilities: softmax for logits, none if the model already emits probabilities. */
   ONNX_ACTIVATION: z.enum(['softmax', 'none']).default('softmax'),
   /** WebRTC VAD aggressiveness 0–3; 3 rejects the most noise. */
-  VAD_MODE: z.coerce.number().int().min(0).max(3).default(3),
+  VAD_MODE: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(3)
+    .default(3)
+    .transform((m) => m as 0 | 1 | 2 | 3),
 });
 
 export type AnalysisConfig = z.output<typeof analysisConfigSchema>;

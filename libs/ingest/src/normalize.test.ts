@@ -120,3 +120,28 @@ describe('parseIngestBody', () => {
     expect(() => parseIngestBody('json', '{')).toThrow(/not valid JSON/);
   });
 });
+
+describe('time zones', () => {
+  it('rejects a zone that is not IANA, in either shape, and accepts a real one', () => {
+    expect(normalizeEvent({ ...valid, timezone: 'Mars/Olympus' }, ctx)).toEqual({
+      ok: false,
+      errors: [{ path: 'timezone', message: 'must be an IANA time zone' }],
+    });
+    expect(normalizeEvent({ ...valid, timezone: 'Asia/Kolkata' }, ctx)).toMatchObject({
+      ok: true,
+      event: { timezone: 'Asia/Kolkata' },
+    });
+    const legacy = {
+      user_id: 1,
+      talked_time: 1,
+      microphone_used: true,
+      speaker_used: false,
+      voice_sentiment: 0,
+      timestamp: 1780315200,
+    };
+    expect(normalizeEvent({ ...legacy, timezone: 'Nowhere/Land' }, ctx)).toMatchObject({
+      ok: false,
+      errors: [{ path: 'timezone' }],
+    });
+  });
+});

@@ -1,0 +1,231 @@
+import type { Granularity, MetricsSummary } from '@voicepulse/contracts';
+import { useState } from 'react';
+import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { downloadFile } from '../api/client';
+import { messageOf } from '../api/errors';
+import { useLoad } from '../api/hooks';
+import { useSession } from '../auth/auth';
+import { percent, talkTime } from '../format';
+
+/** The raw-event fields the sessions table needs (GET /v1/metrics/events). */
+interface MetricEvent {
+  sessionId: string | null;
+  talkedTimeMs: number;
+  voiceSentiment: number;
+  recordedAt: string;
+  microphoneUsed: boolean;
+  speakerUsed: boolean;
+}
+
+const DAY = 86_400_000;
+const isoDay = (d: Date) => d.toISOString().slice(0, 10);
+
+/** Inclusive local-calendar range → the half-open UTC instants the API takes. */
+function rangeQuery(from: string, to: string): string {
+  const start = new Date(`${from}T00:00:00`);
+  const end = new Date(new Date(`${to}T00:00:00`).getTime() + DAY);
+  return `from=${encodeURIComponent(start.toISOString())}&to=${encodeURIComponent(end.toISOString())}`;
+}
+
+function bucketLabel(iso: string, g: Granularity): string {
+  const d = new Date(iso);
+  return g === 'hour' ? d.toLocaleString(undefined, { month: 'short', day: 'numeric', hour: '2-digit' }) : d.toLocaleDateString(undefined, { month: 'short', day: 'numeric' });
+}
+
+export function DashboardPage() {
+  const session = useSession();
+  const [from, setFrom] = useState(() => isoDay(new Date(Date.now() - 13 * DAY)));
+  const [to, setTo] = useState(() => isoDay(new Date()));
+  const [granularity, setGranularity] = useState<Granularity>('day');
+  const [exportError, setExportError] = useState('');
+  const validRange = from <= to;
+  const range = rangeQuery(from, to);
+  const [summary] = useLoad<MetricsSummary>(validRange ? `/v1/metrics/summary?${range}&granularity=${granularity}` : null);
+  const [events] = useLoad<{ items: MetricEvent[] }>(validRange ? `/v1/metrics/events?${range}&limit=500` : null);
+
+  async function exportCsv() {
+    setExportError('');
+    try {
+      await downloadFile(`/v1/metrics/export.csv?${range}`, session.token, `voicepulse-metrics-${from}-${to}.csv`);
+    } catch (err) {
+      setExportError(`Export failed: ${messageOf(err)}`);
+    }
+  }
+
+  const series =
+    summary.state === 'ready'
+      ? summary.data.series.map((s) => ({
+          label: bucketLabel(s.start, granularity),
+          talkMinutes: Math.round(s.talkedTimeMs / 600) / 100,
+          microphone: s.microphoneUsedRatio === null ? null : Math.round(s.microphoneUsedRatio * 100),
+          speaker: s.speakerUsedRatio === null ? null : Math.round(s.speakerUsedRatio * 100),
+          sentiment: s.sentimentMean,
+        }))
+      : [];
+
+  return (
+    <>
+      <h1>Dashboard</h1>
+      <form className="row filters" onSubmit={(e) => e.preventDefault()} aria-label="Date range">
+        <div className="field">
+          <label htmlFor="from">From</label>
+          <input id="from" type="date" value={from} max={to} onChange={(e) => e.target.value && setFrom(e.target.value)} />
+        </div>
+        <div className="field">
+          <label htmlFor="to">To</label>
+          <input id="to" type="date" value={to} min={from} onChange={(e) => e.target.value && setTo(e.target.value)} />
+        </div>
+        <div className="field">
+          <label htmlFor="granularity">Group by</label>
+          <select id="granularity" value={granularity} onChange={(e) => setGranularity(e.target.value as Granularity)}>
+            <option value="hour">Hour</option>
+            <option value="day">Day</option>
+            <option value="week">Week</option>
+          </select>
+        </div>
+        <button type="button" onClick={() => void exportCsv()} disabled={!validRange}>
+          Export CSV
+        </button>
+      </form>
+      {!validRange && (
+        <p className="error" role="alert">
+          The start date must not be after the end date.
+        </p>
+      )}
+      {exportError && (
+        <p className="error" role="alert">
+          {exportError}
+        </p>
+      )}
+      {summary.state === 'loading' && validRange && <p role="status">Loading metrics…</p>}
+      {summary.state === 'error' && (
+        <p className="error" role="alert">
+          {summary.message}
+        </p>
+      )}
+      {summary.state === 'ready' && summary.data.totals.events === 0 && (
+        <p className="empty">No activity in this period. Record something, or pick a wider range.</p>
+      )}
+      {summary.state === 'ready' && summary.data.totals.events > 0 && (
+        <>
+          <dl className="stats card">
+            <div>
+              <dt>Talk time</dt>
+              <dd>{talkTime(summary.data.totals.talkedTimeMs)}</dd>
+            </div>
+            <div>
+              <dt>Sessions</dt>
+              <dd>{summary.data.totals.sessions}</dd>
+            </div>
+            <div>
+              <dt>Microphone used</dt>
+              <dd>{percent(summary.data.totals.microphoneUsedRatio)}</dd>
+            </div>
+            <div>
+              <dt>Speaker used</dt>
+              <dd>{percent(summary.data.totals.speakerUsedRatio)}</dd>
+            </div>
+            <div>
+              <dt>Mean sentiment</dt>
+              <dd>{summary.data.totals.sentimentMean?.toFixed(2) ?? '—'}</dd>
+            </div>
+          </dl>
+          <div className="charts">
+            <section className="card" aria-labelledby="talk-h">
+              <h2 id="talk-h">Talk time (minutes)</h2>
+              <ResponsiveContainer width="100%" height={220}>
+                <BarChart data={series}>
+                  <CartesianGrid strokeDasharray="3 3" />
+                  <XAxis dataKey="label" />
+                  <YAxis />
+                  <Tooltip />
+                  <Bar dataKey="talkMinutes" name="Talk time (min)" fill="#1d4ed8" />
+                </BarChart>
+              </ResponsiveContainer>
+            </section>
+            <section className="card" aria-labelledby="usage-h">
+              <h2 id="usage-h">Microphone and speaker usage (%)</h2>
+              <ResponsiveContainer width="100%" height={220}>
+                <LineChart data={series}>
+                  <CartesianGrid strokeDasharray="3 3" />
+                  <XAxis dataKey="label" />
+                  <YAxis domain={[0, 100]} />
+                  <Tooltip />
+                  <Legend />
+                  <Line dataKey="microphone" name="Microphone" stroke="#1d4ed8" connectNulls />
+                  <Line dataKey="speaker" name="Speaker" stroke="#b45309" connectNulls />
+                </LineChart>
+              </ResponsiveContainer>
+            </section>
+            <section className="card" aria-labelledby="trend-h">
+              <h2 id="trend-h">Sentiment trend</h2>
+              <ResponsiveContainer width="100%" height={220}>
+                <LineChart data={series}>
+                  <CartesianGrid strokeDasharray="3 3" />
+                  <XAxis dataKey="label" />
+                  <YAxis domain={[-1, 1]} />
+                  <Tooltip />
+                  <Line dataKey="sentiment" name="Mean sentiment" stroke="#047857" connectNulls />
+                </LineChart>
+              </ResponsiveContainer>
+            </section>
+          </div>
+        </>
+      )}
+      <Sessions events={events} />
+    </>
+  );
+}
+
+function Sessions({ events }: { events: ReturnType<typeof useLoad<{ items: MetricEvent[] }>>[0] }) {
+  if (events.state !== 'ready') return null;
+  const bySession = new Map<string, { events: number; talkedTimeMs: number; sentiment: number; last: string }>();
+  for (const e of events.data.items) {
+    const key = e.sessionId ?? '';
+    if (!key) continue;
+    const s = bySession.get(key) ?? { events: 0, talkedTimeMs: 0, sentiment: 0, last: e.recordedAt };
+    s.events += 1;
+    s.talkedTimeMs += e.talkedTimeMs;
+    s.sentiment += e.voiceSentiment;
+    if (e.recordedAt > s.last) s.last = e.recordedAt;
+    bySession.set(key, s);
+  }
+  return (
+    <section className="card" aria-labelledby="sessions-h">
+      <h2 id="sessions-h">Sessions</h2>
+      {bySession.size === 0 ? (
+        <p className="muted">No sessions in this period.</p>
+      ) : (
+        <div className="table-wrap">
+          <table className="table">
+            <caption className="visually-hidden">Sessions in the selected period (from the latest 500 events)</caption>
+            <thead>
+              <tr>
+                <th scope="col">Session</th>
+                <th scope="col">Last activity</th>
+                <th scope="col">Events</th>
+                <th scope="col">Talk time</th>
+                <th scope="col">Mean sentiment</th>
+              </tr>
+            </thead>
+            <tbody>
+              {[...bySession.entries()]
+                .sort((a, b) => b[1].last.localeCompare(a[1].last))
+                .map(([id, s]) => (
+                  <tr key={id}>
+                    <td>
+                      <code>{id.slice(0, 8)}</code>
+                    </td>
+                    <td>{new Date(s.last).toLocaleString()}</td>
+                    <td>{s.events}</td>
+                    <td>{talkTime(s.talkedTimeMs)}</td>
+                    <td>{(s.sentiment / s.events).toFixed(2)}</td>
+                  </tr>
+                ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}

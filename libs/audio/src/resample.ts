@@ -179,9 +179,17 @@ export class StreamingResampler {
       const phase = exact ? rem : Math.floor((rem * phases) / up);
       const t0 = phase * taps;
       const s0 = base - half + 1 - this.bufStart;
-      let acc = 0;
-      for (let j = 0; j < taps; j++) acc += buf[s0 + j]! * table[t0 + j]!;
-      out[n] = acc;
+      // Four independent accumulators let V8 overlap the multiply-adds (taps is always even).
+      let a0 = 0, a1 = 0, a2 = 0, a3 = 0; // prettier-ignore
+      let j = 0;
+      for (; j + 3 < taps; j += 4) {
+        a0 += buf[s0 + j]! * table[t0 + j]!;
+        a1 += buf[s0 + j + 1]! * table[t0 + j + 1]!;
+        a2 += buf[s0 + j + 2]! * table[t0 + j + 2]!;
+        a3 += buf[s0 + j + 3]! * table[t0 + j + 3]!;
+      }
+      for (; j < taps; j++) a0 += buf[s0 + j]! * table[t0 + j]!;
+      out[n] = a0 + a1 + a2 + a3;
       rem += down;
       if (rem >= up) {
         base += Math.floor(rem / up);

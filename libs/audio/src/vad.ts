@@ -1,3 +1,5 @@
+// eslint-disable-next-line @typescript-eslint/triple-slash-reference -- workspaces compile this file through tsconfig paths, so the ambient types must travel with it
+/// <reference path="./fvad-wasm.d.ts" />
 import createFvad, { type FvadModule } from '@echogarden/fvad-wasm';
 import { frameDbfs } from './dsp';
 

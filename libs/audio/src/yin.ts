@@ -57,12 +57,26 @@ function yinLag(x: Float32Array, start: number, maxLag: number, minLag: number, 
   const w = maxLag;
   // Difference function up to maxLag + 1 (one past, for interpolation at the edge).
   for (let tau = 1; tau <= maxLag + 1; tau++) {
-    let s = 0;
-    for (let j = 0; j < w; j++) {
-      const diff = x[start + j]! - x[start + j + tau]!;
-      s += diff * diff;
+    // The O(window × lags) hot loop: four accumulators let V8 overlap the work.
+    let s0 = 0, s1 = 0, s2 = 0, s3 = 0; // prettier-ignore
+    const a = start;
+    const b = start + tau;
+    let j = 0;
+    for (; j + 3 < w; j += 4) {
+      const d0 = x[a + j]! - x[b + j]!;
+      const d1 = x[a + j + 1]! - x[b + j + 1]!;
+      const d2 = x[a + j + 2]! - x[b + j + 2]!;
+      const d3 = x[a + j + 3]! - x[b + j + 3]!;
+      s0 += d0 * d0;
+      s1 += d1 * d1;
+      s2 += d2 * d2;
+      s3 += d3 * d3;
     }
-    d[tau] = s;
+    for (; j < w; j++) {
+      const dj = x[a + j]! - x[b + j]!;
+      s0 += dj * dj;
+    }
+    d[tau] = s0 + s1 + s2 + s3;
   }
   // Cumulative mean normalisation, in place.
   d[0] = 1;

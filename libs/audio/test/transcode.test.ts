@@ -111,6 +111,16 @@ describe('transcodeToCanonical', () => {
     expect(Math.abs((out.channels[0]!.length * 1000) / 16_000 - res.info.durationMs)).toBeLessThanOrEqual(1);
   });
 
+  it('decodes a WebM written to a pipe, without duration or cues (as MediaRecorder produces)', async () => {
+    const out = join(dir, 'live.webm');
+    await run('sh', ['-c', `ffmpeg -loglevel error -i '${speech}' -c:a libopus -ar 48000 -f webm - > '${out}'`]);
+    const ffprobe = await run('ffprobe', ['-v', 'error', '-show_entries', 'format=duration', '-of', 'csv=p=0', out]);
+    expect(ffprobe.stdout.trim()).toBe('N/A');
+    const res = await transcodeToCanonical(chunked(readFileSync(out), 4), { format: 'webm', maxDurationS: 60 });
+    expect(res.info.codec).toBe('opus');
+    expect(Math.abs(res.info.durationMs - speechMs)).toBeLessThanOrEqual(60);
+  });
+
   it('band-limits a 48 kHz stereo WAV: 7 kHz kept, 11 kHz does not alias to 5 kHz', async () => {
     const left = tone(7000, 48_000, 2, 0.4);
     const right = tone(11_000, 48_000, 2, 0.4);
@@ -137,6 +147,14 @@ describe('transcodeToCanonical', () => {
     await expect(transcodeToCanonical(chunked(garbage), { format: 'mp3', maxDurationS: 60 })).rejects.toBeInstanceOf(
       CorruptAudioError,
     );
+  });
+
+  it('survives ffmpeg quitting while input is still being written (EPIPE)', async () => {
+    const { stream, stats } = generated(new Uint8Array(0), 64 * 1024 * 1024, 0x55);
+    await expect(transcodeToCanonical(stream, { format: 'ogg', maxDurationS: 60 })).rejects.toBeInstanceOf(
+      CorruptAudioError,
+    );
+    expect(stats.pulled).toBeLessThan(64 * 1024 * 1024);
   });
 
   it('rejects a WAV whose data chunk stops short as corrupt', async () => {

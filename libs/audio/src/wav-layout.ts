@@ -63,10 +63,6 @@ interface WaveFileFmt {
   bitsPerSample: number;
   subformat?: number[];
 }
-interface WaveFileDs64 {
-  dataSizeHigh: number;
-  dataSizeLow: number;
-}
 
 /**
  * Find the data chunk in a (possibly partial) WAV prefix and describe the sample layout.
@@ -85,6 +81,7 @@ export function readWavLayout(head: Uint8Array): WavLayout | null {
   }
 
   let pos = 12;
+  let ds64DataBytes: number | null = null;
   for (;;) {
     if (pos > MAX_WAV_HEADER_BYTES) {
       throw new CorruptAudioError(`no data chunk within the first ${MAX_WAV_HEADER_BYTES} bytes`);
@@ -92,12 +89,23 @@ export function readWavLayout(head: Uint8Array): WavLayout | null {
     if (pos + 8 > head.length) return null;
     const id = fourcc(head, pos);
     const size = u32(head, pos + 4);
-    if (id === 'data') return describe(head.subarray(0, pos + 8), container, pos + 8, size);
+    if (id === 'data') return describe(head.subarray(0, pos + 8), container, pos + 8, size, ds64DataBytes);
+    if (id === 'ds64' && size >= 16 && pos + 24 <= head.length) {
+      // Read here rather than via wavefile, which names the two halves the wrong way round
+      // (EBU Tech 3306 stores each 64-bit size as low dword, then high dword).
+      ds64DataBytes = u32(head, pos + 16) + u32(head, pos + 20) * 2 ** 32;
+    }
     pos += 8 + size + (size & 1);
   }
 }
 
-function describe(prefix: Uint8Array, container: string, dataOffset: number, declared: number): WavLayout {
+function describe(
+  prefix: Uint8Array,
+  container: string,
+  dataOffset: number,
+  declared: number,
+  ds64DataBytes: number | null,
+): WavLayout {
   const wav = new WaveFile();
   try {
     wav.fromBuffer(prefix, false);
@@ -118,8 +126,8 @@ function describe(prefix: Uint8Array, container: string, dataOffset: number, dec
 
   let dataBytes: number | null = declared;
   if (container === 'RF64' && declared === UNKNOWN_SIZE) {
-    const ds64 = wav.ds64 as WaveFileDs64;
-    dataBytes = ds64.dataSizeHigh * 2 ** 32 + ds64.dataSizeLow;
+    // A zero ds64 size is what a writer that could not seek back leaves: read to the end.
+    dataBytes = ds64DataBytes || null;
   } else if (declared === UNKNOWN_SIZE) {
     dataBytes = null;
   }

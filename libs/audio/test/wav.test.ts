@@ -1,8 +1,10 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import wf from 'wavefile';
 import { describe, expect, it } from 'vitest';
 import { CorruptAudioError, UnsupportedAudioError } from '../src/errors';
 import { decodeWav, downmix, encodeWavPcm16 } from '../src/wav';
-import { rng, tone } from './signals';
+import { rng, run, tempDir, tone } from './signals';
 
 const { WaveFile } = wf;
 
@@ -87,6 +89,19 @@ describe('decodeWav', () => {
     w.fromScratch(1, 8000, '16', toWavefileSamples(tone(440, 8000, 0.1), '16'));
     w.toMuLaw();
     expect(() => decodeWav(w.toBuffer())).toThrow(UnsupportedAudioError);
+  });
+
+  it('reads RF64 (sizes in the ds64 chunk), as written by ffmpeg -rf64 always', async () => {
+    const dir = tempDir('rf64');
+    const src = join(dir, 'in.wav');
+    const out = join(dir, 'rf64.wav');
+    writeFileSync(src, fixture('16', 16_000, [tone(440, 16_000, 0.25)]));
+    await run('ffmpeg', ['-y', '-loglevel', 'error', '-i', src, '-c:a', 'pcm_s24le', '-rf64', 'always', out]);
+    const bytes = readFileSync(out);
+    expect(bytes.subarray(0, 4).toString('latin1')).toBe('RF64');
+    const audio = decodeWav(bytes);
+    expect(audio.channels[0]!.length).toBe(4000);
+    expect(audio.channels[0]![1000]).toBeCloseTo(0.5 * Math.sin((2 * Math.PI * 440 * 1000) / 16_000), 3);
   });
 
   it('accepts the streaming "unknown size" marker and reads to the end', () => {

@@ -37,7 +37,26 @@ function utterance(text: string, voice: string, wpm: number): Float32Array {
   const raw = join(CACHE, 'tmp-raw.wav');
   const out = join(CACHE, 'tmp-16k.wav');
   sh('espeak-ng', ['-v', voice, '-s', String(wpm), '-w', raw, text]);
-  sh('sox', [raw, '-r', String(RATE), '-c', '1', '-b', '16', out, 'silence', '1', '0.01', '0.1%', 'reverse', 'silence', '1', '0.01', '0.1%', 'reverse']);
+  sh('sox', [
+    raw,
+    '-r',
+    String(RATE),
+    '-c',
+    '1',
+    '-b',
+    '16',
+    out,
+    'silence',
+    '1',
+    '0.01',
+    '0.1%',
+    'reverse',
+    'silence',
+    '1',
+    '0.01',
+    '0.1%',
+    'reverse',
+  ]);
   return downmix(decodeWav(readFileSync(out)));
 }
 
@@ -45,7 +64,11 @@ function rms(x: Float32Array, spans: { startMs: number; endMs: number }[]): numb
   let sum = 0;
   let n = 0;
   for (const s of spans) {
-    for (let i = Math.floor((s.startMs * RATE) / 1000); i < Math.min(x.length, Math.floor((s.endMs * RATE) / 1000)); i++) {
+    for (
+      let i = Math.floor((s.startMs * RATE) / 1000);
+      i < Math.min(x.length, Math.floor((s.endMs * RATE) / 1000));
+      i++
+    ) {
       sum += x[i]! ** 2;
       n++;
     }
@@ -63,7 +86,22 @@ export function buildCorpus(perLabel: number, log: (s: string) => void): Clip[] 
   const noisePath = join(CACHE, 'noise-60s.wav');
   if (!existsSync(noisePath)) {
     // -R: repeatable noise, so cached and regenerated corpora agree.
-    sh('sox', ['-R', '-n', '-r', String(RATE), '-c', '1', '-b', '16', noisePath, 'synth', '60', 'whitenoise', 'vol', '0.5']);
+    sh('sox', [
+      '-R',
+      '-n',
+      '-r',
+      String(RATE),
+      '-c',
+      '1',
+      '-b',
+      '16',
+      noisePath,
+      'synth',
+      '60',
+      'whitenoise',
+      'vol',
+      '0.5',
+    ]);
   }
   const noiseRms = rms(downmix(decodeWav(readFileSync(noisePath))), [{ startMs: 0, endMs: 60_000 }]);
 
@@ -105,10 +143,31 @@ export function buildCorpus(perLabel: number, log: (s: string) => void): Clip[] 
         const gain = speechRms / 10 ** (snr / 20) / noiseRms;
         const out = join(CACHE, `${id}-${snrKey(snr)}.wav`);
         // -m sums the inputs at the given volumes; trim to the clip so the 60 s noise bed does not extend it.
-        sh('sox', ['-m', '-v', '1', clean, '-v', gain.toFixed(6), noisePath, out, 'trim', '0', `${signal.length}s`]);
+        sh('sox', [
+          '-m',
+          '-v',
+          '1',
+          clean,
+          '-v',
+          gain.toFixed(6),
+          noisePath,
+          out,
+          'trim',
+          '0',
+          `${signal.length}s`,
+        ]);
         files[snrKey(snr)] = out;
       }
-      const clip: Clip = { id, label, text: `${a} ${b}`, voice, wpm, durationMs: ms(signal.length), speech, files };
+      const clip: Clip = {
+        id,
+        label,
+        text: `${a} ${b}`,
+        voice,
+        wpm,
+        durationMs: ms(signal.length),
+        speech,
+        files,
+      };
       writeFileSync(`${manifest}.tmp`, JSON.stringify(clip));
       renameSync(`${manifest}.tmp`, manifest);
       clips.push(clip);

@@ -5,7 +5,11 @@ export type Span = { startMs: number; endMs: number };
 const FRAME_MS = 10;
 
 /** Frame-level (10 ms) precision/recall/F1 of detected speech against the true speech spans. */
-export function frameF1(truth: Span[], detected: Span[], durationMs: number): { precision: number; recall: number; f1: number } {
+export function frameF1(
+  truth: Span[],
+  detected: Span[],
+  durationMs: number,
+): { precision: number; recall: number; f1: number } {
   const inside = (spans: Span[], t: number) => spans.some((s) => t >= s.startMs && t < s.endMs);
   let tp = 0;
   let fp = 0;
@@ -19,7 +23,11 @@ export function frameF1(truth: Span[], detected: Span[], durationMs: number): { 
   }
   const precision = tp + fp === 0 ? 1 : tp / (tp + fp);
   const recall = tp + fn === 0 ? 1 : tp / (tp + fn);
-  return { precision, recall, f1: precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall) };
+  return {
+    precision,
+    recall,
+    f1: precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall),
+  };
 }
 
 export const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN);
@@ -52,12 +60,19 @@ export class Confusion {
   /** Share of positive/negative clips whose predicted label has the right sign (neutral counts as wrong). */
   signAccuracy(): number {
     const polar = ['positive', 'negative'] as const;
-    const total = polar.reduce((n, t) => n + LABELS.reduce((k, p) => k + (this.m.get(`${t}/${p}`) ?? 0), 0), 0);
+    const total = polar.reduce(
+      (n, t) => n + LABELS.reduce((k, p) => k + (this.m.get(`${t}/${p}`) ?? 0), 0),
+      0,
+    );
     return polar.reduce((n, l) => n + (this.m.get(`${l}/${l}`) ?? 0), 0) / total;
   }
   table(): string {
-    const rows = [`| truth \\ predicted | ${LABELS.join(' | ')} |`, `|---|${LABELS.map(() => '---:').join('|')}|`];
-    for (const t of LABELS) rows.push(`| ${t} | ${LABELS.map((p) => this.m.get(`${t}/${p}`) ?? 0).join(' | ')} |`);
+    const rows = [
+      `| truth \\ predicted | ${LABELS.join(' | ')} |`,
+      `|---|${LABELS.map(() => '---:').join('|')}|`,
+    ];
+    for (const t of LABELS)
+      rows.push(`| ${t} | ${LABELS.map((p) => this.m.get(`${t}/${p}`) ?? 0).join(' | ')} |`);
     return rows.join('\n');
   }
 }

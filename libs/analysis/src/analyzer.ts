@@ -71,7 +71,11 @@ export async function createAnalyzer(config: AnalysisConfig, deps: AnalyzerDeps 
   return new Pipeline(config, engines, transcriber, deps.logger);
 }
 
-async function buildEngine(name: EngineName, config: AnalysisConfig, deps: AnalyzerDeps): Promise<SentimentEngine> {
+async function buildEngine(
+  name: EngineName,
+  config: AnalysisConfig,
+  deps: AnalyzerDeps,
+): Promise<SentimentEngine> {
   switch (name) {
     case 'transcript':
       return new TranscriptEngine();
@@ -140,7 +144,12 @@ class Pipeline implements Analyzer {
       speechRatio: durationMs > 0 ? talked / durationMs : 0,
       durationMs,
       segments,
-      sentiment: { score: combined.score, label: combined.label, confidence: combined.confidence, engines: results },
+      sentiment: {
+        score: combined.score,
+        label: combined.label,
+        confidence: combined.confidence,
+        engines: results,
+      },
       ...(combined.arousal === undefined ? {} : { arousal: combined.arousal }),
       ...(combined.timeline ? { timeline: combined.timeline } : {}),
       ...(transcript
@@ -148,7 +157,11 @@ class Pipeline implements Analyzer {
             transcript: {
               text: transcript.text,
               source: transcript.source,
-              sentences: scoreText(transcript.text).sentences.map(({ text, score, label }) => ({ text, score, label })),
+              sentences: scoreText(transcript.text).sentences.map(({ text, score, label }) => ({
+                text,
+                score,
+                label,
+              })),
             },
           }
         : {}),
@@ -168,8 +181,13 @@ class Pipeline implements Analyzer {
     // No speech, nothing to transcribe — and STT on silence tends to hallucinate words.
     if (!this.transcriber || talkedMs === 0) return null;
     const t = await this.transcriber.transcribe(wav);
-    this.logger?.info({ transcriber: this.transcriber.name, words: t.text.split(/\s+/).filter(Boolean).length }, 'transcribed');
-    return t.text.trim() ? { text: t.text.trim(), source: this.transcriber.name as TranscriptSource, segments: t.segments } : null;
+    this.logger?.info(
+      { transcriber: this.transcriber.name, words: t.text.split(/\s+/).filter(Boolean).length },
+      'transcribed',
+    );
+    return t.text.trim()
+      ? { text: t.text.trim(), source: this.transcriber.name as TranscriptSource, segments: t.segments }
+      : null;
   }
 
   async close(): Promise<void> {

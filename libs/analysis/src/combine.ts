@@ -56,10 +56,13 @@ export function combine(results: EngineResult[], opts: CombineOptions): Combined
 
   const aroused = results.filter((r) => r.arousal !== undefined && weightOf(r) > 0);
   const arousal = aroused.length
-    ? aroused.reduce((acc, r) => acc + weightOf(r) * r.arousal!, 0) / aroused.reduce((n, r) => n + weightOf(r), 0)
+    ? aroused.reduce((acc, r) => acc + weightOf(r) * r.arousal!, 0) /
+      aroused.reduce((n, r) => n + weightOf(r), 0)
     : undefined;
 
-  const arousalOnly = results.filter((r) => opts.arousalOnly.has(r.engine) && r.arousal !== undefined && weightOf(r) > 0);
+  const arousalOnly = results.filter(
+    (r) => opts.arousalOnly.has(r.engine) && r.arousal !== undefined && weightOf(r) > 0,
+  );
   if (chosen.length === 0) {
     confidence = arousalOnly.reduce((m, r) => Math.max(m, r.confidence), 0);
   } else {

@@ -18,7 +18,11 @@ const engineList = z
   .transform((s, ctx) => {
     const names = [...new Set(list(s))];
     const unknown = names.filter((n) => !(ENGINE_NAMES as readonly string[]).includes(n));
-    if (unknown.length) ctx.addIssue({ code: 'custom', message: `unknown engine ${unknown.join(', ')} (known: ${ENGINE_NAMES.join(', ')})` });
+    if (unknown.length)
+      ctx.addIssue({
+        code: 'custom',
+        message: `unknown engine ${unknown.join(', ')} (known: ${ENGINE_NAMES.join(', ')})`,
+      });
     if (names.length === 0) ctx.addIssue({ code: 'custom', message: 'at least one engine is required' });
     return names as EngineName[];
   });
@@ -32,8 +36,16 @@ const weights = z
     for (const pair of list(s)) {
       const [name, raw] = pair.split('=').map((x) => x.trim());
       const w = Number(raw);
-      if (!(ENGINE_NAMES as readonly string[]).includes(name ?? '') || raw === undefined || !Number.isFinite(w) || w < 0) {
-        ctx.addIssue({ code: 'custom', message: `"${pair}" is not engine=weight with a known engine and a weight ≥ 0` });
+      if (
+        !(ENGINE_NAMES as readonly string[]).includes(name ?? '') ||
+        raw === undefined ||
+        !Number.isFinite(w) ||
+        w < 0
+      ) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `"${pair}" is not engine=weight with a known engine and a weight ≥ 0`,
+        });
         continue;
       }
       out[name as EngineName] = w;
@@ -50,23 +62,38 @@ const weights = z
 const onnxLabels = z
   .string()
   .default('arousal,dominance,valence')
-  .transform((s, ctx): Omit<Extract<OnnxMapping, { kind: 'categorical' }>, 'activation'> | Extract<OnnxMapping, { kind: 'dimensional' }> => {
-    const items = list(s);
-    if (!items.some((i) => i.includes('='))) {
-      if (!items.includes('valence')) ctx.addIssue({ code: 'custom', message: 'dimensional labels must include "valence"' });
-      return { kind: 'dimensional', dimensions: items };
-    }
-    const classes = items.map((item) => {
-      const m = /^([^=]+)=(-?[\d.]+)(?::([\d.]+))?$/.exec(item);
-      const valence = Number(m?.[2]);
-      const arousal = m?.[3] === undefined ? undefined : Number(m[3]);
-      if (!m || !(valence >= -1 && valence <= 1) || (arousal !== undefined && !(arousal >= 0 && arousal <= 1))) {
-        ctx.addIssue({ code: 'custom', message: `"${item}" is not label=valence[:arousal] with valence in [-1,1], arousal in [0,1]` });
+  .transform(
+    (
+      s,
+      ctx,
+    ):
+      | Omit<Extract<OnnxMapping, { kind: 'categorical' }>, 'activation'>
+      | Extract<OnnxMapping, { kind: 'dimensional' }> => {
+      const items = list(s);
+      if (!items.some((i) => i.includes('='))) {
+        if (!items.includes('valence'))
+          ctx.addIssue({ code: 'custom', message: 'dimensional labels must include "valence"' });
+        return { kind: 'dimensional', dimensions: items };
       }
-      return { label: (m?.[1] ?? item).trim(), valence, ...(arousal === undefined ? {} : { arousal }) };
-    });
-    return { kind: 'categorical', classes };
-  });
+      const classes = items.map((item) => {
+        const m = /^([^=]+)=(-?[\d.]+)(?::([\d.]+))?$/.exec(item);
+        const valence = Number(m?.[2]);
+        const arousal = m?.[3] === undefined ? undefined : Number(m[3]);
+        if (
+          !m ||
+          !(valence >= -1 && valence <= 1) ||
+          (arousal !== undefined && !(arousal >= 0 && arousal <= 1))
+        ) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `"${item}" is not label=valence[:arousal] with valence in [-1,1], arousal in [0,1]`,
+          });
+        }
+        return { label: (m?.[1] ?? item).trim(), valence, ...(arousal === undefined ? {} : { arousal }) };
+      });
+      return { kind: 'categorical', classes };
+    },
+  );
 
 const bool = (def: boolean) =>
   z
@@ -128,7 +155,10 @@ export function crossFieldIssues(config: AnalysisConfig): { variable: string; me
     issues.push({ variable: 'ONNX_MODEL_PATH', message: 'required when SENTIMENT_ENGINES includes onnx' });
   }
   if (config.ONNX_HOP_S > config.ONNX_WINDOW_S) {
-    issues.push({ variable: 'ONNX_HOP_S', message: 'must not exceed ONNX_WINDOW_S (audio between windows would be skipped)' });
+    issues.push({
+      variable: 'ONNX_HOP_S',
+      message: 'must not exceed ONNX_WINDOW_S (audio between windows would be skipped)',
+    });
   }
   return issues;
 }

@@ -1,6 +1,12 @@
 export * from './types';
 export * from './errors';
-export { analysisConfigSchema, crossFieldIssues, ENGINE_NAMES, type AnalysisConfig, type EngineName } from './config';
+export {
+  analysisConfigSchema,
+  crossFieldIssues,
+  ENGINE_NAMES,
+  type AnalysisConfig,
+  type EngineName,
+} from './config';
 export { createAnalyzer, AnalysisConfigError, type AnalyzerDeps } from './analyzer';
 export { combine, type CombineOptions, type CombinedSentiment } from './combine';
 export { labelFor, NEUTRAL_BAND } from './label';
@@ -10,4 +16,10 @@ export { splitSentences } from './engines/sentences';
 export { AcousticEngine, arousalFeatures, arousalFrom, AROUSAL_CUES } from './engines/acoustic';
 export { OnnxEngine, type OnnxEngineOptions } from './engines/onnx';
 export type { OnnxMapping } from './onnx/mapping';
-export { createTranscriber, PocketsphinxTranscriber, WhisperTranscriber, parsePocketsphinx, parseWhisperJson } from './transcribers';
+export {
+  createTranscriber,
+  PocketsphinxTranscriber,
+  WhisperTranscriber,
+  parsePocketsphinx,
+  parseWhisperJson,
+} from './transcribers';

@@ -9,7 +9,12 @@ const RATE = 16_000;
  * A buzzy vowel-like voice: harmonics of a (possibly gliding) F0 under a syllable envelope.
  * `f0(t)` and `gain(t)` shape pitch and loudness; syllables alternate with short gaps.
  */
-function voice(seconds: number, f0: (t: number) => number, gain: (t: number) => number, syllablesPerS: number): Float32Array {
+function voice(
+  seconds: number,
+  f0: (t: number) => number,
+  gain: (t: number) => number,
+  syllablesPerS: number,
+): Float32Array {
   const out = new Float32Array(Math.round(seconds * RATE));
   let phase = 0;
   for (let i = 0; i < out.length; i++) {
@@ -27,7 +32,11 @@ function voice(seconds: number, f0: (t: number) => number, gain: (t: number) => 
 
 async function arousalOf(samples: Float32Array): Promise<number> {
   const segments = await detectSpeech(samples);
-  const ctx = { segments, prosody: analyzeProsody(samples, segments), levels: {} } as unknown as AnalysisContext;
+  const ctx = {
+    segments,
+    prosody: analyzeProsody(samples, segments),
+    levels: {},
+  } as unknown as AnalysisContext;
   const r = await new AcousticEngine().analyze(samples, ctx);
   expect(r).toMatchObject({ engine: 'acoustic', score: 0, label: 'neutral' });
   expect(r!.confidence).toBeLessThanOrEqual(0.2);
@@ -36,7 +45,12 @@ async function arousalOf(samples: Float32Array): Promise<number> {
 
 describe('acoustic engine', () => {
   it('hears an energetic voice as more aroused than a flat monotone one', async () => {
-    const flat = voice(4, () => 110, () => 0.6, 3);
+    const flat = voice(
+      4,
+      () => 110,
+      () => 0.6,
+      3,
+    );
     const energetic = voice(
       4,
       (t) => 220 + 70 * Math.sin(2 * Math.PI * 1.3 * t),
@@ -62,7 +76,11 @@ describe('acoustic engine', () => {
   });
 
   it('cannot judge without speech', async () => {
-    const ctx = { segments: [{ startMs: 0, endMs: 100 }], prosody: {}, levels: {} } as unknown as AnalysisContext;
+    const ctx = {
+      segments: [{ startMs: 0, endMs: 100 }],
+      prosody: {},
+      levels: {},
+    } as unknown as AnalysisContext;
     expect(await new AcousticEngine().analyze(new Float32Array(RATE), ctx)).toBeNull();
   });
 });

@@ -1,7 +1,14 @@
 import { readFile } from 'node:fs/promises';
 import { encodeWavPcm16 } from '@voicepulse/audio';
 import { afterAll, describe, expect, it } from 'vitest';
-import { analysisConfigSchema, AnalysisConfigError, createAnalyzer, ModelError, TranscriberUnavailableError, type Analyzer } from '../src';
+import {
+  analysisConfigSchema,
+  AnalysisConfigError,
+  createAnalyzer,
+  ModelError,
+  TranscriberUnavailableError,
+  type Analyzer,
+} from '../src';
 import { speechWav } from './fixtures';
 import { writeHalfMeansModel } from './tiny-model';
 
@@ -17,13 +24,18 @@ afterAll(async () => {
 });
 
 describe('createAnalyzer end to end', () => {
-  const clip = speechWav('Hello, I am calling about the order I placed last week for the new kitchen table.', { padS: 1.5 });
+  const clip = speechWav(
+    'Hello, I am calling about the order I placed last week for the new kitchen table.',
+    { padS: 1.5 },
+  );
 
   it('measures talk time inside known silence and follows the client transcript', async () => {
     const analyzer = await make(config());
     expect(analyzer.engines.map((e) => e.name)).toEqual(['transcript', 'acoustic']);
 
-    const pos = await analyzer.analyze(clip.wav, { transcript: 'Thank you, this is wonderful and I am very happy with it.' });
+    const pos = await analyzer.analyze(clip.wav, {
+      transcript: 'Thank you, this is wonderful and I am very happy with it.',
+    });
     expect(pos.durationMs).toBeCloseTo(clip.speechMs + 3000, -1);
     expect(pos.talkedTimeMs).toBeGreaterThan(clip.speechMs * 0.85);
     expect(pos.talkedTimeMs).toBeLessThan(clip.speechMs * 1.15);
@@ -33,11 +45,16 @@ describe('createAnalyzer end to end', () => {
       expect(s.endMs).toBeLessThanOrEqual(1500 + clip.speechMs + 300);
     }
     expect(pos.sentiment.label).toBe('positive');
-    expect(pos.sentiment.engines.map((e) => `${e.engine}@${e.version}`)).toEqual(['transcript@vader-1.1.3', 'acoustic@prosody-arousal-1']);
+    expect(pos.sentiment.engines.map((e) => `${e.engine}@${e.version}`)).toEqual([
+      'transcript@vader-1.1.3',
+      'acoustic@prosody-arousal-1',
+    ]);
     expect(pos.arousal).toBeGreaterThan(0);
     expect(pos.transcript).toMatchObject({ source: 'client', sentences: [{ label: 'positive' }] });
 
-    const neg = await analyzer.analyze(clip.wav, { transcript: 'This is awful. I am angry and the service was terrible.' });
+    const neg = await analyzer.analyze(clip.wav, {
+      transcript: 'This is awful. I am angry and the service was terrible.',
+    });
     expect(neg.sentiment.label).toBe('negative');
     expect(neg.sentiment.score).toBeLessThan(-0.3);
     expect(neg.transcript!.sentences.map((s) => s.label)).toEqual(['negative', 'negative']);
@@ -65,7 +82,12 @@ describe('createAnalyzer end to end', () => {
   it('reports silence as no talk time', async () => {
     const silence = encodeWavPcm16(new Float32Array(16_000 * 2), 16_000);
     const r = await (await make(config())).analyze(silence, { transcript: '' });
-    expect(r).toMatchObject({ talkedTimeMs: 0, speechRatio: 0, segments: [], sentiment: { label: 'neutral', engines: [] } });
+    expect(r).toMatchObject({
+      talkedTimeMs: 0,
+      speechRatio: 0,
+      segments: [],
+      sentiment: { label: 'neutral', engines: [] },
+    });
   });
 
   it('runs an ONNX model loaded through the injected loader alongside the lexicon', async () => {
@@ -95,16 +117,20 @@ describe('createAnalyzer fails fast at start-up', () => {
     await expect(createAnalyzer(config({ TRANSCRIBER: 'whisper' }))).rejects.toThrow(
       new TranscriberUnavailableError('whisper', 'WHISPER_MODEL_PATH is not set'),
     );
-    await expect(createAnalyzer(config({ TRANSCRIBER: 'whisper', WHISPER_MODEL_PATH: '/nope/ggml.bin' }))).rejects.toThrow(
-      /WHISPER_MODEL_PATH=\/nope\/ggml.bin does not exist/,
-    );
+    await expect(
+      createAnalyzer(config({ TRANSCRIBER: 'whisper', WHISPER_MODEL_PATH: '/nope/ggml.bin' })),
+    ).rejects.toThrow(/WHISPER_MODEL_PATH=\/nope\/ggml.bin does not exist/);
   });
 
   it('when the ONNX engine has no model or a broken one', async () => {
     await expect(createAnalyzer(config({ SENTIMENT_ENGINES: 'onnx' }))).rejects.toThrow(AnalysisConfigError);
-    await expect(createAnalyzer(config({ SENTIMENT_ENGINES: 'onnx', ONNX_MODEL_PATH: '/nope.onnx' }))).rejects.toThrow(ModelError);
     await expect(
-      createAnalyzer(config({ SENTIMENT_ENGINES: 'onnx', ONNX_MODEL_PATH: 'k' }), { loadModel: async () => new Uint8Array([1, 2, 3]) }),
+      createAnalyzer(config({ SENTIMENT_ENGINES: 'onnx', ONNX_MODEL_PATH: '/nope.onnx' })),
+    ).rejects.toThrow(ModelError);
+    await expect(
+      createAnalyzer(config({ SENTIMENT_ENGINES: 'onnx', ONNX_MODEL_PATH: 'k' }), {
+        loadModel: async () => new Uint8Array([1, 2, 3]),
+      }),
     ).rejects.toThrow(/cannot load ONNX model k/);
   });
 });

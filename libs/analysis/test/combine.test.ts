@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { AROUSAL_NUDGE, combine } from '../src/combine';
 import type { EngineResult } from '../src/types';
 
-const r = (engine: string, score: number, confidence: number, extra: Partial<EngineResult> = {}): EngineResult => ({
+const r = (
+  engine: string,
+  score: number,
+  confidence: number,
+  extra: Partial<EngineResult> = {},
+): EngineResult => ({
   engine,
   version: '1',
   score,
@@ -10,7 +15,11 @@ const r = (engine: string, score: number, confidence: number, extra: Partial<Eng
   confidence,
   ...extra,
 });
-const opts = { mode: 'weighted' as const, weights: { transcript: 1, onnx: 0.5, acoustic: 0.3 }, arousalOnly: new Set(['acoustic']) };
+const opts = {
+  mode: 'weighted' as const,
+  weights: { transcript: 1, onnx: 0.5, acoustic: 0.3 },
+  arousalOnly: new Set(['acoustic']),
+};
 
 describe('combine', () => {
   it('weights valence by configured weight × confidence and penalises disagreement', () => {

@@ -31,7 +31,9 @@ describe('analysisConfigSchema', () => {
         { label: 'happy', valence: 0.8, arousal: 0.7 },
       ],
     });
-    expect(crossFieldIssues(c)).toEqual([{ variable: 'ONNX_MODEL_PATH', message: 'required when SENTIMENT_ENGINES includes onnx' }]);
+    expect(crossFieldIssues(c)).toEqual([
+      { variable: 'ONNX_MODEL_PATH', message: 'required when SENTIMENT_ENGINES includes onnx' },
+    ]);
   });
 
   it('rejects unknown engines, malformed weights and labels without valence', () => {
@@ -43,7 +45,9 @@ describe('analysisConfigSchema', () => {
     });
     expect(r.success).toBe(false);
     const paths = r.error!.issues.map((i) => i.path.join('.'));
-    expect(paths).toEqual(expect.arrayContaining(['SENTIMENT_ENGINES', 'SENTIMENT_WEIGHTS', 'ONNX_LABELS', 'TRANSCRIBER']));
+    expect(paths).toEqual(
+      expect.arrayContaining(['SENTIMENT_ENGINES', 'SENTIMENT_WEIGHTS', 'ONNX_LABELS', 'TRANSCRIBER']),
+    );
   });
 
   it('stays a plain object schema that services can merge into theirs', () => {

@@ -5,11 +5,21 @@ import { TranscriptEngine, transcriptConfidence } from '../src/engines/transcrip
 import type { AnalysisContext } from '../src/types';
 
 const ctx = (over: Partial<AnalysisContext> = {}): AnalysisContext =>
-  ({ segments: [], prosody: {} as AnalysisContext['prosody'], levels: {} as AnalysisContext['levels'], ...over }) as AnalysisContext;
+  ({
+    segments: [],
+    prosody: {} as AnalysisContext['prosody'],
+    levels: {} as AnalysisContext['levels'],
+    ...over,
+  }) as AnalysisContext;
 
 describe('sentence splitting', () => {
   it('splits on terminal punctuation and line breaks but not on abbreviations', () => {
-    expect(splitSentences('Hello Mr. Smith. How are you?  Great!\nBye')).toEqual(['Hello Mr. Smith.', 'How are you?', 'Great!', 'Bye']);
+    expect(splitSentences('Hello Mr. Smith. How are you?  Great!\nBye')).toEqual([
+      'Hello Mr. Smith.',
+      'How are you?',
+      'Great!',
+      'Bye',
+    ]);
   });
   it('keeps unpunctuated STT output as one sentence and drops punctuation-only fragments', () => {
     expect(splitSentences('so i called them and nothing happened')).toHaveLength(1);
@@ -22,8 +32,14 @@ describe('transcript engine (VADER)', () => {
   const audio = new Float32Array(0);
 
   it('labels clearly positive, negative and neutral sentences', async () => {
-    const pos = await engine.analyze(audio, ctx({ transcript: 'Thank you so much, this is wonderful and I love it!' }));
-    const neg = await engine.analyze(audio, ctx({ transcript: 'This is terrible. I hate waiting and the service was awful.' }));
+    const pos = await engine.analyze(
+      audio,
+      ctx({ transcript: 'Thank you so much, this is wonderful and I love it!' }),
+    );
+    const neg = await engine.analyze(
+      audio,
+      ctx({ transcript: 'This is terrible. I hate waiting and the service was awful.' }),
+    );
     const neu = await engine.analyze(audio, ctx({ transcript: 'The meeting is on Tuesday at three.' }));
     expect(pos).toMatchObject({ engine: 'transcript', version: 'vader-1.1.3', label: 'positive' });
     expect(pos!.score).toBeGreaterThan(0.5);

@@ -12,10 +12,19 @@ import { steps, writeHalfMeansModel } from './tiny-model';
 // 0.5 s windows at 16 kHz → 8000-sample model input; hop 0.25 s.
 const N = 8000;
 const ctx = (segments: { startMs: number; endMs: number }[], transcript?: string): AnalysisContext =>
-  ({ segments, prosody: {}, levels: {}, ...(transcript ? { transcript } : {}) }) as unknown as AnalysisContext;
+  ({
+    segments,
+    prosody: {},
+    levels: {},
+    ...(transcript ? { transcript } : {}),
+  }) as unknown as AnalysisContext;
 
 /** The model's outputs for a window, per its definition in tiny-model.ts. */
-const predicted = (firstHalfMean: number, secondHalfMean: number) => [0.25 * firstHalfMean + 0.5, 0.25 * secondHalfMean + 0.5, 0.1];
+const predicted = (firstHalfMean: number, secondHalfMean: number) => [
+  0.25 * firstHalfMean + 0.5,
+  0.25 * secondHalfMean + 0.5,
+  0.1,
+];
 
 describe('windowing', () => {
   it('covers the signal with fixed windows, the last one partial', () => {
@@ -94,7 +103,13 @@ describe('ONNX engine on a hand-built model', () => {
     const engine = await make({ hopS: 0.5 });
     // Window A [0, 500): +1/−1 → score 0.5, arousal 0.25. Window B [500, 1000): −1/+1 → score −0.5, arousal 0.75.
     const audio = steps([0.3, 4000], [0.1, 4000], [0.1, 4000], [0.3, 4000]);
-    const r = await engine.analyze(audio, ctx([{ startMs: 0, endMs: 500 }, { startMs: 500, endMs: 600 }]));
+    const r = await engine.analyze(
+      audio,
+      ctx([
+        { startMs: 0, endMs: 500 },
+        { startMs: 500, endMs: 600 },
+      ]),
+    );
     expect(r!.timeline!.map((t) => [t.startMs, t.endMs, t.label])).toEqual([
       [0, 500, 'positive'],
       [500, 1000, 'negative'],
@@ -139,12 +154,25 @@ describe('ONNX engine on a hand-built model', () => {
   it('combines with the transcript engine end to end', async () => {
     const engine = await make({ hopS: 0.5 });
     const audio = steps([0.3, 4000], [0.1, 4000], [0.1, 4000], [0.3, 4000]);
-    const c = ctx([{ startMs: 0, endMs: 500 }, { startMs: 500, endMs: 600 }], 'This was a terrible experience.');
+    const c = ctx(
+      [
+        { startMs: 0, endMs: 500 },
+        { startMs: 500, endMs: 600 },
+      ],
+      'This was a terrible experience.',
+    );
     const onnx = (await engine.analyze(audio, c))!;
     const text = (await new TranscriptEngine().analyze(audio, c))!;
-    const combined = combine([text, onnx], { mode: 'weighted', weights: { transcript: 1, onnx: 2 }, arousalOnly: new Set() });
+    const combined = combine([text, onnx], {
+      mode: 'weighted',
+      weights: { transcript: 1, onnx: 2 },
+      arousalOnly: new Set(),
+    });
     const mass = text.confidence + 2 * onnx.confidence;
-    expect(combined.score).toBeCloseTo((text.confidence * text.score + 2 * onnx.confidence * (1 / 3)) / mass, 4);
+    expect(combined.score).toBeCloseTo(
+      (text.confidence * text.score + 2 * onnx.confidence * (1 / 3)) / mass,
+      4,
+    );
     expect(combined.arousal).toBeCloseTo(1 / 3, 4);
     expect(combined.timeline).toBe(onnx.timeline);
   });
@@ -161,10 +189,16 @@ describe('ONNX engine on a hand-built model', () => {
     expect(seen).toEqual(['models/emotion.onnx']);
     expect(viaStore.version).toBe((await make()).version);
 
-    await expect(make({ inputName: 'input_values' })).rejects.toThrow(/no input "input_values" \(inputs: audio\)/);
+    await expect(make({ inputName: 'input_values' })).rejects.toThrow(
+      /no input "input_values" \(inputs: audio\)/,
+    );
     await expect(make({ outputNames: ['logits'] })).rejects.toThrow(ModelError);
-    await expect(make({ modelLocation: '/nonexistent.onnx' })).rejects.toThrow(/cannot read ONNX model \/nonexistent.onnx/);
+    await expect(make({ modelLocation: '/nonexistent.onnx' })).rejects.toThrow(
+      /cannot read ONNX model \/nonexistent.onnx/,
+    );
     const twoDims = await make({ mapping: { kind: 'dimensional', dimensions: ['valence', 'arousal'] } });
-    await expect(twoDims.analyze(new Float32Array(8000), ctx([{ startMs: 0, endMs: 500 }]))).rejects.toThrow(/3 values; ONNX_LABELS names 2/);
+    await expect(twoDims.analyze(new Float32Array(8000), ctx([{ startMs: 0, endMs: 500 }]))).rejects.toThrow(
+      /3 values; ONNX_LABELS names 2/,
+    );
   });
 });

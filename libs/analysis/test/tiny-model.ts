@@ -19,11 +19,21 @@ export function writeHalfMeansModel(n: number): string {
     w[i * 3 + (i < half ? 0 : 1)] = 0.25 / half;
   }
   const tensor = (name: string, dims: number[], data: Float32Array) =>
-    onnx.TensorProto.create({ name, dims, dataType: onnx.TensorProto.DataType.FLOAT, rawData: new Uint8Array(data.buffer) });
+    onnx.TensorProto.create({
+      name,
+      dims,
+      dataType: onnx.TensorProto.DataType.FLOAT,
+      rawData: new Uint8Array(data.buffer),
+    });
   const valueInfo = (name: string, dims: number[]) =>
     onnx.ValueInfoProto.create({
       name,
-      type: { tensorType: { elemType: onnx.TensorProto.DataType.FLOAT, shape: { dim: dims.map((d) => ({ dimValue: d })) } } },
+      type: {
+        tensorType: {
+          elemType: onnx.TensorProto.DataType.FLOAT,
+          shape: { dim: dims.map((d) => ({ dimValue: d })) },
+        },
+      },
     });
   const graph = onnx.GraphProto.create({
     name: 'half-means',
@@ -36,7 +46,12 @@ export function writeHalfMeansModel(n: number): string {
     input: [valueInfo('audio', [1, n])],
     output: [valueInfo('scores', [1, 3])],
   });
-  const model = onnx.ModelProto.create({ irVersion: 8, opsetImport: [{ domain: '', version: 13 }], graph, producerName: 'voicepulse-test' });
+  const model = onnx.ModelProto.create({
+    irVersion: 8,
+    opsetImport: [{ domain: '', version: 13 }],
+    graph,
+    producerName: 'voicepulse-test',
+  });
   const dir = mkdtempSync(join(tmpdir(), 'vp-onnx-'));
   const path = join(dir, 'half-means.onnx');
   writeFileSync(path, onnx.ModelProto.encode(model).finish());

@@ -36,7 +36,9 @@ describe('pocketsphinx', () => {
   });
 
   it('transcribes an espeak-ng clip into timed segments inside the clip', async () => {
-    const { wav, speechMs } = speechWav('Thank you very much for the quick help, everything works now.', { padS: 0.5 });
+    const { wav, speechMs } = speechWav('Thank you very much for the quick help, everything works now.', {
+      padS: 0.5,
+    });
     const stt = new PocketsphinxTranscriber();
     expect(await stt.available()).toEqual({ ok: true });
     const t = await stt.transcribe(wav);
@@ -52,7 +54,10 @@ describe('pocketsphinx', () => {
 
   it('reports a missing binary', async () => {
     const a = await new PocketsphinxTranscriber('/nonexistent/pocketsphinx_continuous').available();
-    expect(a).toEqual({ ok: false, reason: expect.stringContaining('/nonexistent/pocketsphinx_continuous not found') });
+    expect(a).toEqual({
+      ok: false,
+      reason: expect.stringContaining('/nonexistent/pocketsphinx_continuous not found'),
+    });
   });
 });
 
@@ -60,11 +65,16 @@ describe('whisper', () => {
   const base = { bin: 'whisper-cli', language: 'en', threads: 1, timeoutMs: 1000 };
 
   it('is unavailable with a clear reason when unconfigured', async () => {
-    expect(await new WhisperTranscriber(base).available()).toEqual({ ok: false, reason: 'WHISPER_MODEL_PATH is not set' });
+    expect(await new WhisperTranscriber(base).available()).toEqual({
+      ok: false,
+      reason: 'WHISPER_MODEL_PATH is not set',
+    });
   });
 
   it('names a configured model file that does not exist', async () => {
-    const stt = createTranscriber(analysisConfigSchema.parse({ TRANSCRIBER: 'whisper', WHISPER_MODEL_PATH: '/models/ggml-base.en.bin' }))!;
+    const stt = createTranscriber(
+      analysisConfigSchema.parse({ TRANSCRIBER: 'whisper', WHISPER_MODEL_PATH: '/models/ggml-base.en.bin' }),
+    )!;
     expect(await stt.available()).toEqual({
       ok: false,
       reason: 'WHISPER_MODEL_PATH=/models/ggml-base.en.bin does not exist or is not readable',
@@ -74,14 +84,25 @@ describe('whisper', () => {
   it('names a missing binary once the model exists', async () => {
     const model = join(mkdtempSync(join(tmpdir(), 'vp-whisper-')), 'ggml.bin');
     writeFileSync(model, 'not really a model');
-    const a = await new WhisperTranscriber({ ...base, bin: '/nonexistent/whisper-cli', modelPath: model }).available();
-    expect(a).toEqual({ ok: false, reason: 'WHISPER_BIN=/nonexistent/whisper-cli not found or not executable' });
+    const a = await new WhisperTranscriber({
+      ...base,
+      bin: '/nonexistent/whisper-cli',
+      modelPath: model,
+    }).available();
+    expect(a).toEqual({
+      ok: false,
+      reason: 'WHISPER_BIN=/nonexistent/whisper-cli not found or not executable',
+    });
   });
 
   it('parses whisper.cpp JSON output', () => {
     const json = {
       transcription: [
-        { timestamps: { from: '00:00:00,000', to: '00:00:02,000' }, offsets: { from: 0, to: 2000 }, text: ' Thanks a lot.' },
+        {
+          timestamps: { from: '00:00:00,000', to: '00:00:02,000' },
+          offsets: { from: 0, to: 2000 },
+          text: ' Thanks a lot.',
+        },
         { offsets: { from: 2000, to: 2500 }, text: ' ' },
         { offsets: { from: 2500, to: 4100 }, text: ' It works now.' },
       ],

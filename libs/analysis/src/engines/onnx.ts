@@ -52,24 +52,35 @@ export class OnnxEngine implements SentimentEngine {
     try {
       bytes = opts.loadModel ? await opts.loadModel(opts.modelLocation) : await readFile(opts.modelLocation);
     } catch (err) {
-      throw new ModelError(`cannot read ONNX model ${opts.modelLocation}: ${(err as Error).message}`, { cause: err });
+      throw new ModelError(`cannot read ONNX model ${opts.modelLocation}: ${(err as Error).message}`, {
+        cause: err,
+      });
     }
     let session: ort.InferenceSession;
     try {
-      session = await ort.InferenceSession.create(bytes, { executionProviders: ['cpu'], graphOptimizationLevel: 'all' });
+      session = await ort.InferenceSession.create(bytes, {
+        executionProviders: ['cpu'],
+        graphOptimizationLevel: 'all',
+      });
     } catch (err) {
-      throw new ModelError(`cannot load ONNX model ${opts.modelLocation}: ${(err as Error).message}`, { cause: err });
+      throw new ModelError(`cannot load ONNX model ${opts.modelLocation}: ${(err as Error).message}`, {
+        cause: err,
+      });
     }
     const inputName = opts.inputName ?? session.inputNames[0];
     if (!inputName || !session.inputNames.includes(inputName)) {
       await session.release();
-      throw new ModelError(`ONNX model has no input "${inputName}" (inputs: ${session.inputNames.join(', ')})`);
+      throw new ModelError(
+        `ONNX model has no input "${inputName}" (inputs: ${session.inputNames.join(', ')})`,
+      );
     }
     const outputNames = opts.outputNames?.length ? opts.outputNames : session.outputNames.slice(0, 1);
     const missing = outputNames.filter((n) => !session.outputNames.includes(n));
     if (missing.length) {
       await session.release();
-      throw new ModelError(`ONNX model has no output ${missing.join(', ')} (outputs: ${session.outputNames.join(', ')})`);
+      throw new ModelError(
+        `ONNX model has no output ${missing.join(', ')} (outputs: ${session.outputNames.join(', ')})`,
+      );
     }
     // The version names the exact weights, so a stored score can be traced to the model that produced it.
     const digest = createHash('sha256').update(bytes).digest('hex').slice(0, 12);
@@ -107,7 +118,9 @@ export class OnnxEngine implements SentimentEngine {
     }
     const expected = expectedOutputSize(this.opts.mapping);
     if (values.length !== expected) {
-      throw new ModelError(`ONNX outputs ${this.outputNames.join(',')} have ${values.length} values; ONNX_LABELS names ${expected}`);
+      throw new ModelError(
+        `ONNX outputs ${this.outputNames.join(',')} have ${values.length} values; ONNX_LABELS names ${expected}`,
+      );
     }
     return values;
   }
@@ -121,14 +134,25 @@ export class OnnxEngine implements SentimentEngine {
  * Speech-duration-weighted mean over windows. Confidence mirrors the transcript engine: half the
  * model's own certainty (weighted mean), half how much of the speech agrees with the overall label.
  */
-function summarise(engine: string, version: string, windows: ScoredWindow[], mapping: OnnxMapping): EngineResult {
+function summarise(
+  engine: string,
+  version: string,
+  windows: ScoredWindow[],
+  mapping: OnnxMapping,
+): EngineResult {
   const total = windows.reduce((n, w) => n + w.weight, 0);
-  const mean = (f: (w: ScoredWindow) => number) => windows.reduce((acc, w) => acc + f(w) * w.weight, 0) / total;
+  const mean = (f: (w: ScoredWindow) => number) =>
+    windows.reduce((acc, w) => acc + f(w) * w.weight, 0) / total;
   const score = mean((w) => w.score);
   const label = labelFor(score);
-  const agreement = windows.filter((w) => labelFor(w.score) === label).reduce((n, w) => n + w.weight, 0) / total;
+  const agreement =
+    windows.filter((w) => labelFor(w.score) === label).reduce((n, w) => n + w.weight, 0) / total;
   const certainty =
-    mapping.kind === 'categorical' ? mean((w) => w.certainty) : label === 'neutral' ? 1 - Math.abs(score) / 0.05 : Math.abs(score) / 0.5;
+    mapping.kind === 'categorical'
+      ? mean((w) => w.certainty)
+      : label === 'neutral'
+        ? 1 - Math.abs(score) / 0.05
+        : Math.abs(score) / 0.5;
   const withArousal = windows.every((w) => w.arousal !== undefined);
   const timeline: TimelinePoint[] = windows.map((w) => ({
     startMs: Math.round(w.startMs),

@@ -7,7 +7,21 @@
  * Common abbreviations are protected so "Mr. Smith" stays one sentence. Unpunctuated STT output comes
  * back as a single sentence, which is the honest answer.
  */
-const ABBREVIATIONS = new Set(['mr', 'mrs', 'ms', 'dr', 'prof', 'sr', 'jr', 'st', 'vs', 'etc', 'e.g', 'i.e', 'no']);
+const ABBREVIATIONS = new Set([
+  'mr',
+  'mrs',
+  'ms',
+  'dr',
+  'prof',
+  'sr',
+  'jr',
+  'st',
+  'vs',
+  'etc',
+  'e.g',
+  'i.e',
+  'no',
+]);
 
 export function splitSentences(text: string): string[] {
   const sentences: string[] = [];

@@ -25,7 +25,12 @@ export function planWindows(length: number, size: number, hop: number): Window[]
  * models are trained on normalised input; padding after normalising means the pad equals the mean and
  * adds no energy. A silent window (variance ~0) is only centred, not blown up to unit variance.
  */
-export function normalisedWindow(signal: Float32Array, w: Window, size: number, normalise: boolean): Float32Array {
+export function normalisedWindow(
+  signal: Float32Array,
+  w: Window,
+  size: number,
+  normalise: boolean,
+): Float32Array {
   const out = new Float32Array(size);
   const n = w.end - w.start;
   if (!normalise) {
@@ -45,7 +50,11 @@ export function normalisedWindow(signal: Float32Array, w: Window, size: number, 
 }
 
 /** Milliseconds of [startMs, endMs) covered by speech segments. */
-export function speechOverlapMs(startMs: number, endMs: number, segments: { startMs: number; endMs: number }[]): number {
+export function speechOverlapMs(
+  startMs: number,
+  endMs: number,
+  segments: { startMs: number; endMs: number }[],
+): number {
   let ms = 0;
   for (const s of segments) ms += Math.max(0, Math.min(endMs, s.endMs) - Math.max(startMs, s.startMs));
   return ms;

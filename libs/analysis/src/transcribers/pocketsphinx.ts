@@ -18,7 +18,10 @@ export class PocketsphinxTranscriber implements Transcriber {
   async available(): Promise<Availability> {
     return (await findExecutable(this.bin))
       ? { ok: true }
-      : { ok: false, reason: `${this.bin} not found on PATH (Debian: apt-get install pocketsphinx pocketsphinx-en-us)` };
+      : {
+          ok: false,
+          reason: `${this.bin} not found on PATH (Debian: apt-get install pocketsphinx pocketsphinx-en-us)`,
+        };
   }
 
   async transcribe(wav16k: Buffer): Promise<Transcription> {

@@ -7,9 +7,13 @@ import { TranscriptionError } from '../errors';
 
 /** Resolves a command the way the shell would, so `available()` can answer without running it. */
 export async function findExecutable(command: string): Promise<string | null> {
-  const candidates = isAbsolute(command) || command.includes('/')
-    ? [command]
-    : (process.env.PATH ?? '').split(delimiter).filter(Boolean).map((dir) => join(dir, command));
+  const candidates =
+    isAbsolute(command) || command.includes('/')
+      ? [command]
+      : (process.env.PATH ?? '')
+          .split(delimiter)
+          .filter(Boolean)
+          .map((dir) => join(dir, command));
   for (const c of candidates) {
     try {
       await access(c, constants.X_OK);
@@ -27,12 +31,22 @@ export function run(
   timeoutMs: number,
 ): Promise<{ stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    execFile(bin, args, { timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024, encoding: 'utf8' }, (err, stdout, stderr) => {
-      if (err) {
-        const tail = stderr.trim().split('\n').slice(-3).join(' | ');
-        reject(new TranscriptionError(`${bin} failed: ${err.message.split('\n')[0]}${tail ? ` — ${tail}` : ''}`, { cause: err }));
-      } else resolve({ stdout, stderr });
-    });
+    execFile(
+      bin,
+      args,
+      { timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024, encoding: 'utf8' },
+      (err, stdout, stderr) => {
+        if (err) {
+          const tail = stderr.trim().split('\n').slice(-3).join(' | ');
+          reject(
+            new TranscriptionError(
+              `${bin} failed: ${err.message.split('\n')[0]}${tail ? ` — ${tail}` : ''}`,
+              { cause: err },
+            ),
+          );
+        } else resolve({ stdout, stderr });
+      },
+    );
   });
 }
 

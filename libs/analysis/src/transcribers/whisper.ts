@@ -31,7 +31,8 @@ export class WhisperTranscriber implements Transcriber {
     } catch {
       return { ok: false, reason: `WHISPER_MODEL_PATH=${modelPath} does not exist or is not readable` };
     }
-    if (!(await findExecutable(bin))) return { ok: false, reason: `WHISPER_BIN=${bin} not found or not executable` };
+    if (!(await findExecutable(bin)))
+      return { ok: false, reason: `WHISPER_BIN=${bin} not found or not executable` };
     return { ok: true };
   }
 
@@ -40,12 +41,18 @@ export class WhisperTranscriber implements Transcriber {
     if (!modelPath) throw new TranscriptionError('WHISPER_MODEL_PATH is not set');
     return withTempWav(wav16k, async (path, dir) => {
       const prefix = join(dir, 'out');
-      await run(bin, ['-m', modelPath, '-f', path, '-l', language, '-t', String(threads), '-oj', '-of', prefix, '-np'], timeoutMs);
+      await run(
+        bin,
+        ['-m', modelPath, '-f', path, '-l', language, '-t', String(threads), '-oj', '-of', prefix, '-np'],
+        timeoutMs,
+      );
       let json: unknown;
       try {
         json = JSON.parse(await readFile(`${prefix}.json`, 'utf8'));
       } catch (err) {
-        throw new TranscriptionError(`whisper wrote no readable JSON: ${(err as Error).message}`, { cause: err });
+        throw new TranscriptionError(`whisper wrote no readable JSON: ${(err as Error).message}`, {
+          cause: err,
+        });
       }
       return parseWhisperJson(json);
     });
@@ -60,7 +67,11 @@ export function parseWhisperJson(json: unknown): Transcription {
   const entries = (json as WhisperJson | null)?.transcription;
   if (!Array.isArray(entries)) throw new TranscriptionError('whisper JSON has no "transcription" array');
   const segments: TimedText[] = entries
-    .map((e) => ({ startMs: Number(e.offsets?.from), endMs: Number(e.offsets?.to), text: (e.text ?? '').trim() }))
+    .map((e) => ({
+      startMs: Number(e.offsets?.from),
+      endMs: Number(e.offsets?.to),
+      text: (e.text ?? '').trim(),
+    }))
     .filter((s) => s.text !== '' && Number.isFinite(s.startMs) && Number.isFinite(s.endMs));
   return { text: segments.map((s) => s.text).join(' '), segments };
 }

@@ -114,7 +114,8 @@ export const analysisConfigSchema = z.object({
   SENTIMENT_WEIGHTS: weights,
   /** Used only when the client sent no transcript. */
   TRANSCRIBER: z.enum(['none', 'pocketsphinx', 'whisper']).default('none'),
-  TRANSCRIBER_TIMEOUT_MS: z.coerce.number().int().positive().default(120_000),
+  /** Kills a hung STT process. pocketsphinx runs ~6× real time here, so 10 min covers calls of about an hour. */
+  TRANSCRIBER_TIMEOUT_MS: z.coerce.number().int().positive().default(600_000),
   POCKETSPHINX_BIN: z.string().default('pocketsphinx_continuous'),
   WHISPER_BIN: z.string().default('whisper-cli'),
   WHISPER_MODEL_PATH: z.string().optional(),

@@ -1,8 +1,8 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { TranscriberUnavailableError } from '../src/errors';
+import { TranscriberUnavailableError, TranscriptionError } from '../src/errors';
 import { analysisConfigSchema } from '../src/config';
 import { createTranscriber } from '../src/transcribers';
 import { parsePocketsphinx, PocketsphinxTranscriber } from '../src/transcribers/pocketsphinx';
@@ -93,6 +93,47 @@ describe('whisper', () => {
       ok: false,
       reason: 'WHISPER_BIN=/nonexistent/whisper-cli not found or not executable',
     });
+  });
+
+  it('invokes the CLI with the model, a WAV file and JSON output, and reads the JSON back', async () => {
+    // A stand-in for whisper-cli that records its arguments and answers like whisper.cpp does with -oj.
+    const dir = mkdtempSync(join(tmpdir(), 'vp-whisper-cli-'));
+    const model = join(dir, 'ggml-tiny.en.bin');
+    writeFileSync(model, 'weights');
+    const bin = join(dir, 'whisper-cli');
+    writeFileSync(
+      bin,
+      [
+        '#!/bin/sh',
+        `echo "$@" > ${dir}/args`,
+        'while [ $# -gt 0 ]; do case "$1" in -f) wav="$2";; -of) out="$2";; esac; shift; done',
+        'head -c 4 "$wav" > ' + `${dir}/magic`,
+        'printf \'{"transcription":[{"offsets":{"from":120,"to":1800},"text":" Thanks a lot."}]}\' > "$out.json"',
+      ].join('\n'),
+    );
+    chmodSync(bin, 0o755);
+    const stt = new WhisperTranscriber({ ...base, bin, modelPath: model, threads: 2 });
+    expect(await stt.available()).toEqual({ ok: true });
+    const { wav } = speechWav('Thanks a lot.', { padS: 0.2 });
+    expect(await stt.transcribe(wav)).toEqual({
+      text: 'Thanks a lot.',
+      segments: [{ startMs: 120, endMs: 1800, text: 'Thanks a lot.' }],
+    });
+    expect(readFileSync(join(dir, 'args'), 'utf8')).toMatch(
+      new RegExp(`^-m ${model} -f \\S+/audio\\.wav -l en -t 2 -oj -of \\S+/out -np`),
+    );
+    expect(readFileSync(join(dir, 'magic'), 'utf8')).toBe('RIFF');
+  });
+
+  it('surfaces a failing CLI as a TranscriptionError with its stderr', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vp-whisper-cli-'));
+    const bin = join(dir, 'whisper-cli');
+    writeFileSync(bin, '#!/bin/sh\necho "error: failed to load model" >&2\nexit 3\n');
+    chmodSync(bin, 0o755);
+    const stt = new WhisperTranscriber({ ...base, bin, modelPath: bin });
+    const err = await stt.transcribe(Buffer.from('RIFF')).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(TranscriptionError);
+    expect((err as Error).message).toMatch(/failed to load model/);
   });
 
   it('parses whisper.cpp JSON output', () => {

@@ -12,7 +12,7 @@ export class PocketsphinxTranscriber implements Transcriber {
 
   constructor(
     private readonly bin = 'pocketsphinx_continuous',
-    private readonly timeoutMs = 120_000,
+    private readonly timeoutMs = 600_000,
   ) {}
 
   async available(): Promise<Availability> {

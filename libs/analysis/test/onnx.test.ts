@@ -134,6 +134,25 @@ describe('ONNX engine on a hand-built model', () => {
     ]);
   });
 
+  it('resamples to the model rate before windowing', async () => {
+    // An 8 kHz model: 0.5 s windows are 4000 samples.
+    const engine = await make({ modelLocation: writeHalfMeansModel(4000), sampleRate: 8000 });
+    const r = await engine.analyze(steps([0.2, 17_600]), ctx([{ startMs: 0, endMs: 1100 }]));
+    expect(r!.timeline!.map((t) => [t.startMs, t.endMs])).toEqual([
+      [0, 500],
+      [250, 750],
+      [500, 1000],
+      [750, 1100],
+    ]);
+    // A 16 kHz window would not fit the model's fixed [1, 4000] input.
+    await expect(
+      (await make({ modelLocation: writeHalfMeansModel(4000) })).analyze(
+        steps([0.2, 8000]),
+        ctx([{ startMs: 0, endMs: 500 }]),
+      ),
+    ).rejects.toThrow(/ONNX inference failed on a \[1, 8000\] window/);
+  });
+
   it('maps categorical outputs through softmax and per-class valence', async () => {
     const classes = [
       { label: 'happy', valence: 0.8, arousal: 0.7 },

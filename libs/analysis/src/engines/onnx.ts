@@ -108,7 +108,16 @@ export class OnnxEngine implements SentimentEngine {
 
   private async infer(window: Float32Array): Promise<Float32Array> {
     const feeds = { [this.inputName]: new ort.Tensor('float32', window, [1, window.length]) };
-    const out = await this.session.run(feeds, this.outputNames);
+    let out: ort.InferenceSession.OnnxValueMapType;
+    try {
+      out = await this.session.run(feeds, this.outputNames);
+    } catch (err) {
+      // Almost always a shape mismatch: the model's fixed input length disagrees with ONNX_WINDOW_S × ONNX_SAMPLE_RATE.
+      throw new ModelError(
+        `ONNX inference failed on a [1, ${window.length}] window: ${(err as Error).message}`,
+        { cause: err },
+      );
+    }
     const parts = this.outputNames.map((n) => out[n]!.data as Float32Array);
     const values = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
     let at = 0;

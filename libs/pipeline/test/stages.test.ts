@@ -67,7 +67,7 @@ async function uploaded(body: Buffer, contentType = 'audio/wav') {
   const originalKey = blobKeys.original(userId, id);
   const put = await store.put(originalKey, body, { contentType });
   await repo.create({ id, userId, status: 'uploaded', originalKey, contentType, sizeBytes: put.sizeBytes, sha256: put.sha256, clientTranscript: 'I love this, it is wonderful.' });
-  return { id, userId, correlationId: randomUUID() };
+  return { id, recordingId: id, userId, correlationId: randomUUID() };
 }
 
 describe('pipeline stages', () => {
@@ -79,7 +79,7 @@ describe('pipeline stages', () => {
     const job = await uploaded(buzzWav());
     await transcode()(job, ctx);
     const row = await repo.get(job.id, null);
-    expect(row).toMatchObject({ status: 'transcoded', sampleRate: 48_000, channels: 2, durationMs: 3500 });
+    expect(row, JSON.stringify(row)).toMatchObject({ status: 'transcoded', sampleRate: 48_000, channels: 1, durationMs: 3500 });
     expect(await store.exists(blobKeys.normalized(job.userId, job.id))).toBe(true);
     expect(await scoreProducer.queue.getJob(`${job.id}.score`)).toBeDefined();
 
@@ -107,7 +107,7 @@ describe('pipeline stages', () => {
     const wav = buzzWav();
     const job = await uploaded(wav.subarray(0, 1000));
     const err = await transcode()(job, ctx).catch((e) => e);
-    expect(err).toBeInstanceOf(PermanentJobError);
+    expect(err, JSON.stringify(await repo.get(job.id, null))).toBeInstanceOf(PermanentJobError);
     expect(err.code).toBe('corrupt_audio');
     expect(await repo.get(job.id, null)).toMatchObject({ status: 'failed', failureCode: 'corrupt_audio' });
   });

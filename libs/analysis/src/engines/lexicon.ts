@@ -1,3 +1,5 @@
+// eslint-disable-next-line @typescript-eslint/triple-slash-reference -- workspaces compile this file through tsconfig paths, so the ambient types must travel with it
+/// <reference path="../vader.d.ts" />
 import vader from 'vader-sentiment';
 import { labelFor } from '../label';
 import type { SentenceSentiment } from '../types';

@@ -17,8 +17,8 @@ export interface ServiceProcess {
   name: string;
   child: ChildProcess;
   output(): string;
-  /** SIGTERM and wait; resolves with the exit code. */
-  stop(signal?: NodeJS.Signals): Promise<number | null>;
+  /** Sends `signal` (SIGTERM) and waits; a process still alive after `graceMs` is SIGKILLed. */
+  stop(signal?: NodeJS.Signals, graceMs?: number): Promise<number | null>;
   exited: Promise<number | null>;
 }
 
@@ -44,10 +44,16 @@ export function startNodeService(name: string, entry: string, env: Record<string
     child,
     exited,
     output: () => buf,
-    async stop(signal: NodeJS.Signals = 'SIGTERM') {
+    async stop(signal: NodeJS.Signals = 'SIGTERM', graceMs = 30_000) {
       if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
       child.kill(signal);
-      return exited;
+      // A hung shutdown must fail loudly in the suite that tests it, not hang every other suite.
+      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+      try {
+        return await exited;
+      } finally {
+        clearTimeout(timer);
+      }
     },
   };
 }

@@ -210,7 +210,7 @@ export function Recorder({ fields, initialTranscript = '', maxDurationMs = MAX_R
   return (
     <div className="recorder">
       <section className="card" aria-labelledby={`${ids.mic}-h`}>
-        <h2 id={`${ids.mic}-h`}>Microphone</h2>
+        <h2 id={`${ids.mic}-h`}>Record from a microphone</h2>
         {mic.state === 'unavailable' ? (
           <p className="notice" role="status">
             {mic.reason}

@@ -1,5 +1,5 @@
 import type { NextPrompt, Prompt, PromptCreate, PromptList } from '@voicepulse/contracts';
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { downloadFile, downloadStreamed } from '../api/client';
 import { ApiError, messageOf } from '../api/errors';
 import { useApi, useLoad } from '../api/hooks';
@@ -9,19 +9,23 @@ import { Recorder } from '../components/Recorder';
 
 export function CorpusPage() {
   const session = useSession();
+  // Bumped when an admin changes the prompt set, so the speaker's prompt reflects it at once.
+  const [promptsVersion, setPromptsVersion] = useState(0);
+  // Bumped when a take is uploaded, so the admin's per-prompt take counts stay current.
+  const [takes, setTakes] = useState(0);
   return (
     <>
       <h1>Emotion corpus</h1>
       <p className="lead">Help build a dataset for speech-emotion research: read the sentence aloud, acting the emotion shown.</p>
-      <SpeakerSection />
-      {session.role === 'admin' && <AdminSection />}
+      <SpeakerSection promptsVersion={promptsVersion} onTake={() => setTakes((n) => n + 1)} />
+      {session.role === 'admin' && <AdminSection takes={takes} onChanged={() => setPromptsVersion((v) => v + 1)} />}
     </>
   );
 }
 
-function SpeakerSection() {
+function SpeakerSection({ promptsVersion, onTake }: { promptsVersion: number; onTake(): void }) {
   const [generation, setGeneration] = useState(0);
-  const [next] = useLoad<NextPrompt>(`/v1/prompts/next?n=${generation}`);
+  const [next] = useLoad<NextPrompt>(`/v1/prompts/next?n=${generation}.${promptsVersion}`);
   const [done, setDone] = useState(false);
   const another = () => {
     setDone(false);
@@ -44,7 +48,10 @@ function SpeakerSection() {
             key={`${next.data.prompt.id}:${next.data.emotion}:${generation}`}
             fields={{ promptId: next.data.prompt.id, actedEmotion: next.data.emotion }}
             initialTranscript={next.data.prompt.text}
-            onUploaded={() => setDone(true)}
+            onUploaded={() => {
+              setDone(true);
+              onTake();
+            }}
           />
           <div className="row">
             <button type="button" className={done ? 'primary' : undefined} onClick={another}>
@@ -57,10 +64,13 @@ function SpeakerSection() {
   );
 }
 
-function AdminSection() {
+function AdminSection({ takes, onChanged }: { takes: number; onChanged(): void }) {
   const api = useApi();
   const session = useSession();
   const [list, reload] = useLoad<PromptList>('/v1/prompts?limit=200');
+  useEffect(() => {
+    if (takes > 0) reload();
+  }, [takes, reload]);
   const [text, setText] = useState('');
   const [emotions, setEmotions] = useState('');
   const [formError, setFormError] = useState('');
@@ -79,6 +89,7 @@ function AdminSection() {
       setText('');
       setEmotions('');
       reload();
+      onChanged();
     } catch (err) {
       setFormError(
         err instanceof ApiError && err.code === 'invalid_request'
@@ -93,6 +104,7 @@ function AdminSection() {
       await api(`/v1/prompts/${p.id}`, { method: 'PATCH', body: { active } });
       setActionError('');
       reload();
+      onChanged();
     } catch (err) {
       setActionError(messageOf(err));
     }

@@ -17,6 +17,20 @@ import {
 
 const DAY_MS = 86_400_000;
 
+/** Another writer committed one of our new events between our check and our insert: retry the batch. */
+export class ConcurrentInsertError extends Error {
+  readonly retryable = true;
+  constructor(override readonly cause: unknown) {
+    super('a concurrent writer stored some of these events first; retry the batch');
+    this.name = 'ConcurrentInsertError';
+  }
+}
+
+function isConcurrentDuplicate(err: unknown): boolean {
+  const e = err as { code?: string; constraint?: string };
+  return e?.code === '23505' && (e.constraint ?? '').startsWith('metric_events_');
+}
+
 /** Postgres text and jsonb cannot hold NUL: the failure record must store even the event that had one. */
 function stripNul(s: string): string {
   return s.replace(/\u0000/g, '\ufffd');
@@ -70,8 +84,17 @@ export class MetricsWriter {
         expired.push({ event: e, reason: 'expired: older than the retention window' });
       else fresh.push(e);
     }
-    await this.ensurePartitions(fresh);
-    return this.writeOrBisect(fresh, expired);
+    // In-batch duplicates (a retried request merged with its original) are dropped before COPY.
+    const seen = new Set<string>();
+    const unique = fresh.filter((e) => {
+      const key = `${e.eventId}|${e.recordedAt}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
+    await this.ensurePartitions(unique);
+    const result = await this.writeOrBisect(unique, expired);
+    return { ...result, duplicates: result.duplicates + fresh.length - unique.length };
   }
 
   private async ensurePartitions(events: readonly NormalizedMetricEvent[]): Promise<void> {
@@ -94,6 +117,7 @@ export class MetricsWriter {
       return await this.transaction(events, failures);
     } catch (err) {
       if (isTransientDbError(err)) throw err;
+      if (isConcurrentDuplicate(err)) throw new ConcurrentInsertError(err);
       if ((err as { code?: string }).code === '23514') {
         // "no partition for row": a partition we believed in was dropped; forget and recreate.
         this.knownMonths.clear();

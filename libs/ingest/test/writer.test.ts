@@ -10,7 +10,7 @@ import {
   monthOf,
   partitionName,
 } from '../src';
-import { MetricsWriter } from '../src/writer';
+import { ConcurrentInsertError, MetricsWriter } from '../src/writer';
 import { event } from './helpers';
 
 describe('MetricsWriter (real Postgres)', () => {
@@ -45,6 +45,26 @@ describe('MetricsWriter (real Postgres)', () => {
       [userId],
     );
     expect(rows).toEqual([{ events: '2', talked_time_ms: '3000' }]);
+  });
+
+  it('two writers racing on the same new events: one stores them, the other is told to retry, and a retry stores nothing twice', async () => {
+    const userId = `race-${randomUUID()}`;
+    const batch = Array.from({ length: 2000 }, () => event({ userId }));
+    const other = new MetricsWriter(database.pool, { retentionDays: 400 });
+    const outcomes = await Promise.allSettled([writer.write(batch), other.write(batch)]);
+    for (const o of outcomes) {
+      if (o.status === 'rejected') expect(o.reason).toBeInstanceOf(ConcurrentInsertError);
+    }
+    const retried = await writer.write(batch);
+    expect(retried.inserted).toBe(0);
+    expect(await count('select count(*)::int as n from metric_events where user_id = $1', [userId])).toBe(
+      2000,
+    );
+    const { rows } = await database.pool.query(
+      'select sum(events)::int as n from metric_daily_rollups where user_id = $1',
+      [userId],
+    );
+    expect(rows[0].n).toBe(2000);
   });
 
   it('records one bad event as failed with its reason and stores the rest of its batch', async () => {

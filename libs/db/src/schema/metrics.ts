@@ -47,7 +47,9 @@ export const metricEvents = pgTable(
     primaryKey({ columns: [t.eventId, t.recordedAt] }),
     // Keyset pagination and per-user time ranges: newest first, event id as the tie-breaker.
     index('metric_events_user_time_idx').on(t.userId, t.recordedAt, t.eventId),
-    index('metric_events_session_idx').on(t.sessionId, t.recordedAt).where(sql`${t.sessionId} is not null`),
+    index('metric_events_session_idx')
+      .on(t.sessionId, t.recordedAt)
+      .where(sql`${t.sessionId} is not null`),
   ],
 );
 
@@ -98,7 +100,7 @@ export const metricDailySessions = pgTable(
   (t) => [primaryKey({ columns: [t.userId, t.day, t.sessionId] })],
 );
 
-/** Per-session sentiment timeline in one-minute buckets per participant (cheap to maintain, enough to chart). */
+/** Per-session sentiment timeline in five-minute buckets per participant (cheap to maintain, enough to chart). */
 export const sentimentSamples = pgTable(
   'sentiment_samples',
   {

@@ -158,6 +158,24 @@ describe('voicepulse web app in Chromium', () => {
     await shot('07-dashboard');
   });
 
+  it('deletes a recording only after confirmation', async () => {
+    await page.getByRole('link', { name: 'Recordings', exact: true }).click();
+    const rows = page.locator('tbody tr');
+    await expect.poll(() => rows.count()).toBe(2);
+    // Newest first: the failed take from the previous test.
+    await rows.first().getByRole('button', { name: /^Delete recording from/ }).click();
+    const dialog = page.getByRole('dialog', { name: 'Delete this recording?' });
+    await dialog.waitFor();
+    await expectAccessible('delete confirmation');
+    await shot('10-delete-confirmation', false);
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    expect(await rows.count()).toBe(2);
+    await rows.first().getByRole('button', { name: /^Delete recording from/ }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Delete', exact: true }).click();
+    await expect.poll(() => rows.count()).toBe(1);
+    await rows.first().locator('[data-status="scored"]').waitFor();
+  });
+
   it('is usable at phone width', async () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await page.getByRole('link', { name: 'Record', exact: true }).click();

@@ -8,6 +8,7 @@ import type { Readable } from 'node:stream';
 import type { GatewayDeps } from '../deps';
 import { HttpError } from '../http/errors';
 import { peekHead } from './head';
+import { WAV_GUARD_BYTES, wavHeaderProblem } from './wav-guard';
 
 export interface UploadContext {
   userId: string;
@@ -30,13 +31,19 @@ export async function storeAudio(
   body: Readable,
   key: string,
 ): Promise<{ contentType: string; sizeBytes: number; sha256: string }> {
-  const { head, stream } = await peekHead(body, SNIFF_BYTES);
+  const { head, stream } = await peekHead(body, Math.max(SNIFF_BYTES, WAV_GUARD_BYTES));
   if (head.length === 0) throw new HttpError(400, 'empty_upload', 'the uploaded file is empty');
   const format = sniffFormat(head);
   if (!format) {
     stream.destroy();
     body.resume();
     throw new HttpError(415, 'unsupported_media_type', 'not a recognised audio format (WAV, WebM, Ogg, MP3, MP4/M4A or FLAC)');
+  }
+  const wavProblem = format === 'wav' ? wavHeaderProblem(head) : null;
+  if (wavProblem) {
+    stream.destroy();
+    body.resume();
+    throw new HttpError(400, 'corrupt_audio', wavProblem);
   }
   const contentType = CONTENT_TYPES[format];
   try {

@@ -29,6 +29,7 @@ const { values } = parseArgs({
     'naive-events': { type: 'string', default: '20000' },
     users: { type: 'string', default: '1000' },
     days: { type: 'string', default: '20' },
+    'ingest-batch': { type: 'string', default: '5000' },
   },
 });
 const N = Number(values.events);
@@ -150,6 +151,7 @@ try {
     ...common,
     HEALTH_PORT: String(await freePort()),
     DATABASE_POOL_MAX: '4',
+    INGEST_BATCH_SIZE: values['ingest-batch'],
   });
   const gateway = startNodeService('gateway', path.join(root, 'apps/gateway/src/main.ts'), {
     ...common,
@@ -213,7 +215,7 @@ try {
   const cRate = rate(N, cSeconds);
   const retried = requests.length - bodies.length;
   console.log(`
-voicepulse ingestion benchmark — ${fmt(N)} events, ${SEED.users} users, concurrency ${CONCURRENCY}, ${BATCH} events per request
+voicepulse ingestion benchmark — ${fmt(N)} events, ${SEED.users} users over ${SEED.days} days, concurrency ${CONCURRENCY}, ${BATCH} events per request, INGEST_BATCH_SIZE ${values['ingest-batch']}
   (a) raw COPY into metric_events          ${fmt(aRate).padStart(9)} events/s  (${aSeconds.toFixed(1)} s)
   (b) naive one INSERT per POST            ${fmt(bRate).padStart(9)} events/s  (${fmt(NAIVE_N)} events in ${b.seconds.toFixed(1)} s, ${b.failures} failed, ${fmt(bStored)} stored)
   (c) voicepulse end to end                ${fmt(cRate).padStart(9)} events/s  (${cSeconds.toFixed(1)} s until every row committed)

@@ -27,6 +27,8 @@ const PLAIN: Record<string, string> = {
   not_found: 'That item does not exist, or it was deleted.',
   unsupported_media_type: 'That file is not audio we can read. Use WAV, WebM, Ogg, MP3, M4A or FLAC.',
   empty_upload: 'The file is empty.',
+  corrupt_audio: 'The audio file is damaged or incomplete, so it cannot be used.',
+  rate_limited: 'Too many requests in a short time. Please wait a moment and try again.',
   payload_too_large: 'The file is too large to upload.',
   invalid_metadata: 'Some details sent with the recording were not valid.',
   unknown_prompt: 'That prompt no longer exists. Fetch a new prompt and try again.',

@@ -1,4 +1,6 @@
 import {
+  AbortMultipartUploadCommand,
+  ListMultipartUploadsCommand,
   DeleteObjectCommand,
   GetObjectCommand,
   HeadBucketCommand,
@@ -96,7 +98,25 @@ export class S3BlobStore implements BlobStore {
       });
       return { key, sizeBytes, sha256, etag: stripQuotes(result.ETag) };
     } catch (err) {
+      await this.abortDanglingUploads(key);
       throw mapS3Error(err, key);
+    }
+  }
+
+  /**
+   * lib-storage's own abort can race its CreateMultipartUpload (the upload id arrives after the
+   * abort), leaving invisible parts that still cost storage. Sweep this key's open uploads.
+   */
+  private async abortDanglingUploads(key: string): Promise<void> {
+    try {
+      const open = await this.client.send(new ListMultipartUploadsCommand({ Bucket: this.bucket, Prefix: key }));
+      await Promise.all(
+        (open.Uploads ?? [])
+          .filter((u) => u.Key === key && u.UploadId)
+          .map((u) => this.client.send(new AbortMultipartUploadCommand({ Bucket: this.bucket, Key: key, UploadId: u.UploadId }))),
+      );
+    } catch {
+      // Best effort: the bucket's lifecycle rule for incomplete uploads is the backstop.
     }
   }
 

@@ -1,0 +1,70 @@
+import { createDatabase, runMigrations, type Database } from '@voicepulse/db';
+import { createTestDatabase, type TestDatabase } from '@voicepulse/testing';
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RecordingsRepository, blobKeys, decodeCursor, encodeCursor } from './index';
+
+describe('cursor', () => {
+  it('round-trips and rejects garbage', () => {
+    const c = { createdAt: new Date('2026-01-02T03:04:05.678Z'), id: randomUUID() };
+    expect(decodeCursor(encodeCursor(c))).toEqual(c);
+    expect(decodeCursor('zzz')).toBeNull();
+    expect(decodeCursor(Buffer.from('not-a-date|' + c.id).toString('base64url'))).toBeNull();
+  });
+});
+
+describe('blob keys', () => {
+  it('keep every object of a recording under one owner-scoped prefix', () => {
+    const id = randomUUID();
+    expect(blobKeys.original('a/b', id).startsWith(blobKeys.prefix('a/b', id))).toBe(true);
+    expect(blobKeys.prefix('a/b', id)).toBe(`recordings/a%2Fb/${id}/`);
+  });
+});
+
+describe('RecordingsRepository', () => {
+  let tdb: TestDatabase;
+  let database: Database;
+  let repo: RecordingsRepository;
+  beforeAll(async () => {
+    tdb = await createTestDatabase({ prefix: 'rec', migrate: runMigrations });
+    database = createDatabase(tdb.url, { max: 2 });
+    repo = new RecordingsRepository(database.db);
+  });
+  afterAll(async () => {
+    await database?.close();
+    await tdb?.drop();
+  });
+
+  const create = (userId = 'u1') =>
+    repo.create({ id: randomUUID(), userId, status: 'uploaded', originalKey: 'k', contentType: 'audio/wav' });
+
+  it('moves forward only from the allowed states', async () => {
+    const r = await create();
+    expect(await repo.transition(r.id, ['uploaded'], 'transcoding')).toMatchObject({ status: 'transcoding' });
+    expect(await repo.transition(r.id, ['uploaded'], 'transcoding')).toBeUndefined();
+    await repo.fail(r.id, 'corrupt_audio', 'bad header');
+    expect(await repo.transition(r.id, ['transcoding'], 'transcoded')).toBeUndefined();
+    expect(await repo.get(r.id, null)).toMatchObject({ status: 'failed', failureCode: 'corrupt_audio' });
+  });
+
+  it('replaces an analysis atomically and maps it to the API view', async () => {
+    const r = await create();
+    await repo.transition(r.id, ['uploaded'], 'scoring');
+    const analysis = {
+      talkedTimeMs: 1000,
+      speechRatio: 0.5,
+      durationMs: 2000,
+      segments: [{ startMs: 0, endMs: 400 }, { startMs: 800, endMs: 1400 }],
+      sentiment: { score: 0.6, label: 'positive' as const, confidence: 0.8, engines: [{ engine: 'transcript', version: '1' }] },
+      timeline: [{ startMs: 0, endMs: 1400, score: 0.6, label: 'positive' as const }],
+    };
+    await repo.saveAnalysis(r.id, analysis);
+    await repo.saveAnalysis(r.id, { ...analysis, segments: [{ startMs: 0, endMs: 1000 }] });
+    const view = await repo.view(r.id, 'u1');
+    expect(view?.status).toBe('scored');
+    expect(view?.analysis?.segments).toEqual([{ startMs: 0, endMs: 1000 }]);
+    expect(view?.analysis?.timeline).toHaveLength(1);
+    expect(await repo.view(r.id, 'someone-else')).toBeUndefined();
+    expect(await repo.view(r.id, null)).toBeDefined();
+  });
+});

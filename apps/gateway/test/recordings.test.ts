@@ -224,6 +224,12 @@ describe('direct-to-bucket uploads', () => {
   it('refuses oversize declarations and non-audio objects', async () => {
     const big = await request(gw.app).post('/v1/uploads').auth(alice, { type: 'bearer' }).send({ contentType: 'audio/wav', sizeBytes: 10 ** 10 });
     expect(big.status).toBe(413);
+    const unknownPrompt = await request(gw.app)
+      .post('/v1/uploads')
+      .auth(alice, { type: 'bearer' })
+      .send({ contentType: 'audio/wav', sizeBytes: 100, promptId: '8d7f2c1e-3b4a-4c5d-9e6f-7a8b9c0d1e2f', actedEmotion: 'happy' });
+    expect(unknownPrompt.status).toBe(400);
+    expect(unknownPrompt.body.error.code).toBe('unknown_prompt');
     const start = await request(gw.app).post('/v1/uploads').auth(alice, { type: 'bearer' }).send({ contentType: 'audio/wav', sizeBytes: 100 });
     const url = new URL(start.body.uploadUrl);
     await request(gw.app).put(url.pathname + url.search).set(start.body.headers).send(randomBytes(100));

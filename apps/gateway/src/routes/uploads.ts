@@ -8,7 +8,7 @@ import type { GatewayDeps } from '../deps';
 import { smallJson } from '../http/body';
 import { authOf } from '../http/auth';
 import { HttpError, notFound } from '../http/errors';
-import { acceptedBody, enqueueTranscode, newRecordingId } from '../uploads/ingest-upload';
+import { acceptedBody, checkPromptReference, enqueueTranscode, newRecordingId } from '../uploads/ingest-upload';
 
 /**
  * Direct-to-bucket uploads: the browser PUTs large files straight to object storage with a
@@ -19,7 +19,7 @@ export function uploadsRouter(deps: GatewayDeps): Router {
 
   router.post('/uploads', smallJson, async (req, res) => {
     const { userId } = authOf(req);
-    const body = directUploadRequestSchema.parse(req.body);
+    const body = await checkPromptReference(deps, directUploadRequestSchema.parse(req.body));
     if (body.sizeBytes > deps.config.MAX_UPLOAD_BYTES) {
       throw new HttpError(413, 'payload_too_large', `the file exceeds the ${deps.config.MAX_UPLOAD_BYTES}-byte limit`);
     }

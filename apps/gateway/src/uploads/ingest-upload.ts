@@ -96,7 +96,10 @@ export async function acceptRecording(
  * dataset would hold labels nobody asked a speaker to act. Returns the metadata with the emotion in
  * its canonical (trimmed, lower-case) spelling.
  */
-export async function checkPromptReference(deps: GatewayDeps, meta: RecordingMetadata): Promise<RecordingMetadata> {
+export async function checkPromptReference<M extends Pick<RecordingMetadata, 'promptId' | 'actedEmotion'>>(
+  deps: GatewayDeps,
+  meta: M,
+): Promise<M> {
   if (meta.promptId === undefined && meta.actedEmotion === undefined) return meta;
   if (meta.promptId === undefined || meta.actedEmotion === undefined) {
     throw new HttpError(400, 'invalid_metadata', 'promptId and actedEmotion must be sent together');

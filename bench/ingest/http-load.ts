@@ -26,7 +26,14 @@ export async function runLoad(opts: {
   const send = (body: Buffer) =>
     new Promise<number>((resolve, reject) => {
       const req = http.request(
-        { agent, host: url.hostname, port: url.port, path: url.pathname, method: 'POST', headers: { ...opts.headers, 'content-length': body.length } },
+        {
+          agent,
+          host: url.hostname,
+          port: url.port,
+          path: url.pathname,
+          method: 'POST',
+          headers: { ...opts.headers, 'content-length': body.length },
+        },
         (res) => {
           res.resume();
           res.on('end', () => resolve(res.statusCode ?? 0));

@@ -6,7 +6,10 @@
 import express from 'express';
 import pg from 'pg';
 
-const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: Number(process.env.POOL_MAX ?? 10) });
+const pool = new pg.Pool({
+  connectionString: process.env.DATABASE_URL,
+  max: Number(process.env.POOL_MAX ?? 10),
+});
 const app = express();
 app.use(express.json({ limit: '64kb' }));
 
@@ -17,8 +20,21 @@ app.post('/events', async (req, res) => {
        voice_sentiment, voice_sentiment_label, recorded_at, timezone, platform, app_version, source, recording_id)
      values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) on conflict do nothing`,
     [
-      e.eventId, e.userId, e.sessionId, e.deviceId, e.talkedTimeMs, e.microphoneUsed, e.speakerUsed,
-      e.voiceSentiment, e.voiceSentimentLabel, e.recordedAt, e.timezone, e.platform, e.appVersion, e.source, e.recordingId,
+      e.eventId,
+      e.userId,
+      e.sessionId,
+      e.deviceId,
+      e.talkedTimeMs,
+      e.microphoneUsed,
+      e.speakerUsed,
+      e.voiceSentiment,
+      e.voiceSentimentLabel,
+      e.recordedAt,
+      e.timezone,
+      e.platform,
+      e.appVersion,
+      e.source,
+      e.recordingId,
     ],
   );
   res.status(201).end();

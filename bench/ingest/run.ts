@@ -12,9 +12,22 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { NormalizedMetricEvent } from '@voicepulse/contracts';
 import { createDatabase, runMigrations } from '@voicepulse/db';
-import { copyLine, ensureMonthPartitions, generateSeedEvents, monthOf, STAGE_COLUMNS } from '@voicepulse/ingest';
+import {
+  copyLine,
+  ensureMonthPartitions,
+  generateSeedEvents,
+  monthOf,
+  STAGE_COLUMNS,
+} from '@voicepulse/ingest';
 import { createProducer, createRedis } from '@voicepulse/queues';
-import { createTestDatabase, deleteRedisPrefix, freePort, startNodeService, waitFor, type ServiceProcess } from '@voicepulse/testing';
+import {
+  createTestDatabase,
+  deleteRedisPrefix,
+  freePort,
+  startNodeService,
+  waitFor,
+  type ServiceProcess,
+} from '@voicepulse/testing';
 import { SignJWT } from 'jose';
 import { from as copyFrom } from 'pg-copy-streams';
 import { pipeline } from 'node:stream/promises';
@@ -29,7 +42,8 @@ const { values } = parseArgs({
     'naive-events': { type: 'string', default: '20000' },
     users: { type: 'string', default: '1000' },
     days: { type: 'string', default: '20' },
-    'ingest-batch': { type: 'string', default: '5000' },
+    'ingest-batch': { type: 'string', default: '20000' },
+    'flush-concurrency': { type: 'string', default: '2' },
   },
 });
 const N = Number(values.events);
@@ -112,7 +126,10 @@ try {
   log('(a) raw COPY');
   const client = await database.pool.connect();
   const a0 = performance.now();
-  await pipeline(createReadStream(copyFile, { highWaterMark: 1 << 20 }), client.query(copyFrom(`copy metric_events (${STAGE_COLUMNS.join(', ')}) from stdin`)));
+  await pipeline(
+    createReadStream(copyFile, { highWaterMark: 1 << 20 }),
+    client.query(copyFrom(`copy metric_events (${STAGE_COLUMNS.join(', ')}) from stdin`)),
+  );
   const aSeconds = (performance.now() - a0) / 1000;
   client.release();
   await resetTables();
@@ -120,7 +137,10 @@ try {
   // (b) naive baseline on a sample (one row per request is far too slow for the full count).
   log(`(b) naive one-insert-per-POST server, ${fmt(NAIVE_N)} events`);
   const naivePort = await freePort();
-  const naiveProc = startNodeService('naive', path.join(root, 'bench/ingest/naive-server.ts'), { DATABASE_URL: tdb.url, PORT: String(naivePort) });
+  const naiveProc = startNodeService('naive', path.join(root, 'bench/ingest/naive-server.ts'), {
+    DATABASE_URL: tdb.url,
+    PORT: String(naivePort),
+  });
   procs.push(naiveProc);
   await waitFor(() => naiveProc.output().includes('listening'), { what: 'naive server' });
   const b = await runLoad({
@@ -133,7 +153,8 @@ try {
   });
   const naiveRss = await peakRssMb(naiveProc.child.pid);
   await naiveProc.stop();
-  const bStored = (await database.pool.query<{ n: number }>('select count(*)::int as n from metric_events')).rows[0]!.n;
+  const bStored = (await database.pool.query<{ n: number }>('select count(*)::int as n from metric_events'))
+    .rows[0]!.n;
   await resetTables();
 
   // (c) voicepulse end to end.
@@ -152,6 +173,7 @@ try {
     HEALTH_PORT: String(await freePort()),
     DATABASE_POOL_MAX: '4',
     INGEST_BATCH_SIZE: values['ingest-batch'],
+    INGEST_FLUSH_CONCURRENCY: values['flush-concurrency'],
   });
   const gateway = startNodeService('gateway', path.join(root, 'apps/gateway/src/main.ts'), {
     ...common,
@@ -163,7 +185,10 @@ try {
   });
   procs.push(ingestor, gateway);
   await waitFor(
-    async () => (await fetch(`http://127.0.0.1:${gatewayPort}/readyz`).then((r) => r.ok).catch(() => false)) || undefined,
+    async () =>
+      (await fetch(`http://127.0.0.1:${gatewayPort}/readyz`)
+        .then((r) => r.ok)
+        .catch(() => false)) || undefined,
     { what: `gateway ready (${gateway.output().slice(-500)})`, timeoutMs: 60_000, intervalMs: 250 },
   );
   const token = await new SignJWT({ role: 'ingest' })
@@ -191,7 +216,8 @@ try {
   await waitFor(
     async () => {
       const counts = await queue.getJobCounts('completed', 'failed');
-      if (counts.failed) throw new Error(`${counts.failed} metrics jobs failed: ${ingestor.output().slice(-1000)}`);
+      if (counts.failed)
+        throw new Error(`${counts.failed} metrics jobs failed: ${ingestor.output().slice(-1000)}`);
       return counts.completed >= bodies.length || undefined;
     },
     { what: 'all metrics jobs completed', timeoutMs: 30 * 60_000, intervalMs: 50 },
@@ -215,7 +241,7 @@ try {
   const cRate = rate(N, cSeconds);
   const retried = requests.length - bodies.length;
   console.log(`
-voicepulse ingestion benchmark — ${fmt(N)} events, ${SEED.users} users over ${SEED.days} days, concurrency ${CONCURRENCY}, ${BATCH} events per request, INGEST_BATCH_SIZE ${values['ingest-batch']}
+voicepulse ingestion benchmark — ${fmt(N)} events, ${SEED.users} users over ${SEED.days} days, concurrency ${CONCURRENCY}, ${BATCH} events per request, INGEST_BATCH_SIZE ${values['ingest-batch']}, INGEST_FLUSH_CONCURRENCY ${values['flush-concurrency']}
   (a) raw COPY into metric_events          ${fmt(aRate).padStart(9)} events/s  (${aSeconds.toFixed(1)} s)
   (b) naive one INSERT per POST            ${fmt(bRate).padStart(9)} events/s  (${fmt(NAIVE_N)} events in ${b.seconds.toFixed(1)} s, ${b.failures} failed, ${fmt(bStored)} stored)
   (c) voicepulse end to end                ${fmt(cRate).padStart(9)} events/s  (${cSeconds.toFixed(1)} s until every row committed)

@@ -9,6 +9,11 @@ export const ingestorConfigSchema = commonSchema
     INGEST_BATCH_SIZE: envInt(5_000, 1, 100_000),
     /** …or once the oldest buffered event has waited this long. */
     INGEST_FLUSH_MS: envInt(200, 1, 60_000),
+    /**
+     * Transactions written in parallel. 1 keeps lock order trivial; 2 lets Postgres use a second
+     * core when the gateway is idle (deadlocks, if any, are retried like any transient error).
+     */
+    INGEST_FLUSH_CONCURRENCY: envInt(1, 1, 8),
     /** Jobs held at once; each awaits the flush containing its events, so this bounds batch merging. */
     WORKER_CONCURRENCY: envInt(64, 1, 1_000),
     RETENTION_DAYS: envInt(400, 1, 3_650),

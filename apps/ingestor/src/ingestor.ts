@@ -59,7 +59,8 @@ export function createIngestor(
     maxItems: config.INGEST_BATCH_SIZE,
     maxWaitMs: config.INGEST_FLUSH_MS,
     // Enough to fill the next batch while one is being written; beyond that, jobs wait in Redis.
-    maxPendingItems: Math.max(config.INGEST_BATCH_SIZE * 3, 10_000),
+    maxPendingItems: Math.max(config.INGEST_BATCH_SIZE * (config.INGEST_FLUSH_CONCURRENCY + 2), 10_000),
+    maxConcurrentFlushes: config.INGEST_FLUSH_CONCURRENCY,
     async flush(events) {
       const end = flushSeconds.startTimer();
       const result = await writer.write(events);

@@ -4,6 +4,7 @@ import {
   envBool,
   envInt,
   redisSchema,
+  retentionSchema,
   storageSchema,
 } from '@voicepulse/config';
 import { z } from 'zod';
@@ -11,6 +12,7 @@ import { z } from 'zod';
 export const gatewayConfigSchema = commonSchema
   .extend(databaseSchema.shape)
   .extend(redisSchema.shape)
+  .extend(retentionSchema.shape)
   .and(storageSchema)
   .and(
     z

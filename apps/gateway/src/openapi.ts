@@ -1,24 +1,90 @@
 import {
+  corpusExportQuerySchema,
   devTokenRequestSchema,
   devTokenResponseSchema,
   directUploadRequestSchema,
   directUploadResponseSchema,
   errorBodySchema,
   metricEventSchema,
+  metricEventsPageSchema,
+  metricEventsQuerySchema,
+  metricsExportQuerySchema,
   metricsIngestResponseSchema,
+  metricsSummaryQuerySchema,
   metricsSummarySchema,
+  nextPromptSchema,
+  promptCreateSchema,
+  promptListQuerySchema,
+  promptListSchema,
+  promptSchema,
+  promptUpdateSchema,
+  recordingListQuerySchema,
   recordingListSchema,
+  recordingMetadataSchema,
   recordingViewSchema,
+  sessionDetailSchema,
+  sessionEventsRequestSchema,
+  sessionEventsResponseSchema,
   uploadAcceptedSchema,
 } from '@voicepulse/contracts';
 import { z } from 'zod';
 
 const schema = (s: z.ZodType) => z.toJSONSchema(s, { io: 'input', unrepresentable: 'any' });
 const json = (s: z.ZodType) => ({ 'application/json': { schema: schema(s) } });
-const errors = {
-  '400': { description: 'Invalid input', content: json(errorBodySchema) },
-  '401': { description: 'Missing or invalid token', content: json(errorBodySchema) },
-  '404': { description: 'Not found (or not yours)', content: json(errorBodySchema) },
+const errorResponse = (description: string) => ({ description, content: json(errorBodySchema) });
+
+/** Query parameters straight from the zod object the handler parses them with. */
+function query(s: z.ZodObject) {
+  const js = schema(s) as { properties?: Record<string, object>; required?: string[] };
+  return Object.entries(js.properties ?? {}).map(([name, p]) => ({
+    name,
+    in: 'query',
+    required: js.required?.includes(name) ?? false,
+    schema: p,
+  }));
+}
+const idParam = [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }];
+
+interface Op {
+  summary: string;
+  ok: [status: string, description: string, body?: z.ZodType, mediaType?: string];
+  body?: z.ZodType | Record<string, unknown>;
+  query?: z.ZodObject;
+  path?: boolean;
+  admin?: boolean;
+  public?: boolean;
+  errors?: Record<string, string>;
+}
+
+function op(o: Op) {
+  const [status, description, body, mediaType] = o.ok;
+  return {
+    summary: o.admin ? `${o.summary} (admin)` : o.summary,
+    ...(o.public ? { security: [] } : {}),
+    parameters: [...(o.path ? idParam : []), ...(o.query ? query(o.query) : [])],
+    ...(o.body
+      ? { requestBody: { content: o.body instanceof z.ZodType ? json(o.body) : o.body } }
+      : {}),
+    responses: {
+      [status]: { description, ...(body ? { content: mediaType ? { [mediaType]: { schema: schema(body) } } : json(body) } : {}) },
+      '400': errorResponse('Invalid input'),
+      ...(o.public ? {} : { '401': errorResponse('Missing or invalid token'), '429': errorResponse('Rate limited') }),
+      ...(o.admin ? { '403': errorResponse('Not an admin') } : {}),
+      ...(o.path ? { '404': errorResponse('Not found (or not yours)') } : {}),
+      ...Object.fromEntries(Object.entries(o.errors ?? {}).map(([s, d]) => [s, errorResponse(d)])),
+    },
+  };
+}
+
+const audioBody = {
+  'multipart/form-data': {
+    schema: {
+      type: 'object',
+      required: ['file'],
+      properties: { file: { type: 'string', format: 'binary' }, ...(schema(recordingMetadataSchema) as { properties: object }).properties },
+    },
+  },
+  'audio/*': { schema: { type: 'string', format: 'binary' } },
 };
 
 /** Generated from the same zod contracts the handlers validate with, so it cannot drift. */
@@ -29,53 +95,74 @@ export function buildOpenApi(version: string) {
     components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
     security: [{ bearer: [] }],
     paths: {
+      '/v1/dev/token': {
+        post: op({ summary: 'Mint a local token (only when AUTH_DEV_TOKENS=true)', public: true, body: devTokenRequestSchema, ok: ['200', 'Token', devTokenResponseSchema] }),
+      },
       '/v1/recordings': {
-        post: {
-          summary: 'Upload a recording (multipart `file` part, or a raw audio body with metadata in the query)',
-          requestBody: {
-            content: {
-              'multipart/form-data': { schema: { type: 'object', properties: { file: { type: 'string', format: 'binary' } } } },
-              'audio/*': { schema: { type: 'string', format: 'binary' } },
-            },
-          },
-          responses: {
-            '202': { description: 'Accepted', content: json(uploadAcceptedSchema) },
-            '413': { description: 'Too large', content: json(errorBodySchema) },
-            '415': { description: 'Not audio', content: json(errorBodySchema) },
-            ...errors,
-          },
-        },
-        get: { summary: 'List own recordings, newest first', responses: { '200': { description: 'Page', content: json(recordingListSchema) }, ...errors } },
+        post: op({
+          summary: 'Upload a recording (multipart `file` part, or a raw audio body with the metadata as query parameters)',
+          body: audioBody,
+          ok: ['202', 'Accepted; processing continues asynchronously', uploadAcceptedSchema],
+          errors: { '413': 'Larger than MAX_UPLOAD_BYTES', '415': 'Not a recognised audio format', '503': 'Storage unavailable; retry' },
+        }),
+        get: op({ summary: 'Own recordings, newest first', query: recordingListQuerySchema, ok: ['200', 'One page', recordingListSchema] }),
       },
       '/v1/recordings/{id}': {
-        get: { summary: 'One recording with its analysis', responses: { '200': { description: 'Recording', content: json(recordingViewSchema) }, ...errors } },
-        delete: { summary: 'Delete blobs, rows and pending jobs', responses: { '204': { description: 'Deleted' }, ...errors } },
+        get: op({ summary: 'One recording with its analysis', path: true, ok: ['200', 'Recording', recordingViewSchema] }),
+        delete: op({ summary: 'Delete the blobs, rows and pending jobs', path: true, ok: ['204', 'Deleted'] }),
       },
-      '/v1/recordings/{id}/events': { get: { summary: 'Server-Sent Events, one per status change', responses: { '200': { description: 'text/event-stream' }, ...errors } } },
-      '/v1/recordings/{id}/audio': { get: { summary: 'Redirect to (or stream) the original or normalized audio', responses: { '302': { description: 'Signed URL' }, '200': { description: 'Audio' }, ...errors } } },
+      '/v1/recordings/{id}/events': {
+        get: op({ summary: 'Server-Sent Events (`status`), one per status change; closes at scored/failed', path: true, ok: ['200', 'text/event-stream'] }),
+      },
+      '/v1/recordings/{id}/audio': {
+        get: op({ summary: 'The original or normalized audio: a redirect to a signed URL, or a stream (fs store)', path: true, ok: ['302', 'Signed URL'], errors: { '409': 'Normalized audio not ready' } }),
+      },
       '/v1/uploads': {
-        post: {
-          summary: 'Start a direct-to-bucket upload',
-          requestBody: { content: json(directUploadRequestSchema) },
-          responses: { '201': { description: 'Signed upload URL', content: json(directUploadResponseSchema) }, ...errors },
-        },
+        post: op({ summary: 'Start a direct-to-bucket upload', body: directUploadRequestSchema, ok: ['201', 'Signed upload URL (≤ 15 min)', directUploadResponseSchema], errors: { '413': 'Declared size too large' } }),
       },
-      '/v1/uploads/{id}/complete': { post: { summary: 'Confirm a direct upload', responses: { '202': { description: 'Accepted', content: json(uploadAcceptedSchema) }, ...errors } } },
+      '/v1/uploads/{id}/complete': {
+        post: op({ summary: 'Confirm a direct upload: the object is sniffed, hashed and queued', path: true, ok: ['202', 'Accepted', uploadAcceptedSchema], errors: { '409': 'Nothing uploaded yet', '415': 'Not audio' } }),
+      },
       '/v1/metrics': {
-        post: {
-          summary: 'Ingest metric events (one, {events:[…]}, or NDJSON)',
-          requestBody: { content: json(z.union([metricEventSchema, z.object({ events: z.array(metricEventSchema) })])) },
-          responses: { '202': { description: 'Accepted', content: json(metricsIngestResponseSchema) }, ...errors },
-        },
+        post: op({
+          summary: 'Ingest call metrics: one event, {"events":[…]} (≤ 5,000) or NDJSON; legacy snake_case accepted',
+          body: {
+            ...json(z.union([metricEventSchema, z.object({ events: z.array(metricEventSchema) })])),
+            'application/x-ndjson': { schema: { type: 'string' } },
+          },
+          ok: ['202', 'Accepted once enqueued; rejected events listed by index', metricsIngestResponseSchema],
+          errors: { '413': 'Over 5 MB or 5,000 events', '415': 'Not JSON or NDJSON', '503': 'Queue unavailable; retry' },
+        }),
       },
-      '/v1/metrics/summary': { get: { summary: 'Time series and totals', responses: { '200': { description: 'Summary', content: json(metricsSummarySchema) }, ...errors } } },
-      '/v1/dev/token': {
-        post: {
-          summary: 'Mint a local token (only when AUTH_DEV_TOKENS=true)',
-          security: [],
-          requestBody: { content: json(devTokenRequestSchema) },
-          responses: { '200': { description: 'Token', content: json(devTokenResponseSchema) } },
-        },
+      '/v1/metrics/summary': {
+        get: op({ summary: 'Time series and totals from the daily rollups', query: metricsSummaryQuerySchema, ok: ['200', 'Summary', metricsSummarySchema] }),
+      },
+      '/v1/metrics/events': {
+        get: op({ summary: 'Raw events, keyset-paginated', query: metricEventsQuerySchema, ok: ['200', 'One page', metricEventsPageSchema] }),
+      },
+      '/v1/metrics/export.csv': {
+        get: op({ summary: 'Raw events as CSV, streamed', query: metricsExportQuerySchema, ok: ['200', 'CSV', z.string(), 'text/csv'] }),
+      },
+      '/v1/sessions/{id}': {
+        get: op({ summary: 'A session: participants, timeline and sentiment', path: true, ok: ['200', 'Session', sessionDetailSchema] }),
+      },
+      '/v1/sessions/{id}/events': {
+        post: op({ summary: 'Append join/leave/mute/unmute/device-change events to a session timeline', path: true, body: sessionEventsRequestSchema, ok: ['202', 'Recorded', sessionEventsResponseSchema] }),
+      },
+      '/v1/prompts': {
+        get: op({ summary: 'Emotion-corpus prompts', admin: true, query: promptListQuerySchema, ok: ['200', 'One page', promptListSchema] }),
+        post: op({ summary: 'Create a prompt', admin: true, body: promptCreateSchema, ok: ['201', 'Created', promptSchema] }),
+      },
+      '/v1/prompts/next': {
+        get: op({ summary: 'The prompt × emotion this speaker should record next', ok: ['200', 'Prompt', nextPromptSchema] }),
+      },
+      '/v1/prompts/{id}': {
+        get: op({ summary: 'One prompt', admin: true, path: true, ok: ['200', 'Prompt', promptSchema] }),
+        patch: op({ summary: 'Update a prompt', admin: true, path: true, body: promptUpdateSchema, ok: ['200', 'Updated', promptSchema] }),
+        delete: op({ summary: 'Delete a prompt without takes', admin: true, path: true, ok: ['204', 'Deleted'], errors: { '409': 'The prompt has recordings' } }),
+      },
+      '/v1/corpus/export': {
+        get: op({ summary: 'The labelled corpus: JSONL manifest or a streamed .tar.gz with audio', admin: true, query: corpusExportQuerySchema, ok: ['200', 'application/x-ndjson or application/gzip'] }),
       },
     },
   };

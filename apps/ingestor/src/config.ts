@@ -1,9 +1,10 @@
-import { commonSchema, databaseSchema, envInt, redisSchema } from '@voicepulse/config';
+import { commonSchema, databaseSchema, envInt, redisSchema, retentionSchema } from '@voicepulse/config';
 import { z } from 'zod';
 
 export const ingestorConfigSchema = commonSchema
   .extend(databaseSchema.shape)
   .extend(redisSchema.shape)
+  .extend(retentionSchema.shape)
   .extend({
     /** Flush a COPY transaction once this many events are buffered… */
     INGEST_BATCH_SIZE: envInt(5_000, 1, 100_000),
@@ -16,7 +17,6 @@ export const ingestorConfigSchema = commonSchema
     INGEST_FLUSH_CONCURRENCY: envInt(1, 1, 8),
     /** Jobs held at once; each awaits the flush containing its events, so this bounds batch merging. */
     WORKER_CONCURRENCY: envInt(64, 1, 1_000),
-    RETENTION_DAYS: envInt(400, 1, 3_650),
     PARTITIONS_AHEAD_MONTHS: envInt(3, 0, 24),
     /** Optional override; tests use a short lock so jobs of a killed worker are recovered quickly. */
     WORKER_LOCK_DURATION_MS: z.coerce.number().int().min(1_000).optional(),

@@ -66,6 +66,11 @@ export const storageSchema = z
     }
   });
 
+/** How long metric events are kept; the ingestor drops older partitions and the gateway refuses older events. */
+export const retentionSchema = z.object({
+  RETENTION_DAYS: envInt(400, 1, 3_650),
+});
+
 export type CommonConfig = z.output<typeof commonSchema>;
 export type DatabaseConfig = z.output<typeof databaseSchema>;
 export type RedisConfig = z.output<typeof redisSchema>;

@@ -6,14 +6,29 @@ export const MAX_EVENTS_PER_REQUEST = 5_000;
 export const MAX_TALKED_TIME_MS = 86_400_000;
 export const MAX_FUTURE_SKEW_MS = 5 * 60_000;
 
-const ianaTimezone = z.string().max(64).refine((tz) => {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
+/*
+ * Checking a zone means constructing an Intl.DateTimeFormat (~70 µs) — more than the rest of an
+ * event's validation together — so answers are memoised; the same handful of zones recur. Bounded
+ * so a client sending random strings cannot grow it without limit.
+ */
+const zoneValidity = new Map<string, boolean>();
+const MAX_REMEMBERED_ZONES = 2_000;
+
+export function isIanaTimezone(tz: string): boolean {
+  let valid = zoneValidity.get(tz);
+  if (valid === undefined) {
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone: tz });
+      valid = true;
+    } catch {
+      valid = false;
+    }
+    if (zoneValidity.size < MAX_REMEMBERED_ZONES) zoneValidity.set(tz, valid);
   }
-}, 'must be an IANA time zone');
+  return valid;
+}
+
+const ianaTimezone = z.string().max(64).refine(isIanaTimezone, 'must be an IANA time zone');
 
 /** A sentiment given either as a score in [-1, 1] or as one of the three labels. */
 export const voiceSentimentSchema = z.union([z.number().min(-1).max(1), sentimentLabelSchema]);

@@ -13,40 +13,6 @@ import {
 import { z } from 'zod';
 import { contentUuid, legacySessionUuid } from './event-id';
 
-export const DEFAULT_RETENTION_DAYS = 400;
-
-/*
- * The contract schemas check time zones by constructing an Intl.DateTimeFormat per value, which
- * costs ~70 µs — more than everything else about an event together. At firehose rates the check is
- * memoised here instead (the same handful of zones recur); semantics and message are unchanged.
- */
-const timezoneField = z.string().max(64).optional();
-const currentSchema = metricEventSchema.extend({ timezone: timezoneField });
-const legacySchema = legacyMetricEventSchema.extend({ timezone: timezoneField });
-const zoneValidity = new Map<string, boolean>();
-const MAX_REMEMBERED_ZONES = 2_000;
-
-function isIanaZone(tz: string): boolean {
-  let valid = zoneValidity.get(tz);
-  if (valid === undefined) {
-    try {
-      new Intl.DateTimeFormat('en-US', { timeZone: tz });
-      valid = true;
-    } catch {
-      valid = false;
-    }
-    // Bounded: a client sending random strings cannot grow this without limit.
-    if (zoneValidity.size < MAX_REMEMBERED_ZONES) zoneValidity.set(tz, valid);
-  }
-  return valid;
-}
-
-function timezoneError(raw: object): FieldError | undefined {
-  const tz = (raw as { timezone?: unknown }).timezone;
-  return typeof tz === 'string' && tz.length <= 64 && !isIanaZone(tz)
-    ? { path: 'timezone', message: 'must be an IANA time zone' }
-    : undefined;
-}
 const DAY_MS = 86_400_000;
 
 export interface FieldError {
@@ -203,13 +169,9 @@ export function normalizeEvent(raw: unknown, ctx: NormalizeContext): NormalizeOu
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     return { ok: false, errors: [{ path: '', message: 'must be a JSON object' }] };
   }
-  const tzError = timezoneError(raw);
   const legacy = isLegacyShape(raw);
-  const parsed = (legacy ? legacySchema : currentSchema).safeParse(raw);
-  if (!parsed.success || tzError) {
-    const errors = parsed.success ? [] : zodErrors(parsed.error);
-    return { ok: false, errors: tzError ? [...errors, tzError] : errors };
-  }
+  const parsed = (legacy ? legacyMetricEventSchema : metricEventSchema).safeParse(raw);
+  if (!parsed.success) return { ok: false, errors: zodErrors(parsed.error) };
   return legacy
     ? fromLegacy(parsed.data as LegacyMetricEventInput, ctx)
     : fromCurrent(parsed.data as MetricEventInput, ctx);

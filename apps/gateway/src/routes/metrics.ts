@@ -7,7 +7,6 @@ import {
 } from '@voicepulse/contracts';
 import {
   bodyKindOf,
-  DEFAULT_RETENTION_DAYS,
   exportMetricEventsCsv,
   listMetricEvents,
   metricsSummary,
@@ -24,11 +23,6 @@ import { Router, type Request } from 'express';
 import type { GatewayDeps } from '../deps';
 import { resolveSubject } from '../http/auth';
 import { HttpError, unavailable } from '../http/errors';
-
-export interface MetricsRouterOptions {
-  /** Events older than this are rejected at the door (the ingestor drops their partitions anyway). */
-  retentionDays?: number;
-}
 
 function queryFields(query: Request['query']): Record<string, unknown> {
   const out: Record<string, unknown> = {};
@@ -51,9 +45,10 @@ function asHttp(err: unknown): unknown {
  * events are in Redis (one BullMQ job per request, id derived from the events so a retried request
  * is deduplicated by the queue, and by the event ids in Postgres in any case).
  */
-export function metricsRouter(deps: GatewayDeps, opts: MetricsRouterOptions = {}): Router {
+export function metricsRouter(deps: GatewayDeps): Router {
   const router = Router();
-  const retentionDays = opts.retentionDays ?? DEFAULT_RETENTION_DAYS;
+  // Events older than the retention window are refused at the door: their partitions are dropped anyway.
+  const retentionDays = deps.config.RETENTION_DAYS;
 
   router.post('/metrics', async (req, res) => {
     let parsed;

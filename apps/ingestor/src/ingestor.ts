@@ -1,15 +1,13 @@
 import type { NormalizedMetricEvent } from '@voicepulse/contracts';
-import type { Database } from '@voicepulse/db';
 import {
   dropExpiredPartitions,
   ensurePartitionsAhead,
   MetricsWriter,
   MicroBatcher,
 } from '@voicepulse/ingest';
-import type { Logger } from '@voicepulse/logger';
-import { createConsumer, createProducer, createRedis, type MaintenanceJob } from '@voicepulse/queues';
-import { prom, type ServiceMetrics } from '@voicepulse/runtime';
-import type { Worker } from 'bullmq';
+import { createConsumer, createProducer, type MaintenanceJob } from '@voicepulse/queues';
+import { prom } from '@voicepulse/runtime';
+import type { WorkerContext, WorkerParts } from '@voicepulse/worker';
 import type { IngestorConfig } from './config';
 
 const SCHEDULES: { task: MaintenanceJob['task']; everyMs: number }[] = [
@@ -17,24 +15,12 @@ const SCHEDULES: { task: MaintenanceJob['task']; everyMs: number }[] = [
   { task: 'drop-expired-partitions', everyMs: 24 * 3600_000 },
 ];
 
-export interface Ingestor {
-  start(): Promise<void>;
-  /** Stops taking jobs, lets the jobs held finish (their batch flushes), closes Redis connections. */
-  stop(): Promise<void>;
-  ping(): Promise<void>;
-}
-
 /**
  * The ingestor's wiring: many metrics jobs feed one micro-batcher, so dozens of small HTTP
  * batches become one COPY transaction; every job completes only after the flush that carried
  * its events has committed (a crash before that leaves the job to stalled-job recovery).
  */
-export function createIngestor(
-  config: IngestorConfig,
-  logger: Logger,
-  database: Database,
-  metrics: ServiceMetrics,
-): Ingestor {
+export function createIngestor({ config, logger, database, metrics, workerRedis, redis }: WorkerContext<IngestorConfig>): WorkerParts {
   const batchSize = new prom.Histogram({
     name: 'voicepulse_ingest_batch_events',
     help: 'Events per committed ingest transaction',
@@ -73,15 +59,12 @@ export function createIngestor(
     },
   });
 
-  const metricsConnection = createRedis(config.REDIS_URL, 'worker');
-  const maintenanceConnection = createRedis(config.REDIS_URL, 'worker');
-  const producerConnection = createRedis(config.REDIS_URL, 'producer');
-  const maintenanceProducer = createProducer('maintenance', producerConnection, config.QUEUE_PREFIX);
+  const maintenanceProducer = createProducer('maintenance', redis, config.QUEUE_PREFIX);
 
-  const workers: Worker[] = [
+  const consumers = [
     createConsumer({
       queue: 'metrics',
-      connection: metricsConnection,
+      connection: workerRedis,
       prefix: config.QUEUE_PREFIX,
       logger,
       concurrency: config.WORKER_CONCURRENCY,
@@ -91,7 +74,7 @@ export function createIngestor(
     }),
     createConsumer({
       queue: 'maintenance',
-      connection: maintenanceConnection,
+      connection: workerRedis,
       prefix: config.QUEUE_PREFIX,
       logger,
       handler: async ({ task }, { logger: log }) => {
@@ -108,6 +91,7 @@ export function createIngestor(
   ];
 
   return {
+    consumers,
     async start() {
       // Before taking jobs: the months ahead exist even if the scheduler has never fired yet.
       await ensurePartitionsAhead(database.pool, config.PARTITIONS_AHEAD_MONTHS);
@@ -119,7 +103,6 @@ export function createIngestor(
           { name: 'maintenance', data: { task, correlationId: `schedule.${task}` } },
         );
       }
-      for (const w of workers) void w.run();
       logger.info(
         {
           batchSize: config.INGEST_BATCH_SIZE,
@@ -129,14 +112,10 @@ export function createIngestor(
         'ingestor consuming',
       );
     },
-    async stop() {
-      await Promise.all(workers.map((w) => w.close()));
+    // Runs after the consumers closed (their held jobs settled): flush what is buffered, then stop.
+    async close() {
       await batcher.close();
       await maintenanceProducer.close();
-      for (const c of [metricsConnection, maintenanceConnection, producerConnection]) c.disconnect();
-    },
-    async ping() {
-      await metricsConnection.ping();
     },
   };
 }

@@ -1,8 +1,9 @@
 import { createAnalyzer } from '@voicepulse/analysis';
 import { loadConfigOrExit } from '@voicepulse/config';
-import { StatusReporter, runWorkerService, scoreStage } from '@voicepulse/pipeline';
+import { StatusReporter, scoreStage } from '@voicepulse/pipeline';
 import { createConsumer, createProducer } from '@voicepulse/queues';
 import { RecordingsRepository } from '@voicepulse/recordings';
+import { runWorkerService } from '@voicepulse/worker';
 import { createBlobStore } from '@voicepulse/storage';
 import { buffer } from 'node:stream/consumers';
 import { scorerConfigSchema } from './config';

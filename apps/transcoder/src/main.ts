@@ -1,7 +1,8 @@
 import { loadConfigOrExit } from '@voicepulse/config';
-import { StatusReporter, runWorkerService, transcodeStage } from '@voicepulse/pipeline';
+import { StatusReporter, transcodeStage } from '@voicepulse/pipeline';
 import { createConsumer, createProducer } from '@voicepulse/queues';
 import { RecordingsRepository } from '@voicepulse/recordings';
+import { runWorkerService } from '@voicepulse/worker';
 import { createBlobStore } from '@voicepulse/storage';
 import { transcoderConfigSchema } from './config';
 

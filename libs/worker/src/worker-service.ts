@@ -30,6 +30,8 @@ export interface WorkerContext<C> {
 export interface WorkerParts {
   consumers: Worker[];
   readiness?: Record<string, ReadinessCheck>;
+  /** Runs once before any consumer takes a job (schedules, partitions, warm-up). */
+  start?: () => Promise<void>;
   close?: () => Promise<void>;
 }
 
@@ -83,6 +85,13 @@ export async function runWorkerService<C extends WorkerBaseConfig>(
     { timeoutMs: config.SHUTDOWN_TIMEOUT_MS },
   );
 
+  try {
+    await parts.start?.();
+  } catch (err) {
+    // Most likely an unmigrated database or unreachable Redis: say so and let the orchestrator restart us.
+    logger.fatal({ err }, `${service} failed to start`);
+    process.exit(1);
+  }
   for (const worker of parts.consumers) void worker.run();
   logger.info(
     { queues: parts.consumers.map((w) => w.name), database: redactUrl(config.DATABASE_URL), healthPort: health.port },

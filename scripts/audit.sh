@@ -3,7 +3,7 @@
 # be reached" (report loudly, do not fail): offline mirrors answer the bulk-advisory POST with 405.
 # Accepted exceptions, if any, are listed with their justification in docs/security.md.
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 out=$(npm audit --audit-level=high 2>&1)
 rc=$?
 printf '%s\n' "$out" | grep -v 'npm warn'

@@ -42,8 +42,11 @@ export async function startStack(opts: { storage: 'fs' | 's3'; extraEnv?: Record
   };
   let minio: RunningMinio | undefined;
   let fsRoot: string | undefined;
+  let minioDir: string | undefined;
   if (opts.storage === 's3') {
-    minio = await startMinio({ buckets: ['voicepulse-test'] });
+    // The stack owns the data dir, so a test can stop and restart MinIO (an outage) without losing objects.
+    minioDir = await mkdtemp(path.join(tmpdir(), 'vp-gw-minio-'));
+    minio = await startMinio({ dataDir: minioDir, buckets: ['voicepulse-test'] });
     Object.assign(env, {
       STORAGE_DRIVER: 's3',
       STORAGE_BUCKET: 'voicepulse-test',
@@ -57,19 +60,22 @@ export async function startStack(opts: { storage: 'fs' | 's3'; extraEnv?: Record
     Object.assign(env, { STORAGE_DRIVER: 'fs', STORAGE_FS_ROOT: fsRoot });
   }
   Object.assign(env, opts.extraEnv ?? {});
-  return {
+  const stack: Stack = {
     env,
     db,
     prefix,
     minio,
     fsRoot,
     async stop() {
-      await minio?.stop();
+      // stack.minio, not the first instance: an outage test may have restarted it.
+      await stack.minio?.stop();
+      if (minioDir) await rm(minioDir, { recursive: true, force: true });
       if (fsRoot) await rm(fsRoot, { recursive: true, force: true });
       await deleteRedisPrefix(prefix);
       await db.drop();
     },
   };
+  return stack;
 }
 
 export interface GatewayHarness {

@@ -4,7 +4,7 @@ import { jobIds, type JobContext, type Producer, type ScoreJob } from '@voicepul
 import type { RecordingRow, RecordingsRepository } from '@voicepulse/recordings';
 import type { BlobStore } from '@voicepulse/storage';
 import { buffer } from 'node:stream/consumers';
-import type { StatusReporter } from './status';
+import { failOnLastAttempt, type StatusReporter } from './status';
 
 export interface ScoreStageDeps {
   repo: RecordingsRepository;
@@ -18,7 +18,12 @@ export interface ScoreStageDeps {
  * The recording's contribution to the metrics stream. Its event id is the recording id, so however
  * often this stage runs, the ingestor stores one row.
  */
-export function recordingMetricEvent(row: RecordingRow, talkedTimeMs: number, score: number, label: NormalizedMetricEvent['voiceSentimentLabel']): NormalizedMetricEvent {
+export function recordingMetricEvent(
+  row: RecordingRow,
+  talkedTimeMs: number,
+  score: number,
+  label: NormalizedMetricEvent['voiceSentimentLabel'],
+): NormalizedMetricEvent {
   return {
     eventId: row.id,
     userId: row.userId,
@@ -40,40 +45,59 @@ export function recordingMetricEvent(row: RecordingRow, talkedTimeMs: number, sc
 
 /** score job: canonical audio → VAD, prosody, sentiment → analysis rows → one metric event. */
 export function scoreStage(deps: ScoreStageDeps) {
-  const emitMetric = async (row: RecordingRow, job: ScoreJob, talkedTimeMs: number, score: number, label: NormalizedMetricEvent['voiceSentimentLabel']) =>
+  const emitMetric = async (
+    row: RecordingRow,
+    job: ScoreJob,
+    talkedTimeMs: number,
+    score: number,
+    label: NormalizedMetricEvent['voiceSentimentLabel'],
+  ) =>
     deps.metricsProducer.add(
       { events: [recordingMetricEvent(row, talkedTimeMs, score, label)], correlationId: job.correlationId },
       { jobId: jobIds.recordingMetric(row.id) },
     );
 
-  return async (job: ScoreJob, ctx: JobContext): Promise<void> => {
-    const row = await deps.repo.get(job.recordingId, null);
-    if (!row) {
-      ctx.logger.info('recording was deleted; nothing to score');
-      return;
-    }
-    if (row.status === 'failed') return;
-    if (row.status === 'scored') {
-      // Crashed after saving but before emitting last time: emit again (deduplicated downstream).
-      const view = await deps.repo.view(row.id, null);
-      const a = view?.analysis;
-      if (a) await emitMetric(row, job, a.talkedTimeMs, a.sentiment.score, a.sentiment.label);
-      return;
-    }
-    if (!row.normalizedKey) throw new Error(`recording ${row.id} has no normalized audio yet (status ${row.status})`);
-    await deps.status.announce(await deps.repo.transition(row.id, ['transcoded', 'scoring'], 'scoring'));
+  return (job: ScoreJob, ctx: JobContext): Promise<void> =>
+    failOnLastAttempt(deps.status, job.recordingId, ctx, async () => {
+      const row = await deps.repo.get(job.recordingId, null);
+      if (!row) {
+        ctx.logger.info('recording was deleted; nothing to score');
+        return;
+      }
+      if (row.status === 'failed') return;
+      if (row.status === 'scored') {
+        // Crashed after saving but before emitting last time: emit again (deduplicated downstream).
+        const view = await deps.repo.view(row.id, null);
+        const a = view?.analysis;
+        if (a) await emitMetric(row, job, a.talkedTimeMs, a.sentiment.score, a.sentiment.label);
+        return;
+      }
+      if (!row.normalizedKey)
+        throw new Error(`recording ${row.id} has no normalized audio yet (status ${row.status})`);
+      await deps.status.announce(await deps.repo.transition(row.id, ['transcoded', 'scoring'], 'scoring'));
 
-    const wav = await buffer(await deps.store.get(row.normalizedKey));
-    const analysis = await deps.analyzer.analyze(wav, { transcript: row.clientTranscript ?? undefined });
-    const saved = await deps.repo.saveAnalysis(row.id, {
-      ...analysis,
-      sentiment: { ...analysis.sentiment, engines: analysis.sentiment.engines },
+      const wav = await buffer(await deps.store.get(row.normalizedKey));
+      const analysis = await deps.analyzer.analyze(wav, { transcript: row.clientTranscript ?? undefined });
+      const saved = await deps.repo.saveAnalysis(row.id, {
+        ...analysis,
+        sentiment: { ...analysis.sentiment, engines: analysis.sentiment.engines },
+      });
+      await deps.status.announce(saved);
+      ctx.logger.info(
+        {
+          talkedTimeMs: analysis.talkedTimeMs,
+          sentiment: analysis.sentiment.label,
+          score: analysis.sentiment.score,
+        },
+        'scored',
+      );
+      if (saved)
+        await emitMetric(
+          saved,
+          job,
+          analysis.talkedTimeMs,
+          analysis.sentiment.score,
+          analysis.sentiment.label,
+        );
     });
-    await deps.status.announce(saved);
-    ctx.logger.info(
-      { talkedTimeMs: analysis.talkedTimeMs, sentiment: analysis.sentiment.label, score: analysis.sentiment.score },
-      'scored',
-    );
-    if (saved) await emitMetric(saved, job, analysis.talkedTimeMs, analysis.sentiment.score, analysis.sentiment.label);
-  };
 }

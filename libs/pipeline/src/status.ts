@@ -1,5 +1,5 @@
 import type { FailureCode } from '@voicepulse/contracts';
-import { publishStatus } from '@voicepulse/queues';
+import { PermanentJobError, publishStatus, type JobContext } from '@voicepulse/queues';
 import type { RecordingRow, RecordingsRepository } from '@voicepulse/recordings';
 import type { Redis } from 'ioredis';
 
@@ -23,5 +23,29 @@ export class StatusReporter {
 
   async fail(id: string, code: FailureCode, message: string): Promise<void> {
     await this.announce(await this.repo.fail(id, code, message));
+  }
+}
+
+/**
+ * Runs a stage body; when a transient fault outlasts every retry, the recording is marked failed
+ * (`internal`) with the reason, so it never sits in a working state forever. Permanent errors have
+ * recorded their own, more specific, failure already.
+ */
+export async function failOnLastAttempt<T>(
+  status: StatusReporter,
+  recordingId: string,
+  ctx: JobContext,
+  body: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await body();
+  } catch (err) {
+    if (!(err instanceof PermanentJobError) && ctx.isFinalAttempt) {
+      const reason = err instanceof Error ? err.message : String(err);
+      await status
+        .fail(recordingId, 'internal', `gave up after ${ctx.attempt} attempts: ${reason}`)
+        .catch(() => undefined);
+    }
+    throw err;
   }
 }

@@ -1,8 +1,14 @@
 import { AudioError, CONTENT_TYPES, transcodeToCanonical, type SniffedFormat } from '@voicepulse/audio';
-import { PermanentJobError, jobIds, type JobContext, type Producer, type TranscodeJob } from '@voicepulse/queues';
+import {
+  PermanentJobError,
+  jobIds,
+  type JobContext,
+  type Producer,
+  type TranscodeJob,
+} from '@voicepulse/queues';
 import { blobKeys, type RecordingsRepository } from '@voicepulse/recordings';
 import type { BlobStore } from '@voicepulse/storage';
-import type { StatusReporter } from './status';
+import { failOnLastAttempt, type StatusReporter } from './status';
 
 export interface TranscodeStageDeps {
   repo: RecordingsRepository;
@@ -26,49 +32,52 @@ export function transcodeStage(deps: TranscodeStageDeps) {
       { jobId: jobIds.score(job.recordingId) },
     );
 
-  return async (job: TranscodeJob, ctx: JobContext): Promise<void> => {
-    const row = await deps.repo.get(job.recordingId, null);
-    if (!row) {
-      ctx.logger.info('recording was deleted; nothing to transcode');
-      return;
-    }
-    if (row.status === 'failed') return;
-    if (row.status !== 'uploaded' && row.status !== 'transcoding') {
-      await enqueueScore(job);
-      return;
-    }
-    const format = FORMAT_BY_TYPE.get(row.contentType);
-    if (!format) {
-      await deps.status.fail(row.id, 'unsupported_audio', `unsupported content type ${row.contentType}`);
-      throw new PermanentJobError(`unsupported content type ${row.contentType}`, 'unsupported_audio');
-    }
-    await deps.status.announce(await deps.repo.transition(row.id, ['uploaded', 'transcoding'], 'transcoding'));
-
-    let result;
-    try {
-      result = await transcodeToCanonical(await deps.store.get(row.originalKey), {
-        format,
-        maxDurationS: deps.maxDurationS,
-        ffmpegPath: deps.ffmpegPath,
-      });
-    } catch (err) {
-      if (err instanceof AudioError) {
-        await deps.status.fail(row.id, err.code, err.message);
-        throw new PermanentJobError(err.message, err.code);
+  return (job: TranscodeJob, ctx: JobContext): Promise<void> =>
+    failOnLastAttempt(deps.status, job.recordingId, ctx, async () => {
+      const row = await deps.repo.get(job.recordingId, null);
+      if (!row) {
+        ctx.logger.info('recording was deleted; nothing to transcode');
+        return;
       }
-      throw err;
-    }
-    const normalizedKey = blobKeys.normalized(row.userId, row.id);
-    await deps.store.put(normalizedKey, result.wav, { contentType: 'audio/wav' });
-    const moved = await deps.repo.transition(row.id, ['transcoding'], 'transcoded', {
-      normalizedKey,
-      durationMs: Math.round(result.info.durationMs),
-      sampleRate: result.info.sampleRate,
-      channels: result.info.channels,
-      codec: result.info.codec,
+      if (row.status === 'failed') return;
+      if (row.status !== 'uploaded' && row.status !== 'transcoding') {
+        await enqueueScore(job);
+        return;
+      }
+      const format = FORMAT_BY_TYPE.get(row.contentType);
+      if (!format) {
+        await deps.status.fail(row.id, 'unsupported_audio', `unsupported content type ${row.contentType}`);
+        throw new PermanentJobError(`unsupported content type ${row.contentType}`, 'unsupported_audio');
+      }
+      await deps.status.announce(
+        await deps.repo.transition(row.id, ['uploaded', 'transcoding'], 'transcoding'),
+      );
+
+      let result;
+      try {
+        result = await transcodeToCanonical(await deps.store.get(row.originalKey), {
+          format,
+          maxDurationS: deps.maxDurationS,
+          ffmpegPath: deps.ffmpegPath,
+        });
+      } catch (err) {
+        if (err instanceof AudioError) {
+          await deps.status.fail(row.id, err.code, err.message);
+          throw new PermanentJobError(err.message, err.code);
+        }
+        throw err;
+      }
+      const normalizedKey = blobKeys.normalized(row.userId, row.id);
+      await deps.store.put(normalizedKey, result.wav, { contentType: 'audio/wav' });
+      const moved = await deps.repo.transition(row.id, ['transcoding'], 'transcoded', {
+        normalizedKey,
+        durationMs: Math.round(result.info.durationMs),
+        sampleRate: result.info.sampleRate,
+        channels: result.info.channels,
+        codec: result.info.codec,
+      });
+      await deps.status.announce(moved);
+      ctx.logger.info({ durationMs: result.info.durationMs, codec: result.info.codec }, 'transcoded');
+      await enqueueScore(job);
     });
-    await deps.status.announce(moved);
-    ctx.logger.info({ durationMs: result.info.durationMs, codec: result.info.codec }, 'transcoded');
-    await enqueueScore(job);
-  };
 }

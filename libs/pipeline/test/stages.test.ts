@@ -112,6 +112,17 @@ describe('pipeline stages', () => {
     expect(await repo.get(job.id, null)).toMatchObject({ status: 'failed', failureCode: 'corrupt_audio' });
   });
 
+  it('retries a transient fault, and marks the recording failed once the last attempt fails too', async () => {
+    const job = await uploaded(buzzWav());
+    await store.delete(blobKeys.original(job.userId, job.id)); // storage lost the object: not the audio's fault
+    await expect(transcode()(job, ctx)).rejects.toThrow(/not found/);
+    expect((await repo.get(job.id, null))?.status).toBe('transcoding');
+    await expect(transcode()(job, { ...ctx, attempt: 8, isFinalAttempt: true })).rejects.toThrow(/not found/);
+    const row = await repo.get(job.id, null);
+    expect(row).toMatchObject({ status: 'failed', failureCode: 'internal' });
+    expect(row?.failureMessage).toMatch(/^gave up after 8 attempts: blob not found/);
+  });
+
   it('treats a deleted recording as done', async () => {
     const job = await uploaded(buzzWav());
     await repo.delete(job.id, null);

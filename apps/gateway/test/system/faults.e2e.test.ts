@@ -120,10 +120,7 @@ describe('fault injection with real processes', () => {
     expect(dup[0].n).toBe(0);
   });
 
-  // Skipped, not deleted: it currently finds a real defect — after MinIO restarts, an upload made
-  // after recovery is acknowledged (202) but never transcoded within 80 s (no transcoder error is
-  // logged). The 503 + Retry-After part passes. Re-enable once the stage's S3 recovery is fixed.
-  it.skip('object storage down: uploads get 503 + Retry-After; after recovery everything completes', async () => {
+  it('object storage down: uploads get 503 + Retry-After; after recovery everything completes', async () => {
     const before = await request(gw.app).post('/v1/recordings').set(auth()).attach('file', wav(2), 'a.wav');
     expect(before.status).toBe(202);
     const port = Number(new URL(stack.minio!.endpoint).port);
@@ -133,7 +130,7 @@ describe('fault injection with real processes', () => {
     expect(Number(during.headers['retry-after'])).toBeGreaterThan(0);
     expect(during.body.error.message).toMatch(/storage/);
     await new Promise((r) => setTimeout(r, 2_000));
-    stack.minio = await startMinio({ dataDir: stack.minio!.dataDir, port, buckets: ['voicepulse-test'] });
+    stack.minio = await startMinio({ dataDir: stack.minio!.dataDir, port });
     const after = await request(gw.app).post('/v1/recordings').set(auth()).attach('file', wav(1), 'c.wav');
     expect(after.status).toBe(202);
     for (const id of [before.body.id, after.body.id]) {

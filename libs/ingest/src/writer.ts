@@ -17,7 +17,10 @@ import {
 
 const DAY_MS = 86_400_000;
 
-/** Another writer committed one of our new events between our check and our insert: retry the batch. */
+/**
+ * A unique violation on metric_events: another writer committed one of our new events first. The
+ * insert's ON CONFLICT DO NOTHING makes this unexpected; should it happen, retrying the batch is right.
+ */
 export class ConcurrentInsertError extends Error {
   readonly retryable = true;
   constructor(override readonly cause: unknown) {

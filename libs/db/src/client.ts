@@ -20,8 +20,11 @@ export function createDatabase(url: string, options: { max?: number; application
     connectionTimeoutMillis: 5_000,
     idleTimeoutMillis: 30_000,
   });
-  // An idle client losing its connection (Postgres restart) must not crash the process.
+  // A client losing its connection (Postgres restart) must not crash the process: idle clients
+  // report through the pool, checked-out ones through their own 'error' event, which pg emits even
+  // between the statements of a transaction. The failure reaches the caller via its next query.
   pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', () => undefined));
   const db = drizzle(pool, { schema });
   return {
     db,

@@ -2,3 +2,4 @@ export * from './postgres';
 export * from './redis';
 export * from './wait';
 export * from './processes';
+export * from './postgres-server';

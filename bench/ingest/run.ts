@@ -5,8 +5,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile, open } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdtemp, open, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -65,6 +65,33 @@ async function peakRssMb(pid: number | undefined): Promise<number> {
   const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
   const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? NaN);
   return Math.round(kb / 1024);
+}
+
+/** CPU seconds (user + system) used so far by each process of interest, from /proc. */
+async function cpuSeconds(pids: Record<string, number[]>): Promise<Record<string, number>> {
+  const tick = 100; // USER_HZ on Linux
+  const out: Record<string, number> = {};
+  for (const [name, list] of Object.entries(pids)) {
+    out[name] = 0;
+    for (const pid of list) {
+      const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+      // Fields after the parenthesised command name: utime and stime are the 12th and 13th.
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      out[name] += (Number(f[11] ?? 0) + Number(f[12] ?? 0)) / tick;
+    }
+  }
+  return out;
+}
+
+/** Pids whose command name is `comm` (Postgres backends come and go: sampled at both ends). */
+async function pidsOf(comm: string): Promise<number[]> {
+  const pids: number[] = [];
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const name = await readFile(`/proc/${entry}/comm`, 'utf8').catch(() => '');
+    if (name.trim() === comm) pids.push(Number(entry));
+  }
+  return pids;
 }
 
 function apiEvent(e: NormalizedMetricEvent) {
@@ -211,6 +238,14 @@ try {
   const queueRedis = createRedis(common.REDIS_URL, 'producer');
   const queue = createProducer('metrics', queueRedis, prefix).queue;
 
+  const cpuPids = async () => ({
+    gateway: [gateway.child.pid!],
+    ingestor: [ingestor.child.pid!],
+    postgres: await pidsOf('postgres'),
+    redis: await pidsOf('redis-server'),
+    'bench driver': [process.pid],
+  });
+  const cpuBefore = await cpuSeconds(await cpuPids());
   const c0 = performance.now();
   const c = await runLoad({
     url: `http://127.0.0.1:${gatewayPort}/v1/metrics`,
@@ -232,6 +267,11 @@ try {
     { what: 'all metrics jobs completed', timeoutMs: 30 * 60_000, intervalMs: 50 },
   );
   const cSeconds = (performance.now() - c0) / 1000;
+  // Postgres backends that ended during the run are missed; the figure is a lower bound.
+  const cpuAfter = await cpuSeconds(await cpuPids());
+  const cpu = Object.entries(cpuAfter)
+    .map(([name, s]) => `${name} ${(s - (cpuBefore[name] ?? 0)).toFixed(1)}`)
+    .join('   ');
   const gatewayRss = await peakRssMb(gateway.child.pid);
   const ingestorRss = await peakRssMb(ingestor.child.pid);
   await queue.close();
@@ -257,6 +297,7 @@ voicepulse ingestion benchmark — ${fmt(N)} events, ${SEED.users} users over ${
   ratios                                   (c)/(a) = ${(cRate / aRate).toFixed(2)}   (c)/(b) = ${(cRate / bRate).toFixed(1)}
   HTTP accept latency (c), ${requests.length} requests  p50 ${percentile(c.latenciesMs, 50).toFixed(0)} ms   p99 ${percentile(c.latenciesMs, 99).toFixed(0)} ms   (${c.failures} non-202)
   HTTP latency (b)                         p50 ${percentile(b.latenciesMs, 50).toFixed(1)} ms   p99 ${percentile(b.latenciesMs, 99).toFixed(1)} ms
+  CPU seconds during (c)                   ${cpu}   (of ${(cpus().length * cSeconds).toFixed(0)} on ${cpus().length} cores; all of the machine's postgres processes)
   peak RSS                                 gateway ${gatewayRss} MB   ingestor ${ingestorRss} MB   naive server ${naiveRss} MB   bench driver ${Math.round(process.resourceUsage().maxRSS / 1024)} MB
   count check                              sent ${fmt(N)} (+${retried} retried requests, ${fmt(retried * BATCH)} duplicate events)   stored ${fmt(check.stored)}   distinct ${fmt(check.distinct_ids)}   duplicates ${fmt(check.stored - check.distinct_ids)}   in rollups ${fmt(check.rolled_up)}   failed ${check.failed}
   result                                   ${check.stored === N && check.distinct_ids === N && check.rolled_up === N ? 'OK: sent = stored, 0 duplicates' : 'MISMATCH'}

@@ -62,13 +62,30 @@ export function cors(allowed: string[]) {
   };
 }
 
+/** How much of a refused body we read and discard so the client can see our answer. */
+const DRAIN_LIMIT_BYTES = 16 * 1024 * 1024;
+const DRAIN_LIMIT_MS = 5_000;
+
 /**
- * When a request fails before its body was read (413, 415 on a large upload), close the
- * connection after answering instead of draining gigabytes we already refused.
+ * When a request fails before its body was read (413, 415 on a large upload), most HTTP clients only
+ * see the answer if they can finish sending: cutting the connection at once makes them report
+ * ECONNRESET instead of our 4xx. So the rest of the body is discarded — up to a bound, after which
+ * the connection is closed rather than draining gigabytes we already refused.
  */
 export function closeUnreadBodies(req: Request, res: Response, next: NextFunction) {
   res.on('finish', () => {
-    if (!req.complete && res.statusCode >= 400) req.destroy();
+    if (req.complete || res.statusCode < 400 || req.destroyed) return;
+    let drained = 0;
+    const cut = () => req.destroy();
+    const timer = setTimeout(cut, DRAIN_LIMIT_MS);
+    timer.unref();
+    req.on('data', (chunk: Buffer) => {
+      drained += chunk.length;
+      if (drained > DRAIN_LIMIT_BYTES) cut();
+    });
+    req.once('end', () => clearTimeout(timer));
+    req.once('close', () => clearTimeout(timer));
+    req.resume();
   });
   next();
 }

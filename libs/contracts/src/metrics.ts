@@ -89,6 +89,55 @@ export const normalizedMetricEventSchema = z.object({
 });
 export type NormalizedMetricEvent = z.infer<typeof normalizedMetricEventSchema>;
 
+const UUID = z.regexes.uuid();
+const DATETIME_WITH_OFFSET = z.regexes.datetime({ offset: true });
+const NORMALIZED_EVENT_KEYS = Object.keys(normalizedMetricEventSchema.shape).length;
+const SENTIMENT_LABELS: ReadonlySet<unknown> = new Set(sentimentLabelSchema.options);
+
+const uuidOrNull = (v: unknown) => v === null || (typeof v === 'string' && UUID.test(v));
+const stringOrNull = (v: unknown, max: number) => v === null || (typeof v === 'string' && v.length <= max);
+
+/**
+ * `normalizedMetricEventSchema` compiled by hand, for the queue's hot path: every job carries up
+ * to 5,000 of these and is checked by its producer and again by its consumer. It accepts exactly
+ * what the schema accepts (same regexes, same bounds; differential test in contracts.test.ts) and
+ * additionally refuses unknown keys, so an accepted value equals what the schema would output and
+ * can be used without a copy. Callers send whatever it refuses through the schema, which then
+ * either accepts it or says precisely why not.
+ */
+export function isNormalizedMetricEvent(v: unknown): v is NormalizedMetricEvent {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+  const e = v as Record<string, unknown>;
+  let keys = 0;
+  for (const k in e) if (Object.hasOwn(e, k)) keys++;
+  return (
+    keys === NORMALIZED_EVENT_KEYS &&
+    typeof e.eventId === 'string' &&
+    UUID.test(e.eventId) &&
+    typeof e.userId === 'string' &&
+    e.userId.length >= 1 &&
+    e.userId.length <= 128 &&
+    uuidOrNull(e.sessionId) &&
+    stringOrNull(e.deviceId, 128) &&
+    Number.isInteger(e.talkedTimeMs) &&
+    (e.talkedTimeMs as number) >= 0 &&
+    (e.talkedTimeMs as number) <= MAX_TALKED_TIME_MS &&
+    typeof e.microphoneUsed === 'boolean' &&
+    typeof e.speakerUsed === 'boolean' &&
+    typeof e.voiceSentiment === 'number' &&
+    e.voiceSentiment >= -1 &&
+    e.voiceSentiment <= 1 &&
+    SENTIMENT_LABELS.has(e.voiceSentimentLabel) &&
+    typeof e.recordedAt === 'string' &&
+    DATETIME_WITH_OFFSET.test(e.recordedAt) &&
+    stringOrNull(e.timezone, Infinity) &&
+    stringOrNull(e.platform, Infinity) &&
+    stringOrNull(e.appVersion, Infinity) &&
+    (e.source === 'api' || e.source === 'recording') &&
+    uuidOrNull(e.recordingId)
+  );
+}
+
 export const SENTIMENT_LABEL_THRESHOLD = 0.05;
 const LABEL_SCORES: Record<SentimentLabel, number> = { negative: -1, neutral: 0, positive: 1 };
 

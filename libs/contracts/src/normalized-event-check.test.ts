@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { isNormalizedMetricEvent, normalizedMetricEventSchema, type NormalizedMetricEvent } from './index';
+
+const valid: NormalizedMetricEvent = {
+  eventId: '8d7f2c1e-3b4a-4c5d-9e6f-7a8b9c0d1e2f',
+  userId: 'user-1',
+  sessionId: '1b4e28ba-2fa1-41d2-883f-0016d3cca427',
+  deviceId: 'device-1',
+  talkedTimeMs: 1200,
+  microphoneUsed: true,
+  speakerUsed: false,
+  voiceSentiment: 0.25,
+  voiceSentimentLabel: 'positive',
+  recordedAt: '2026-11-01T10:00:00.000Z',
+  timezone: 'Europe/Paris',
+  platform: 'ios',
+  appVersion: '1.2.3',
+  source: 'api',
+  recordingId: null,
+};
+
+/** Values tried in every field: each type, the bounds and just past them, and format edge cases. */
+const PROBES: unknown[] = [
+  undefined, null, true, false, 0, -0, 1, -1, 1.5, -1.0001, 1.0001, 86_400_000, 86_400_001, -5,
+  NaN, Infinity, -Infinity, '', 'x', 'x'.repeat(128), 'x'.repeat(129), [], {}, 'api', 'recording',
+  'negative', 'neutral', 'positive', 'Positive',
+  '00000000-0000-0000-0000-000000000000', 'ffffffff-ffff-ffff-ffff-ffffffffffff',
+  '8D7F2C1E-3B4A-4C5D-9E6F-7A8B9C0D1E2F', '8d7f2c1e-3b4a-0c5d-9e6f-7a8b9c0d1e2f',
+  '8d7f2c1e-3b4a-4c5d-7e6f-7a8b9c0d1e2f', '8d7f2c1e3b4a4c5d9e6f7a8b9c0d1e2f', ' 8d7f2c1e-3b4a-4c5d-9e6f-7a8b9c0d1e2f',
+  '2026-11-01T10:00:00Z', '2026-11-01T10:00:00.123456+05:30', '2026-11-01T10:00:00-00:00',
+  '2026-11-01 10:00:00Z', '2026-11-01T10:00:00', '2026-02-29T00:00:00Z', '2028-02-29T00:00:00Z',
+  '2026-04-31T00:00:00Z', '2026-13-01T00:00:00Z', '2026-11-01T24:00:00Z', '+012026-11-01T10:00:00.000Z',
+  '2026-11-01T10:00:00.000Z\n', '2026-11-01',
+];
+
+describe('isNormalizedMetricEvent (the compiled form of normalizedMetricEventSchema)', () => {
+  it('accepts the events the gateway produces', () => {
+    expect(isNormalizedMetricEvent(valid)).toBe(true);
+    expect(isNormalizedMetricEvent({ ...valid, sessionId: null, deviceId: null, timezone: null })).toBe(true);
+    expect(isNormalizedMetricEvent({ ...valid, source: 'recording', recordingId: valid.eventId })).toBe(true);
+  });
+
+  it('never accepts what the schema rejects, for every probe value in every field', () => {
+    let agreed = 0;
+    for (const key of Object.keys(valid)) {
+      for (const probe of PROBES) {
+        const candidate = { ...valid, [key]: probe };
+        const fast = isNormalizedMetricEvent(candidate);
+        const schema = normalizedMetricEventSchema.safeParse(candidate).success;
+        if (fast) expect({ key, probe, schema }).toEqual({ key, probe, schema: true });
+        if (fast === schema) agreed++;
+      }
+    }
+    // It may refuse what the schema accepts (callers then ask the schema), but only rarely.
+    expect(agreed).toBeGreaterThan(Object.keys(valid).length * PROBES.length * 0.95);
+  });
+
+  it('refuses unknown and missing keys and non-objects, which callers then hand to the schema', () => {
+    expect(isNormalizedMetricEvent({ ...valid, extra: 1 })).toBe(false);
+    const { platform: _omitted, ...missing } = valid;
+    expect(isNormalizedMetricEvent(missing)).toBe(false);
+    expect(isNormalizedMetricEvent({ ...missing, platfrom: 'ios' })).toBe(false);
+    for (const v of [null, undefined, 'event', 42, [valid]]) expect(isNormalizedMetricEvent(v)).toBe(false);
+  });
+});

@@ -4,7 +4,8 @@ import { Worker, type Job, UnrecoverableError } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { PermanentJobError, toBullError } from './errors';
 import type { QueueName } from './names';
-import { JOB_SCHEMAS, type JobPayload } from './payloads';
+import type { JobPayload } from './payloads';
+import { safeParsePayload } from './prechecks';
 import { QUEUE_SETTINGS } from './settings';
 
 export interface JobContext {
@@ -33,12 +34,11 @@ export interface ConsumerOptions<Q extends QueueName> {
  */
 export function createConsumer<Q extends QueueName>(opts: ConsumerOptions<Q>): Worker {
   const settings = QUEUE_SETTINGS[opts.queue];
-  const schema = JOB_SCHEMAS[opts.queue];
   const worker = new Worker(
     opts.queue,
     async (job: Job) => {
       const started = performance.now();
-      const parsed = schema.safeParse(job.data);
+      const parsed = safeParsePayload(opts.queue, job.data);
       const correlationId = (job.data as { correlationId?: string })?.correlationId ?? job.id ?? 'unknown';
       const logger = opts.logger.child({
         correlationId,

@@ -2,7 +2,8 @@ import { activeTraceparent } from '@voicepulse/tracing';
 import { Queue, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { QueueName } from './names';
-import { JOB_SCHEMAS, type JobPayload } from './payloads';
+import type { JobPayload } from './payloads';
+import { parsePayload } from './prechecks';
 import { QUEUE_SETTINGS } from './settings';
 
 export interface Producer<Q extends QueueName> {
@@ -17,7 +18,6 @@ export interface Producer<Q extends QueueName> {
  * cheaper to fail at the producer than to let a worker discover it later.
  */
 export function createProducer<Q extends QueueName>(name: Q, connection: Redis, prefix: string): Producer<Q> {
-  const schema = JOB_SCHEMAS[name];
   // The consumer continues the producer's trace, so one upload is one trace across services.
   const traced = (payload: JobPayload<Q>) => {
     const traceparent = payload.traceparent ?? activeTraceparent();
@@ -28,12 +28,12 @@ export function createProducer<Q extends QueueName>(name: Q, connection: Redis, 
   return {
     queue,
     async add(payload, opts) {
-      const data = schema.parse(traced(payload));
+      const data = parsePayload(name, traced(payload));
       await queue.add(name, data, opts);
     },
     async addBulk(items) {
       if (!items.length) return;
-      await queue.addBulk(items.map((i) => ({ name, data: schema.parse(traced(i.payload)), opts: { jobId: i.jobId } })));
+      await queue.addBulk(items.map((i) => ({ name, data: parsePayload(name, traced(i.payload)), opts: { jobId: i.jobId } })));
     },
     close: () => queue.close(),
   };

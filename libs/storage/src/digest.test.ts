@@ -41,7 +41,9 @@ describe('digestUpload', () => {
       },
     });
     const body = Readable.from(Array.from({ length: 100 }, () => Buffer.alloc(1024)));
-    await expect(digestUpload(body, 10 * 1024, (s) => pipeline(s, sink))).rejects.toBeInstanceOf(TooLargeError);
+    await expect(digestUpload(body, 10 * 1024, (s) => pipeline(s, sink))).rejects.toBeInstanceOf(
+      TooLargeError,
+    );
     expect(received).toBeLessThanOrEqual(10 * 1024);
   });
 
@@ -57,6 +59,8 @@ describe('digestUpload', () => {
         this.destroy(new Error('client disconnected'));
       },
     });
-    await expect(digestUpload(broken, undefined, (s) => pipeline(s, drain()))).rejects.toThrow('client disconnected');
+    await expect(digestUpload(broken, undefined, (s) => pipeline(s, drain()))).rejects.toThrow(
+      'client disconnected',
+    );
   });
 });

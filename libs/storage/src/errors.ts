@@ -1,11 +1,5 @@
 export type StorageErrorCode =
-  | 'NOT_FOUND'
-  | 'UNAVAILABLE'
-  | 'INVALID_KEY'
-  | 'TOO_LARGE'
-  | 'INVALID_RANGE'
-  | 'MISCONFIGURED'
-  | 'BACKEND';
+  'NOT_FOUND' | 'UNAVAILABLE' | 'INVALID_KEY' | 'TOO_LARGE' | 'INVALID_RANGE' | 'MISCONFIGURED' | 'BACKEND';
 
 /**
  * Every adapter translates its SDK's errors into these, so callers branch on `code` / `instanceof`
@@ -23,7 +17,10 @@ export class StorageError extends Error {
 }
 
 export class NotFoundError extends StorageError {
-  constructor(readonly key: string, options?: { cause?: unknown }) {
+  constructor(
+    readonly key: string,
+    options?: { cause?: unknown },
+  ) {
     super('NOT_FOUND', `blob not found: ${key}`, options);
     this.name = 'NotFoundError';
   }
@@ -38,7 +35,10 @@ export class UnavailableError extends StorageError {
 }
 
 export class InvalidKeyError extends StorageError {
-  constructor(readonly key: string, reason: string) {
+  constructor(
+    readonly key: string,
+    reason: string,
+  ) {
     super('INVALID_KEY', `invalid blob key ${JSON.stringify(key.slice(0, 200))}: ${reason}`);
     this.name = 'InvalidKeyError';
   }
@@ -83,4 +83,15 @@ export function isNetworkError(err: unknown): boolean {
     e = (e as { cause?: unknown }).cause;
   }
   return false;
+}
+
+/** `exists` for every adapter: a head that answers NotFound means "no"; any other failure propagates. */
+export async function existsByHead(head: () => Promise<unknown>): Promise<boolean> {
+  try {
+    await head();
+    return true;
+  } catch (err) {
+    if (err instanceof NotFoundError) return false;
+    throw err;
+  }
 }

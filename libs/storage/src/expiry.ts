@@ -7,7 +7,10 @@ export const MAX_SIGNED_URL_SECONDS = 900;
  * Clamps (rather than rejects) requests above the cap: callers ask for "as long as allowed" and
  * read the real deadline from `expiresAt`. Nonsensical values are programming errors.
  */
-export function clampExpiry(expiresInSeconds: number, now = Date.now()): { seconds: number; expiresAt: Date } {
+export function clampExpiry(
+  expiresInSeconds: number,
+  now = Date.now(),
+): { seconds: number; expiresAt: Date } {
   if (!Number.isFinite(expiresInSeconds) || expiresInSeconds < 1) {
     throw new RangeError(`expiresInSeconds must be >= 1, got ${expiresInSeconds}`);
   }
@@ -24,7 +27,8 @@ export function contentDisposition(filename: string): string {
 export function validateRange(range: { start: number; end?: number } | undefined): void {
   if (!range) return;
   const { start, end } = range;
-  if (!Number.isSafeInteger(start) || start < 0) throw new InvalidRangeError('range.start must be a non-negative integer');
+  if (!Number.isSafeInteger(start) || start < 0)
+    throw new InvalidRangeError('range.start must be a non-negative integer');
   if (end !== undefined && (!Number.isSafeInteger(end) || end < start)) {
     throw new InvalidRangeError('range.end must be an integer >= range.start');
   }

@@ -10,7 +10,11 @@ export interface BlobStoreTuning {
 }
 
 /** Builds the store selected by STORAGE_DRIVER; nothing here touches the network. */
-export function createBlobStore(config: StorageConfig, logger?: StorageLogger, tuning: BlobStoreTuning = {}): BlobStore {
+export function createBlobStore(
+  config: StorageConfig,
+  logger?: StorageLogger,
+  tuning: BlobStoreTuning = {},
+): BlobStore {
   switch (config.STORAGE_DRIVER) {
     case 'fs':
       return new FsBlobStore({
@@ -27,7 +31,10 @@ export function createBlobStore(config: StorageConfig, logger?: StorageLogger, t
         ...(config.S3_ENDPOINT && { endpoint: config.S3_ENDPOINT }),
         ...(config.S3_ACCESS_KEY_ID &&
           config.S3_SECRET_ACCESS_KEY && {
-            credentials: { accessKeyId: config.S3_ACCESS_KEY_ID, secretAccessKey: config.S3_SECRET_ACCESS_KEY },
+            credentials: {
+              accessKeyId: config.S3_ACCESS_KEY_ID,
+              secretAccessKey: config.S3_SECRET_ACCESS_KEY,
+            },
           }),
         ...(tuning.listPageSize && { listPageSize: tuning.listPageSize }),
         ...(logger && { logger }),

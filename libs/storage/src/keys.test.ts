@@ -4,7 +4,13 @@ import { assertValidKey, assertValidPrefix, isValidKey } from './keys';
 
 describe('key validation', () => {
   it('accepts ordinary object keys', () => {
-    for (const key of ['a', 'recordings/2024/06/abc.wav', "odd!-_.*'()=+,@chars", 'dots.in.names/..hidden-ish', 'x'.repeat(250)]) {
+    for (const key of [
+      'a',
+      'recordings/2024/06/abc.wav',
+      "odd!-_.*'()=+,@chars",
+      'dots.in.names/..hidden-ish',
+      'x'.repeat(250),
+    ]) {
       expect(isValidKey(key), key).toBe(true);
     }
   });

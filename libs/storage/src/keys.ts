@@ -21,14 +21,15 @@ function check(key: string, kind: 'key' | 'prefix'): void {
   if (key.includes('\0')) throw new InvalidKeyError(key, 'contains NUL');
   if (key.includes('\\')) throw new InvalidKeyError(key, 'contains a backslash');
   if (key.startsWith('/')) throw new InvalidKeyError(key, 'must not start with "/"');
-  if (!SAFE.test(key)) throw new InvalidKeyError(key, 'contains characters outside [A-Za-z0-9!-_.*\'()/=+,@]');
+  if (!SAFE.test(key)) throw new InvalidKeyError(key, "contains characters outside [A-Za-z0-9!-_.*'()/=+,@]");
   if (kind === 'key' && key.endsWith('/')) throw new InvalidKeyError(key, 'must not end with "/"');
   const segments = key.split('/');
   // A prefix may end with '/', which leaves one trailing empty segment.
   const inner = kind === 'prefix' && key.endsWith('/') ? segments.slice(0, -1) : segments;
   for (const segment of inner) {
     if (segment === '') throw new InvalidKeyError(key, 'contains an empty path segment');
-    if (segment === '.' || segment === '..') throw new InvalidKeyError(key, `contains a "${segment}" segment`);
+    if (segment === '.' || segment === '..')
+      throw new InvalidKeyError(key, `contains a "${segment}" segment`);
     if (Buffer.byteLength(segment, 'utf8') > MAX_SEGMENT_BYTES) {
       throw new InvalidKeyError(key, `has a path segment longer than ${MAX_SEGMENT_BYTES} bytes`);
     }

@@ -1,11 +1,30 @@
 import { randomUUID } from 'node:crypto';
 import { createWriteStream, type Dirent } from 'node:fs';
-import { access, constants, lstat, open, opendir, readFile, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
+import {
+  access,
+  constants,
+  lstat,
+  open,
+  opendir,
+  readFile,
+  rename,
+  rm,
+  rmdir,
+  stat,
+  writeFile,
+} from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { digestUpload } from '../digest';
-import { InvalidKeyError, InvalidRangeError, NotFoundError, StorageError, UnavailableError } from '../errors';
+import {
+  InvalidKeyError,
+  InvalidRangeError,
+  NotFoundError,
+  StorageError,
+  UnavailableError,
+  existsByHead,
+} from '../errors';
 import { clampExpiry, validateRange } from '../expiry';
 import { assertValidKey, assertValidPrefix } from '../keys';
 import {
@@ -53,7 +72,8 @@ export class FsBlobStore implements BlobStore {
   private dirs?: Promise<{ objects: ContainedDir; meta: ContainedDir; tmp: string }>;
 
   constructor(private readonly opts: FsBlobStoreOptions) {
-    if (opts.signingSecret.length < 16) throw new StorageError('MISCONFIGURED', 'fs signing secret must be at least 16 characters');
+    if (opts.signingSecret.length < 16)
+      throw new StorageError('MISCONFIGURED', 'fs signing secret must be at least 16 characters');
     this.logger = opts.logger ?? silentLogger;
   }
 
@@ -68,7 +88,9 @@ export class FsBlobStore implements BlobStore {
       return { objects, meta, tmp: tmp.base };
     })().catch((err: unknown) => {
       this.dirs = undefined; // retry on the next call: the volume may just not be mounted yet
-      throw new UnavailableError(`fs store root ${this.opts.root} is unusable: ${(err as Error).message}`, { cause: err });
+      throw new UnavailableError(`fs store root ${this.opts.root} is unusable: ${(err as Error).message}`, {
+        cause: err,
+      });
     });
     return this.dirs;
   }
@@ -96,7 +118,10 @@ export class FsBlobStore implements BlobStore {
       } catch (err) {
         if (errno(err) === 'EISDIR' || errno(err) === 'ENOTEMPTY' || errno(err) === 'ENOTDIR') {
           await rm(metaPath, { force: true });
-          throw new InvalidKeyError(key, 'is already a prefix of other blobs (fs driver keeps keys as paths)');
+          throw new InvalidKeyError(
+            key,
+            'is already a prefix of other blobs (fs driver keeps keys as paths)',
+          );
         }
         throw err;
       }
@@ -158,14 +183,8 @@ export class FsBlobStore implements BlobStore {
     }
   }
 
-  async exists(key: string): Promise<boolean> {
-    try {
-      await this.head(key);
-      return true;
-    } catch (err) {
-      if (err instanceof NotFoundError) return false;
-      throw err;
-    }
+  exists(key: string): Promise<boolean> {
+    return existsByHead(() => this.head(key));
   }
 
   async delete(key: string): Promise<void> {
@@ -175,7 +194,9 @@ export class FsBlobStore implements BlobStore {
     const metaPath = meta.pathFor(key, '.json');
     try {
       await objects.checkDir(path.dirname(dataPath), key);
-      const info = await lstat(dataPath).catch((err: unknown) => (errno(err) === 'ENOENT' ? undefined : Promise.reject(err)));
+      const info = await lstat(dataPath).catch((err: unknown) =>
+        errno(err) === 'ENOENT' ? undefined : Promise.reject(err),
+      );
       if (info?.isDirectory()) return; // a prefix of other keys, not a blob
       await rm(dataPath, { force: true });
       await rm(metaPath, { force: true });
@@ -218,7 +239,8 @@ export class FsBlobStore implements BlobStore {
       const key = dirKey ? `${dirKey}/${entry.name}` : entry.name;
       if (entry.isDirectory()) {
         const asPrefix = `${key}/`;
-        if (asPrefix.startsWith(prefix) || prefix.startsWith(asPrefix)) yield* this.walk(path.join(dir, entry.name), key, prefix);
+        if (asPrefix.startsWith(prefix) || prefix.startsWith(asPrefix))
+          yield* this.walk(path.join(dir, entry.name), key, prefix);
       } else if (key.startsWith(prefix)) {
         try {
           yield await this.head(key);
@@ -233,7 +255,11 @@ export class FsBlobStore implements BlobStore {
     assertValidKey(key);
     const { expiresAt } = clampExpiry(opts.expiresInSeconds);
     const expires = Math.floor(expiresAt.getTime() / 1000);
-    const url = buildFsSignedUrl(this.opts.publicUrl, { method: 'PUT', key, expires, contentType: opts.contentType }, this.opts.signingSecret);
+    const url = buildFsSignedUrl(
+      this.opts.publicUrl,
+      { method: 'PUT', key, expires, contentType: opts.contentType },
+      this.opts.signingSecret,
+    );
     return { url, method: 'PUT', headers: { 'content-type': opts.contentType }, expiresAt };
   }
 
@@ -261,7 +287,10 @@ export class FsBlobStore implements BlobStore {
       await access(tmp, constants.W_OK);
       if (!(await stat(objects.base)).isDirectory()) throw new Error('not a directory');
     } catch (err) {
-      throw new UnavailableError(`fs store root ${this.opts.root} is not writable: ${(err as Error).message}`, { cause: err });
+      throw new UnavailableError(
+        `fs store root ${this.opts.root} is not writable: ${(err as Error).message}`,
+        { cause: err },
+      );
     }
   }
 
@@ -300,7 +329,9 @@ export class FsBlobStore implements BlobStore {
       case 'EMFILE':
         return new UnavailableError(`fs store: ${(err as Error).message}`, { cause: err });
       default:
-        return err instanceof Error && errno(err) ? new StorageError('BACKEND', `fs store: ${err.message}`, { cause: err }) : err;
+        return err instanceof Error && errno(err)
+          ? new StorageError('BACKEND', `fs store: ${err.message}`, { cause: err })
+          : err;
     }
   }
 }

@@ -23,7 +23,8 @@ export class ContainedDir {
   pathFor(key: string, suffix = ''): string {
     const p = path.join(this.base, ...key.split('/')) + suffix;
     const rel = path.relative(this.base, p);
-    if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) throw new InvalidKeyError(key, 'escapes the store root');
+    if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel))
+      throw new InvalidKeyError(key, 'escapes the store root');
     return p;
   }
 
@@ -39,10 +40,15 @@ export class ContainedDir {
     for (let d = dir, exact = true; ; d = path.dirname(d), exact = false) {
       try {
         const real = await realpath(d);
-        if (!this.inside(real)) throw new InvalidKeyError(key, 'resolves outside the store root through a symbolic link');
+        if (!this.inside(real))
+          throw new InvalidKeyError(key, 'resolves outside the store root through a symbolic link');
         return exact;
       } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'ENOENT' && (err as NodeJS.ErrnoException).code !== 'ENOTDIR') throw err;
+        if (
+          (err as NodeJS.ErrnoException).code !== 'ENOENT' &&
+          (err as NodeJS.ErrnoException).code !== 'ENOTDIR'
+        )
+          throw err;
         if (d === this.base) throw err;
       }
     }
@@ -55,8 +61,14 @@ export class ContainedDir {
     try {
       await mkdir(dir, { recursive: true });
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOTDIR' || (err as NodeJS.ErrnoException).code === 'EEXIST') {
-        throw new InvalidKeyError(key, 'a parent segment is an existing blob (fs driver keeps keys as paths)');
+      if (
+        (err as NodeJS.ErrnoException).code === 'ENOTDIR' ||
+        (err as NodeJS.ErrnoException).code === 'EEXIST'
+      ) {
+        throw new InvalidKeyError(
+          key,
+          'a parent segment is an existing blob (fs driver keeps keys as paths)',
+        );
       }
       throw err;
     }

@@ -42,7 +42,8 @@ export function encodeKeyPath(key: string): string {
 /** Builds `<publicUrl>/<key>?method=…&expires=…[&contentType=…][&filename=…]&signature=…`. */
 export function buildFsSignedUrl(publicUrl: string, params: FsSignedParams, secret: string): string {
   for (const v of [params.contentType, params.filename]) {
-    if (v !== undefined && /[\r\n]/.test(v)) throw new RangeError('contentType/filename must not contain newlines');
+    if (v !== undefined && /[\r\n]/.test(v))
+      throw new RangeError('contentType/filename must not contain newlines');
   }
   const url = new URL(`${publicUrl.replace(/\/+$/, '')}/${encodeKeyPath(params.key)}`);
   url.searchParams.set('method', params.method);
@@ -85,8 +86,10 @@ export function verifyFsSignature(
   secret: string,
   opts: VerifyOptions,
 ): FsSignatureCheck {
-  const raw = typeof input === 'string' || input instanceof URL ? fromUrl(input, opts.basePath ?? '/v1/blobs') : input;
-  if (!raw || typeof raw.signature !== 'string' || typeof raw.key !== 'string') return { ok: false, reason: 'malformed' };
+  const raw =
+    typeof input === 'string' || input instanceof URL ? fromUrl(input, opts.basePath ?? '/v1/blobs') : input;
+  if (!raw || typeof raw.signature !== 'string' || typeof raw.key !== 'string')
+    return { ok: false, reason: 'malformed' };
   const { method, expires } = raw;
   if ((method !== 'GET' && method !== 'PUT') || !expires || !/^\d{1,12}$/.test(expires)) {
     return { ok: false, reason: 'malformed' };
@@ -104,7 +107,8 @@ export function verifyFsSignature(
   const expected = Buffer.from(fsSignature(params, secret));
   const given = Buffer.from(raw.signature);
   // Compare before the expiry check so timing does not reveal whether a forged URL is expired.
-  if (expected.length !== given.length || !timingSafeEqual(expected, given)) return { ok: false, reason: 'bad-signature' };
+  if (expected.length !== given.length || !timingSafeEqual(expected, given))
+    return { ok: false, reason: 'bad-signature' };
   const now = (opts.now ?? new Date()).getTime();
   if (params.expires * 1000 <= now) return { ok: false, reason: 'expired' };
   return {

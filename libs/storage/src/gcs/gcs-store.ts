@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { digestUpload } from '../digest';
-import { InvalidRangeError, NotFoundError, StorageError, UnavailableError } from '../errors';
+import { InvalidRangeError, NotFoundError, StorageError, UnavailableError, existsByHead } from '../errors';
 import { clampExpiry, contentDisposition, validateRange } from '../expiry';
 import { assertValidKey, assertValidPrefix } from '../keys';
 import {
@@ -41,7 +41,11 @@ function loadServiceAccount(file: string): { client_email: string; private_key: 
   try {
     parsed = JSON.parse(readFileSync(file, 'utf8')) as typeof parsed;
   } catch (err) {
-    throw new StorageError('MISCONFIGURED', `cannot read GCS credentials file ${file}: ${(err as Error).message}`, { cause: err });
+    throw new StorageError(
+      'MISCONFIGURED',
+      `cannot read GCS credentials file ${file}: ${(err as Error).message}`,
+      { cause: err },
+    );
   }
   if (typeof parsed.client_email !== 'string' || typeof parsed.private_key !== 'string') {
     throw new StorageError('MISCONFIGURED', `GCS credentials file ${file} lacks client_email/private_key`);
@@ -79,10 +83,14 @@ export class GcsBlobStore implements BlobStore {
     this.logger = opts.logger ?? silentLogger;
     if (opts.apiEndpoint && !/^https?:\/\//.test(opts.apiEndpoint)) {
       // Without a scheme the client silently assumes https and every call fails obscurely.
-      throw new StorageError('MISCONFIGURED', `GCS api endpoint must include http:// or https://: ${opts.apiEndpoint}`);
+      throw new StorageError(
+        'MISCONFIGURED',
+        `GCS api endpoint must include http:// or https://: ${opts.apiEndpoint}`,
+      );
     }
     const emulator = Boolean(opts.apiEndpoint);
-    const credentials = opts.credentials ?? (opts.keyFilename ? loadServiceAccount(opts.keyFilename) : undefined);
+    const credentials =
+      opts.credentials ?? (opts.keyFilename ? loadServiceAccount(opts.keyFilename) : undefined);
     const hasKey = Boolean(credentials);
     // Against an emulator, only sign with explicit keys: falling back to ADC would probe the cloud
     // metadata server (169.254.169.254), which must never happen off-cloud.
@@ -100,7 +108,13 @@ export class GcsBlobStore implements BlobStore {
     };
     const storage = new Storage({
       ...base,
-      retryOptions: { autoRetry: true, maxRetries: 2, retryDelayMultiplier: 2, maxRetryDelay: 2, totalTimeout: 60 },
+      retryOptions: {
+        autoRetry: true,
+        maxRetries: 2,
+        retryDelayMultiplier: 2,
+        maxRetryDelay: 2,
+        totalTimeout: 60,
+      },
     });
     this.probeBucket = new Storage({ ...base, retryOptions: { autoRetry: false } }).bucket(opts.bucket);
     this.bucket = storage.bucket(opts.bucket);
@@ -142,10 +156,16 @@ export class GcsBlobStore implements BlobStore {
     }
     const size = Number(md.size ?? 0);
     const range = opts.range;
-    if (range && range.start >= size) throw new InvalidRangeError(`range start ${range.start} is beyond the blob size ${size}`);
-    const file = this.bucket.file(key, md.generation !== undefined ? { generation: Number(md.generation) } : {});
+    if (range && range.start >= size)
+      throw new InvalidRangeError(`range start ${range.start} is beyond the blob size ${size}`);
+    const file = this.bucket.file(
+      key,
+      md.generation !== undefined ? { generation: Number(md.generation) } : {},
+    );
     const stream = file.createReadStream({
-      ...(range ? { start: range.start, end: Math.min(range.end ?? size - 1, size - 1), validation: false } : { validation: 'crc32c' }),
+      ...(range
+        ? { start: range.start, end: Math.min(range.end ?? size - 1, size - 1), validation: false }
+        : { validation: 'crc32c' }),
     });
     return stream;
   }
@@ -160,14 +180,8 @@ export class GcsBlobStore implements BlobStore {
     }
   }
 
-  async exists(key: string): Promise<boolean> {
-    try {
-      await this.head(key);
-      return true;
-    } catch (err) {
-      if (err instanceof NotFoundError) return false;
-      throw err;
-    }
+  exists(key: string): Promise<boolean> {
+    return existsByHead(() => this.head(key));
   }
 
   async delete(key: string): Promise<void> {
@@ -204,7 +218,12 @@ export class GcsBlobStore implements BlobStore {
   async signedUploadUrl(key: string, opts: SignedUploadOptions): Promise<SignedUrl> {
     assertValidKey(key);
     const { expiresAt } = clampExpiry(opts.expiresInSeconds);
-    const url = await this.sign(key, { version: 'v4', action: 'write', expires: expiresAt, contentType: opts.contentType });
+    const url = await this.sign(key, {
+      version: 'v4',
+      action: 'write',
+      expires: expiresAt,
+      contentType: opts.contentType,
+    });
     return { url, method: 'PUT', headers: { 'content-type': opts.contentType }, expiresAt };
   }
 
@@ -223,7 +242,10 @@ export class GcsBlobStore implements BlobStore {
 
   private async sign(key: string, cfg: Parameters<File['getSignedUrl']>[0]): Promise<string> {
     if (!this.canSign) {
-      throw new StorageError('MISCONFIGURED', 'signed URLs against a GCS emulator need explicit credentials (GCS_CREDENTIALS_FILE)');
+      throw new StorageError(
+        'MISCONFIGURED',
+        'signed URLs against a GCS emulator need explicit credentials (GCS_CREDENTIALS_FILE)',
+      );
     }
     try {
       const [url] = await this.bucket.file(key).getSignedUrl(cfg);
@@ -242,7 +264,9 @@ export class GcsBlobStore implements BlobStore {
       this.logger.debug({ err }, 'gcs ping failed');
       throw mapped instanceof UnavailableError
         ? mapped
-        : new UnavailableError(`gcs bucket ${this.opts.bucket} is not usable: ${(mapped as Error).message}`, { cause: err });
+        : new UnavailableError(`gcs bucket ${this.opts.bucket} is not usable: ${(mapped as Error).message}`, {
+            cause: err,
+          });
     }
   }
 }

@@ -17,7 +17,8 @@ export function mapS3Error(err: unknown, key: string): unknown {
   if (name === 'NoSuchKey' || name === 'NotFound' || (status === 404 && name !== 'NoSuchBucket')) {
     return new NotFoundError(key, { cause: err });
   }
-  if (name === 'InvalidRange' || status === 416) return new InvalidRangeError(`range not satisfiable for ${key}`);
+  if (name === 'InvalidRange' || status === 416)
+    return new InvalidRangeError(`range not satisfiable for ${key}`);
   if (
     isNetworkError(err) ||
     (status !== undefined && status >= 500) ||
@@ -28,5 +29,9 @@ export function mapS3Error(err: unknown, key: string): unknown {
   ) {
     return new UnavailableError(`s3 unavailable: ${e.message ?? name ?? 'unknown error'}`, { cause: err });
   }
-  return new StorageError('BACKEND', `s3 ${name ?? 'error'}${status ? ` (${status})` : ''}: ${e.message ?? ''}`, { cause: err });
+  return new StorageError(
+    'BACKEND',
+    `s3 ${name ?? 'error'}${status ? ` (${status})` : ''}: ${e.message ?? ''}`,
+    { cause: err },
+  );
 }

@@ -13,7 +13,7 @@ import { Upload } from '@aws-sdk/lib-storage';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { Readable } from 'node:stream';
 import { digestUpload } from '../digest';
-import { StorageError, UnavailableError } from '../errors';
+import { StorageError, UnavailableError, existsByHead } from '../errors';
 import { clampExpiry, contentDisposition, validateRange } from '../expiry';
 import { assertValidKey, assertValidPrefix } from '../keys';
 import {
@@ -109,11 +109,17 @@ export class S3BlobStore implements BlobStore {
    */
   private async abortDanglingUploads(key: string): Promise<void> {
     try {
-      const open = await this.client.send(new ListMultipartUploadsCommand({ Bucket: this.bucket, Prefix: key }));
+      const open = await this.client.send(
+        new ListMultipartUploadsCommand({ Bucket: this.bucket, Prefix: key }),
+      );
       await Promise.all(
         (open.Uploads ?? [])
           .filter((u) => u.Key === key && u.UploadId)
-          .map((u) => this.client.send(new AbortMultipartUploadCommand({ Bucket: this.bucket, Key: key, UploadId: u.UploadId }))),
+          .map((u) =>
+            this.client.send(
+              new AbortMultipartUploadCommand({ Bucket: this.bucket, Key: key, UploadId: u.UploadId }),
+            ),
+          ),
       );
     } catch {
       // Best effort: the bucket's lifecycle rule for incomplete uploads is the backstop.
@@ -125,7 +131,9 @@ export class S3BlobStore implements BlobStore {
     validateRange(opts.range);
     const range = opts.range && `bytes=${opts.range.start}-${opts.range.end ?? ''}`;
     try {
-      const res = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key, ...(range && { Range: range }) }));
+      const res = await this.client.send(
+        new GetObjectCommand({ Bucket: this.bucket, Key: key, ...(range && { Range: range }) }),
+      );
       if (!(res.Body instanceof Readable)) throw new StorageError('BACKEND', 's3 returned a non-stream body');
       return res.Body;
     } catch (err) {
@@ -150,14 +158,8 @@ export class S3BlobStore implements BlobStore {
     }
   }
 
-  async exists(key: string): Promise<boolean> {
-    try {
-      await this.head(key);
-      return true;
-    } catch (err) {
-      if (err instanceof StorageError && err.code === 'NOT_FOUND') return false;
-      throw err;
-    }
+  exists(key: string): Promise<boolean> {
+    return existsByHead(() => this.head(key));
   }
 
   async delete(key: string): Promise<void> {
@@ -238,7 +240,9 @@ export class S3BlobStore implements BlobStore {
       this.logger.debug({ err }, 's3 ping failed');
       throw mapped instanceof UnavailableError
         ? mapped
-        : new UnavailableError(`s3 bucket ${this.bucket} is not usable: ${(mapped as Error).message}`, { cause: err });
+        : new UnavailableError(`s3 bucket ${this.bucket} is not usable: ${(mapped as Error).message}`, {
+            cause: err,
+          });
     }
   }
 

@@ -3,3 +3,4 @@ export * from './redis';
 export * from './wait';
 export * from './processes';
 export * from './postgres-server';
+export * from './startup';

@@ -41,7 +41,14 @@ try {
   for (const [i, batch] of batches.entries()) {
     await client.query('begin');
     await time('copy stage', () => pipeline(Readable.from(copyChunks(batch)), client.query(copyFrom(COPY_STAGE))));
-    for (const [k, sql] of UPSERT_DIMENSIONS.entries()) await time(`upsert ${['users', 'devices', 'sessions', 'participants'][k]}`, () => client.query(sql));
+    for (const [k, sql] of UPSERT_DIMENSIONS.entries()) {
+      if (values.explain && i === batches.length - 1) {
+        const { rows } = await client.query(`explain (analyze, buffers) ${sql}`);
+        console.log(rows.map((r: Record<string, string>) => r['QUERY PLAN']).join('\n'));
+        continue;
+      }
+      await time(`upsert ${['users', 'devices', 'sessions', 'participants'][k]}`, () => client.query(sql));
+    }
     if (values.explain && i === batches.length - 1) {
       const { rows } = await client.query(`explain (analyze, buffers) ${INSERT}`);
       console.log(rows.map((r: Record<string, string>) => r['QUERY PLAN']).join('\n'));

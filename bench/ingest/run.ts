@@ -44,6 +44,8 @@ const { values } = parseArgs({
     days: { type: 'string', default: '20' },
     'ingest-batch': { type: 'string', default: '20000' },
     'flush-concurrency': { type: 'string', default: '2' },
+    /** Extra NODE_OPTIONS for the gateway and ingestor, e.g. V8 heap flags to try. */
+    'node-options': { type: 'string', default: '' },
     /** Directory for V8 CPU profiles of the gateway and ingestor (written when they exit). */
     'cpu-prof': { type: 'string' },
   },
@@ -81,6 +83,13 @@ async function cpuSeconds(pids: Record<string, number[]>): Promise<Record<string
     }
   }
   return out;
+}
+
+/** CPU seconds the whole machine spent busy (not idle or waiting for I/O) so far, from /proc/stat. */
+async function machineBusySeconds(): Promise<number> {
+  const line = (await readFile('/proc/stat', 'utf8')).split('\n')[0]!;
+  const [user, nice, system, , , irq, softirq, steal] = line.trim().split(/\s+/).slice(1).map(Number);
+  return (user! + nice! + system! + irq! + softirq! + steal!) / 100;
 }
 
 /** Pids whose command name is `comm` (Postgres backends come and go: sampled at both ends). */
@@ -196,12 +205,11 @@ try {
     REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
     QUEUE_PREFIX: prefix,
     METADATA_SERVER_DETECTION: 'none',
-    ...(values['cpu-prof']
-      ? {
-          NODE_OPTIONS: `--import ${path.join(root, 'bench/ingest/cpu-profile.mjs')}`,
-          VP_CPU_PROF_DIR: path.resolve(values['cpu-prof']),
-        }
-      : {}),
+    NODE_OPTIONS: [
+      values['node-options'],
+      values['cpu-prof'] ? `--import ${path.join(root, 'bench/ingest/cpu-profile.mjs')}` : '',
+    ].join(' ').trim(),
+    ...(values['cpu-prof'] ? { VP_CPU_PROF_DIR: path.resolve(values['cpu-prof']) } : {}),
   };
   const ingestor = startNodeService('ingestor', path.join(root, 'apps/ingestor/src/main.ts'), {
     ...common,
@@ -246,6 +254,7 @@ try {
     'bench driver': [process.pid],
   });
   const cpuBefore = await cpuSeconds(await cpuPids());
+  const busyBefore = await machineBusySeconds();
   const c0 = performance.now();
   const c = await runLoad({
     url: `http://127.0.0.1:${gatewayPort}/v1/metrics`,
@@ -269,9 +278,11 @@ try {
   const cSeconds = (performance.now() - c0) / 1000;
   // Postgres backends that ended during the run are missed; the figure is a lower bound.
   const cpuAfter = await cpuSeconds(await cpuPids());
+  const busy = (await machineBusySeconds()) - busyBefore;
   const cpu = Object.entries(cpuAfter)
     .map(([name, s]) => `${name} ${(s - (cpuBefore[name] ?? 0)).toFixed(1)}`)
     .join('   ');
+  const ours = Object.entries(cpuAfter).reduce((sum, [name, s]) => sum + s - (cpuBefore[name] ?? 0), 0);
   const gatewayRss = await peakRssMb(gateway.child.pid);
   const ingestorRss = await peakRssMb(ingestor.child.pid);
   await queue.close();
@@ -297,7 +308,7 @@ voicepulse ingestion benchmark — ${fmt(N)} events, ${SEED.users} users over ${
   ratios                                   (c)/(a) = ${(cRate / aRate).toFixed(2)}   (c)/(b) = ${(cRate / bRate).toFixed(1)}
   HTTP accept latency (c), ${requests.length} requests  p50 ${percentile(c.latenciesMs, 50).toFixed(0)} ms   p99 ${percentile(c.latenciesMs, 99).toFixed(0)} ms   (${c.failures} non-202)
   HTTP latency (b)                         p50 ${percentile(b.latenciesMs, 50).toFixed(1)} ms   p99 ${percentile(b.latenciesMs, 99).toFixed(1)} ms
-  CPU seconds during (c)                   ${cpu}   (of ${(cpus().length * cSeconds).toFixed(0)} on ${cpus().length} cores; all of the machine's postgres processes)
+  CPU seconds during (c)                   ${cpu}     everything else ${(busy - ours).toFixed(1)}   idle ${(cpus().length * cSeconds - busy).toFixed(1)}   (${cpus().length} cores × ${cSeconds.toFixed(1)} s; postgres = all its processes)
   peak RSS                                 gateway ${gatewayRss} MB   ingestor ${ingestorRss} MB   naive server ${naiveRss} MB   bench driver ${Math.round(process.resourceUsage().maxRSS / 1024)} MB
   count check                              sent ${fmt(N)} (+${retried} retried requests, ${fmt(retried * BATCH)} duplicate events)   stored ${fmt(check.stored)}   distinct ${fmt(check.distinct_ids)}   duplicates ${fmt(check.stored - check.distinct_ids)}   in rollups ${fmt(check.rolled_up)}   failed ${check.failed}
   result                                   ${check.stored === N && check.distinct_ids === N && check.rolled_up === N ? 'OK: sent = stored, 0 duplicates' : 'MISMATCH'}

@@ -28,6 +28,10 @@ export function isIanaTimezone(tz: string): boolean {
   return valid;
 }
 
+const UUID = z.regexes.uuid();
+const DATETIME_WITH_OFFSET = z.regexes.datetime({ offset: true });
+const SENTIMENT_LABELS: ReadonlySet<unknown> = new Set(sentimentLabelSchema.options);
+
 const ianaTimezone = z.string().max(64).refine(isIanaTimezone, 'must be an IANA time zone');
 
 /** A sentiment given either as a score in [-1, 1] or as one of the three labels. */
@@ -49,6 +53,42 @@ export const metricEventSchema = z.strictObject({
   appVersion: z.string().min(1).max(32).optional(),
 });
 export type MetricEventInput = z.infer<typeof metricEventSchema>;
+
+const MAX_EVENT_ID_OR_NAME = 128;
+const METRIC_EVENT_KEYS: ReadonlySet<string> = new Set(Object.keys(metricEventSchema.shape));
+const optionalString = (v: unknown, min: number, max: number) =>
+  v === undefined || (typeof v === 'string' && v.length >= min && v.length <= max);
+
+/**
+ * `metricEventSchema` compiled by hand for the ingestion endpoint (up to 5,000 events per request):
+ * accepts only what the schema accepts (differential test in normalized-event-check.test.ts), so a
+ * caller may use an accepted value as the schema's output, and must send anything it refuses
+ * through the schema for the field-by-field reasons.
+ */
+export function isMetricEventInput(v: unknown): v is MetricEventInput {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+  const e = v as Record<string, unknown>;
+  for (const k in e) if (Object.hasOwn(e, k) && !METRIC_EVENT_KEYS.has(k)) return false;
+  const { voiceSentiment: s, timezone: tz } = e;
+  return (
+    typeof e.eventId === 'string' &&
+    UUID.test(e.eventId) &&
+    (e.userId === undefined || userIdSchema.safeParse(e.userId).success) &&
+    (e.sessionId === undefined || (typeof e.sessionId === 'string' && UUID.test(e.sessionId))) &&
+    optionalString(e.deviceId, 1, MAX_EVENT_ID_OR_NAME) &&
+    Number.isInteger(e.talkedTimeMs) &&
+    (e.talkedTimeMs as number) >= 0 &&
+    (e.talkedTimeMs as number) <= MAX_TALKED_TIME_MS &&
+    typeof e.microphoneUsed === 'boolean' &&
+    typeof e.speakerUsed === 'boolean' &&
+    ((typeof s === 'number' && s >= -1 && s <= 1) || SENTIMENT_LABELS.has(s)) &&
+    typeof e.recordedAt === 'string' &&
+    DATETIME_WITH_OFFSET.test(e.recordedAt) &&
+    (tz === undefined || (typeof tz === 'string' && tz.length <= 64 && isIanaTimezone(tz))) &&
+    optionalString(e.platform, 1, 32) &&
+    optionalString(e.appVersion, 1, 32)
+  );
+}
 
 const legacyId = z.union([z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER), z.string().min(1).max(128)]);
 
@@ -89,10 +129,7 @@ export const normalizedMetricEventSchema = z.object({
 });
 export type NormalizedMetricEvent = z.infer<typeof normalizedMetricEventSchema>;
 
-const UUID = z.regexes.uuid();
-const DATETIME_WITH_OFFSET = z.regexes.datetime({ offset: true });
 const NORMALIZED_EVENT_KEYS = Object.keys(normalizedMetricEventSchema.shape).length;
-const SENTIMENT_LABELS: ReadonlySet<unknown> = new Set(sentimentLabelSchema.options);
 
 const uuidOrNull = (v: unknown) => v === null || (typeof v === 'string' && UUID.test(v));
 const stringOrNull = (v: unknown, max: number) => v === null || (typeof v === 'string' && v.length <= max);

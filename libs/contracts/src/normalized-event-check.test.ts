@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { isNormalizedMetricEvent, normalizedMetricEventSchema, type NormalizedMetricEvent } from './index';
+import {
+  isMetricEventInput,
+  isNormalizedMetricEvent,
+  metricEventSchema,
+  normalizedMetricEventSchema,
+  type MetricEventInput,
+  type NormalizedMetricEvent,
+} from './index';
 
 const valid: NormalizedMetricEvent = {
   eventId: '8d7f2c1e-3b4a-4c5d-9e6f-7a8b9c0d1e2f',
@@ -30,7 +37,8 @@ const PROBES: unknown[] = [
   '2026-11-01T10:00:00Z', '2026-11-01T10:00:00.123456+05:30', '2026-11-01T10:00:00-00:00',
   '2026-11-01 10:00:00Z', '2026-11-01T10:00:00', '2026-02-29T00:00:00Z', '2028-02-29T00:00:00Z',
   '2026-04-31T00:00:00Z', '2026-13-01T00:00:00Z', '2026-11-01T24:00:00Z', '+012026-11-01T10:00:00.000Z',
-  '2026-11-01T10:00:00.000Z\n', '2026-11-01',
+  '2026-11-01T10:00:00.000Z\n', '2026-11-01', 'Europe/Paris', 'Mars/Base', 'x'.repeat(32), 'x'.repeat(33),
+  'x'.repeat(65), 'bench-user_1@a:b.c', 'user one', 'user/1',
 ];
 
 describe('isNormalizedMetricEvent (the compiled form of normalizedMetricEventSchema)', () => {
@@ -61,5 +69,49 @@ describe('isNormalizedMetricEvent (the compiled form of normalizedMetricEventSch
     expect(isNormalizedMetricEvent(missing)).toBe(false);
     expect(isNormalizedMetricEvent({ ...missing, platfrom: 'ios' })).toBe(false);
     for (const v of [null, undefined, 'event', 42, [valid]]) expect(isNormalizedMetricEvent(v)).toBe(false);
+  });
+});
+
+const input: MetricEventInput = {
+  eventId: valid.eventId,
+  userId: 'user-1',
+  sessionId: valid.sessionId!,
+  deviceId: 'device-1',
+  talkedTimeMs: 1200,
+  microphoneUsed: true,
+  speakerUsed: false,
+  voiceSentiment: 'positive',
+  recordedAt: '2026-11-01T10:00:00+02:00',
+  timezone: 'Europe/Paris',
+  platform: 'ios',
+  appVersion: '1.2.3',
+};
+
+describe('isMetricEventInput (the compiled form of metricEventSchema)', () => {
+  it('accepts what clients send, with and without the optional fields', () => {
+    expect(isMetricEventInput(input)).toBe(true);
+    const { userId: _u, sessionId: _s, deviceId: _d, timezone: _t, platform: _p, appVersion: _a, ...bare } = input;
+    expect(isMetricEventInput({ ...bare, voiceSentiment: -0.5 })).toBe(true);
+  });
+
+  it('never accepts what the schema rejects, for every probe value in every field', () => {
+    let agreed = 0;
+    for (const key of Object.keys(input)) {
+      for (const probe of PROBES) {
+        const candidate = { ...input, [key]: probe };
+        const fast = isMetricEventInput(candidate);
+        const schema = metricEventSchema.safeParse(candidate).success;
+        if (fast) expect({ key, probe, schema }).toEqual({ key, probe, schema: true });
+        if (fast === schema) agreed++;
+      }
+    }
+    expect(agreed).toBeGreaterThan(Object.keys(input).length * PROBES.length * 0.95);
+  });
+
+  it('refuses unknown keys, missing required keys and non-objects', () => {
+    expect(isMetricEventInput({ ...input, colour: 'red' })).toBe(false);
+    const { recordedAt: _r, ...missing } = input;
+    expect(isMetricEventInput(missing)).toBe(false);
+    for (const v of [null, undefined, 'event', 42, [input]]) expect(isMetricEventInput(v)).toBe(false);
   });
 });

@@ -2,8 +2,13 @@ import type pg from 'pg';
 
 const DAY_MS = 86_400_000;
 
+const UTC_ISO_PREFIX = /^\d{4}-\d{2}-\d{2}T/;
+
 /** First day of the UTC month containing `at`, as `YYYY-MM-01`. */
 export function monthOf(at: Date | string): string {
+  // The writer asks for every event: an ISO time in UTC ('Z', as normalised events are) names its
+  // month in its first characters, without building a Date.
+  if (typeof at === 'string' && at.endsWith('Z') && UTC_ISO_PREFIX.test(at)) return `${at.slice(0, 7)}-01`;
   const d = typeof at === 'string' ? new Date(at) : at;
   return `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, '0')}-01`;
 }

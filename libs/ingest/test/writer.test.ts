@@ -47,7 +47,15 @@ describe('MetricsWriter (real Postgres)', () => {
     expect(rows).toEqual([{ events: '2', talked_time_ms: '3000' }]);
   });
 
-  it('two writers racing on the same new events: one stores them, the other is told to retry, and a retry stores nothing twice', async () => {
+  it('keeps one id at two instants as two events (the key is id and time), each once', async () => {
+    const userId = `dup-${randomUUID()}`;
+    const a = event({ userId });
+    const later = { ...a, recordedAt: new Date(Date.parse(a.recordedAt) + 60_000).toISOString() };
+    expect(await writer.write([a, later, later, a, later])).toEqual({ inserted: 2, duplicates: 3, failed: 0 });
+    expect(await count('select count(*)::int as n from metric_events where user_id = $1', [userId])).toBe(2);
+  });
+
+  it('two writers racing on the same new events: each event is stored once (the other writer skips it or is told to retry), and a retry stores nothing twice', async () => {
     const userId = `race-${randomUUID()}`;
     const batch = Array.from({ length: 2000 }, () => event({ userId }));
     const other = new MetricsWriter(database.pool, { retentionDays: 400 });

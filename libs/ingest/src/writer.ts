@@ -10,9 +10,10 @@ import { ensureMonthPartitions, monthOf } from './partitions';
 import {
   COPY_STAGE,
   CREATE_STAGE,
-  INSERT_EVENTS_AND_ROLLUPS,
+  INSERT_EVENTS,
   INSERT_FAILURES,
   UPSERT_DIMENSIONS,
+  UPSERT_ROLLUPS,
 } from './writer-sql';
 
 const DAY_MS = 86_400_000;
@@ -83,9 +84,9 @@ export interface MetricsWriterOptions {
 }
 
 /**
- * Writes batches of metric events: COPY into a per-connection staging table, then one statement
- * that inserts with ON CONFLICT DO NOTHING and folds exactly the new rows into the rollups, plus
- * bulk upserts of users/devices/sessions — all in one transaction. Transient database errors are
+ * Writes batches of metric events: COPY into a per-connection staging table, an insert with
+ * ON CONFLICT DO NOTHING that keeps exactly the new rows aside, then bulk upserts of
+ * users/devices/sessions and of the rollups fed by the new rows — all in one transaction. Transient database errors are
  * thrown (the caller retries the whole batch); a data error is narrowed down by bisection so one
  * bad event is recorded as failed and the rest are stored.
  */
@@ -170,9 +171,10 @@ export class MetricsWriter {
       let inserted = 0;
       if (events.length) {
         await pipeline(Readable.from(copyChunks(events)), client.query(copyFrom(COPY_STAGE)));
+        // Uncontended work first, row locks shared with concurrent batches last (writer-sql.ts).
+        inserted = (await client.query(INSERT_EVENTS)).rowCount ?? 0;
         for (const sql of UPSERT_DIMENSIONS) await client.query(sql);
-        const { rows } = await client.query<{ inserted: number }>(INSERT_EVENTS_AND_ROLLUPS);
-        inserted = rows[0]!.inserted;
+        if (inserted) await client.query(UPSERT_ROLLUPS);
       }
       if (failures.length) {
         await client.query(INSERT_FAILURES, [

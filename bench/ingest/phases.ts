@@ -8,7 +8,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createDatabase, runMigrations } from '@voicepulse/db';
 import { copyChunks, ensureMonthPartitions, generateSeedEvents, monthOf } from '@voicepulse/ingest';
-import { COPY_STAGE, CREATE_STAGE, INSERT_EVENTS_AND_ROLLUPS, UPSERT_DIMENSIONS } from '../../libs/ingest/src/writer-sql';
+import { COPY_STAGE, CREATE_STAGE, INSERT_EVENTS, UPSERT_DIMENSIONS, UPSERT_ROLLUPS } from '../../libs/ingest/src/writer-sql';
 import { createTestDatabase } from '@voicepulse/testing';
 import { from as copyFrom } from 'pg-copy-streams';
 
@@ -19,7 +19,6 @@ const { values } = parseArgs({
     explain: { type: 'boolean', default: false },
   },
 });
-const INSERT = INSERT_EVENTS_AND_ROLLUPS;
 const tdb = await createTestDatabase({ prefix: 'phases', migrate: runMigrations });
 const database = createDatabase(tdb.url, { max: 1, applicationName: 'phases' });
 const totals = new Map<string, number>();
@@ -41,20 +40,16 @@ try {
   for (const [i, batch] of batches.entries()) {
     await client.query('begin');
     await time('copy stage', () => pipeline(Readable.from(copyChunks(batch)), client.query(copyFrom(COPY_STAGE))));
-    for (const [k, sql] of UPSERT_DIMENSIONS.entries()) {
-      if (values.explain && i === batches.length - 1) {
-        const { rows } = await client.query(`explain (analyze, buffers) ${sql}`);
-        console.log(rows.map((r: Record<string, string>) => r['QUERY PLAN']).join('\n'));
-        continue;
-      }
-      await time(`upsert ${['users', 'devices', 'sessions', 'participants'][k]}`, () => client.query(sql));
-    }
-    if (values.explain && i === batches.length - 1) {
-      const { rows } = await client.query(`explain (analyze, buffers) ${INSERT}`);
-      console.log(rows.map((r: Record<string, string>) => r['QUERY PLAN']).join('\n'));
-    } else {
-      await time('insert + rollups', () => client.query(INSERT));
-    }
+    const last = values.explain && i === batches.length - 1;
+    const step = async (label: string, sql: string) => {
+      if (!last) return void (await time(label, () => client.query(sql)));
+      const { rows } = await client.query(`explain (analyze, buffers) ${sql}`);
+      console.log(`--- ${label}\n${rows.map((r: Record<string, string>) => r['QUERY PLAN']).join('\n')}`);
+    };
+    // The writer's order (libs/ingest/src/writer.ts).
+    await step('insert events', INSERT_EVENTS);
+    for (const [k, sql] of UPSERT_DIMENSIONS.entries()) await step(`upsert ${['users', 'devices', 'sessions', 'participants'][k]}`, sql);
+    await step('upsert rollups', UPSERT_ROLLUPS);
     await time('commit', () => client.query('commit'));
   }
   client.release();

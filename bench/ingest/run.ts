@@ -85,11 +85,11 @@ async function cpuSeconds(pids: Record<string, number[]>): Promise<Record<string
   return out;
 }
 
-/** CPU seconds the whole machine spent busy (not idle or waiting for I/O) so far, from /proc/stat. */
-async function machineBusySeconds(): Promise<number> {
+/** CPU seconds the whole machine spent busy, and idle waiting for I/O, so far (from /proc/stat). */
+async function machineCpuSeconds(): Promise<{ busy: number; iowait: number }> {
   const line = (await readFile('/proc/stat', 'utf8')).split('\n')[0]!;
-  const [user, nice, system, , , irq, softirq, steal] = line.trim().split(/\s+/).slice(1).map(Number);
-  return (user! + nice! + system! + irq! + softirq! + steal!) / 100;
+  const [user, nice, system, , iowait, irq, softirq, steal] = line.trim().split(/\s+/).slice(1).map(Number);
+  return { busy: (user! + nice! + system! + irq! + softirq! + steal!) / 100, iowait: iowait! / 100 };
 }
 
 /** Pids whose command name is `comm` (Postgres backends come and go: sampled at both ends). */
@@ -254,7 +254,7 @@ try {
     'bench driver': [process.pid],
   });
   const cpuBefore = await cpuSeconds(await cpuPids());
-  const busyBefore = await machineBusySeconds();
+  const machineBefore = await machineCpuSeconds();
   const c0 = performance.now();
   const c = await runLoad({
     url: `http://127.0.0.1:${gatewayPort}/v1/metrics`,
@@ -278,7 +278,9 @@ try {
   const cSeconds = (performance.now() - c0) / 1000;
   // Postgres backends that ended during the run are missed; the figure is a lower bound.
   const cpuAfter = await cpuSeconds(await cpuPids());
-  const busy = (await machineBusySeconds()) - busyBefore;
+  const machineAfter = await machineCpuSeconds();
+  const busy = machineAfter.busy - machineBefore.busy;
+  const iowait = machineAfter.iowait - machineBefore.iowait;
   const cpu = Object.entries(cpuAfter)
     .map(([name, s]) => `${name} ${(s - (cpuBefore[name] ?? 0)).toFixed(1)}`)
     .join('   ');
@@ -308,7 +310,7 @@ voicepulse ingestion benchmark — ${fmt(N)} events, ${SEED.users} users over ${
   ratios                                   (c)/(a) = ${(cRate / aRate).toFixed(2)}   (c)/(b) = ${(cRate / bRate).toFixed(1)}
   HTTP accept latency (c), ${requests.length} requests  p50 ${percentile(c.latenciesMs, 50).toFixed(0)} ms   p99 ${percentile(c.latenciesMs, 99).toFixed(0)} ms   (${c.failures} non-202)
   HTTP latency (b)                         p50 ${percentile(b.latenciesMs, 50).toFixed(1)} ms   p99 ${percentile(b.latenciesMs, 99).toFixed(1)} ms
-  CPU seconds during (c)                   ${cpu}     everything else ${(busy - ours).toFixed(1)}   idle ${(cpus().length * cSeconds - busy).toFixed(1)}   (${cpus().length} cores × ${cSeconds.toFixed(1)} s; postgres = all its processes)
+  CPU seconds during (c)                   ${cpu}     everything else ${(busy - ours).toFixed(1)}   idle ${(cpus().length * cSeconds - busy).toFixed(1)} (of which waiting for I/O ${iowait.toFixed(1)})   (${cpus().length} cores × ${cSeconds.toFixed(1)} s; postgres = all its processes)
   peak RSS                                 gateway ${gatewayRss} MB   ingestor ${ingestorRss} MB   naive server ${naiveRss} MB   bench driver ${Math.round(process.resourceUsage().maxRSS / 1024)} MB
   count check                              sent ${fmt(N)} (+${retried} retried requests, ${fmt(retried * BATCH)} duplicate events)   stored ${fmt(check.stored)}   distinct ${fmt(check.distinct_ids)}   duplicates ${fmt(check.stored - check.distinct_ids)}   in rollups ${fmt(check.rolled_up)}   failed ${check.failed}
   result                                   ${check.stored === N && check.distinct_ids === N && check.rolled_up === N ? 'OK: sent = stored, 0 duplicates' : 'MISMATCH'}

@@ -97,6 +97,9 @@ describe('recording pipeline end to end (gateway → transcoder → scorer → i
       expect(view.analysis.sentiment.engines.map((e: { engine: string }) => e.engine)).toContain('transcript');
     }
     expect(wav.analysis.sentiment.label).toBe('positive');
+    // Two client sentences, placed on the detected speech by word count.
+    expect(wav.analysis.timeline).toHaveLength(2);
+    expect(wav.analysis.timeline[0].startMs).toBeGreaterThanOrEqual(wav.analysis.segments[0].startMs);
     expect(webm.analysis.sentiment.label).toBe('negative');
     expect(wav.analysis.sentiment.score).toBeGreaterThan(0);
     expect(webm.analysis.sentiment.score).toBeLessThan(0);

@@ -1,5 +1,6 @@
 import { clamp, labelFor } from '../label';
 import type { AnalysisContext, EngineResult, SentimentEngine, TimelinePoint } from '../types';
+import { alignByWordCount } from './align';
 import { scoreText, type TextSentiment } from './lexicon';
 
 const VADER_VERSION = '1.1.3';
@@ -19,7 +20,8 @@ export class TranscriptEngine implements SentimentEngine {
     const scored = scoreText(text);
     if (scored.sentences.length === 0) return null;
     const label = labelFor(scored.score);
-    const timeline = this.timeline(ctx);
+    const timed = this.timeline(ctx);
+    const timeline = timed ?? estimatedTimeline(scored, ctx);
     return {
       engine: this.name,
       version: this.version,
@@ -29,6 +31,7 @@ export class TranscriptEngine implements SentimentEngine {
       ...(timeline ? { timeline } : {}),
       details: {
         sentences: scored.sentences.map(({ text: t, score, label: l }) => ({ text: t, score, label: l })),
+        ...(timeline ? { timelineSource: timed ? 'transcript-timestamps' : 'estimated-by-word-count' } : {}),
       },
     };
   }
@@ -41,6 +44,20 @@ export class TranscriptEngine implements SentimentEngine {
       return { startMs: s.startMs, endMs: s.endMs, score, label: labelFor(score) };
     });
   }
+}
+
+/** Untimed (client) transcripts: sentences spread over the detected speech by word count. */
+function estimatedTimeline(scored: TextSentiment, ctx: AnalysisContext): TimelinePoint[] | undefined {
+  if (scored.sentences.length < 2) return undefined; // one sentence is the overall score, not a timeline
+  const spans = alignByWordCount(
+    scored.sentences.map((s) => s.words),
+    ctx.segments,
+  );
+  if (!spans.length) return undefined;
+  return spans.map((span, i) => {
+    const { score, label } = scored.sentences[i]!;
+    return { ...span, score, label };
+  });
 }
 
 /**

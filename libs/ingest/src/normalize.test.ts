@@ -39,6 +39,15 @@ describe('normalizeEvent', () => {
     });
   });
 
+  it('caps the errors reported for one event', () => {
+    const junk = Object.fromEntries(Array.from({ length: 10_000 }, (_, i) => [`f${i}`, i]));
+    const out = normalizeEvent({ ...valid, ...junk }, ctx);
+    expect(out.ok).toBe(false);
+    const errors = (out as { errors: { path: string; message: string }[] }).errors;
+    expect(errors).toHaveLength(21);
+    expect(errors[20]).toEqual({ path: '', message: 'and 9980 more errors in this event' });
+  });
+
   it('rejects unknown fields, another user, and times outside the window with a path each', () => {
     expect(normalizeEvent({ ...valid, colour: 'red' }, ctx)).toEqual({
       ok: false,
@@ -58,6 +67,19 @@ describe('normalizeEvent', () => {
       ok: false,
       errors: [{ path: 'recordedAt', message: expect.stringMatching(/retention/) }],
     });
+  });
+
+  it('stores every time in toISOString form, whatever form the client sent', () => {
+    const at = (recordedAt: string) => {
+      const out = normalizeEvent({ ...valid, recordedAt }, ctx);
+      if (!out.ok) throw new Error(`expected ${recordedAt} to be valid`);
+      return out.event.recordedAt;
+    };
+    expect(at('2026-06-01T11:00:00.000Z')).toBe('2026-06-01T11:00:00.000Z');
+    expect(at('2026-06-01T11:00:00Z')).toBe('2026-06-01T11:00:00.000Z');
+    expect(at('2026-06-01T11:00:00.1Z')).toBe('2026-06-01T11:00:00.100Z');
+    expect(at('2026-06-01T11:00:00.123456Z')).toBe('2026-06-01T11:00:00.123Z');
+    expect(at('2026-06-01T13:00:00.000+02:00')).toBe('2026-06-01T11:00:00.000Z');
   });
 
   it('maps the legacy shape: seconds, epoch seconds, integer ids, and a content-derived event id', () => {

@@ -53,6 +53,9 @@ function isLegacyShape(raw: unknown): boolean {
   return typeof raw === 'object' && raw !== null && LEGACY_MARKERS.some((k) => k in raw);
 }
 
+/** Per event; a body with 10,000 unknown fields must not produce a 10,000-line error report. */
+const MAX_ERRORS_PER_EVENT = 20;
+
 function zodErrors(error: z.ZodError): FieldError[] {
   const out: FieldError[] = [];
   for (const issue of error.issues) {
@@ -63,7 +66,11 @@ function zodErrors(error: z.ZodError): FieldError[] {
       out.push({ path: issue.path.map(String).join('.'), message: issue.message });
     }
   }
-  return out;
+  if (out.length <= MAX_ERRORS_PER_EVENT) return out;
+  return [
+    ...out.slice(0, MAX_ERRORS_PER_EVENT),
+    { path: '', message: `and ${out.length - MAX_ERRORS_PER_EVENT} more errors in this event` },
+  ];
 }
 
 function checkWindow(recordedAtMs: number, path: string, ctx: NormalizeContext): FieldError | undefined {
@@ -108,7 +115,7 @@ function fromCurrent(input: MetricEventInput, ctx: NormalizeContext): NormalizeO
       microphoneUsed: input.microphoneUsed,
       speakerUsed: input.speakerUsed,
       ...sentiment(input.voiceSentiment),
-      recordedAt: new Date(recordedAtMs).toISOString(),
+      recordedAt: canonicalIso(input.recordedAt, recordedAtMs),
       timezone: input.timezone ?? null,
       platform: input.platform ?? null,
       appVersion: input.appVersion ?? null,
@@ -116,6 +123,16 @@ function fromCurrent(input: MetricEventInput, ctx: NormalizeContext): NormalizeO
       recordingId: null,
     },
   };
+}
+
+/**
+ * Times are stored as `toISOString()` renders them. A validated time already in that form
+ * (`YYYY-MM-DDTHH:mm:ss.sssZ`, what most clients send) is kept as is instead of re-rendered.
+ */
+function canonicalIso(validated: string, ms: number): string {
+  return validated.length === 24 && validated.endsWith('Z') && validated.charCodeAt(19) === 46 /* . */
+    ? validated
+    : new Date(ms).toISOString();
 }
 
 function fromLegacy(input: LegacyMetricEventInput, ctx: NormalizeContext): NormalizeOutcome {

@@ -38,7 +38,8 @@ export const COPY_STAGE = `copy ${STAGE_TABLE} (${STAGE_COLUMNS.join(', ')}) fro
 
 /*
  * Dimension upserts, each in key order so that concurrent ingestors lock rows in the same order
- * (no deadlocks), and each skipping the write when nothing would change.
+ * (no deadlocks), and each skipping the write when nothing would change. A participant's time zone
+ * is any one reported (min: hash-aggregable, unlike array_agg(…)[1], and deterministic).
  */
 export const UPSERT_DIMENSIONS = [
   `insert into users as u (id, last_seen_at)
@@ -67,7 +68,7 @@ export const UPSERT_DIMENSIONS = [
    where s.first_event_at > excluded.first_event_at or s.last_event_at < excluded.last_event_at`,
   `insert into session_participants as p (session_id, user_id, device_id, joined_at, timezone)
    select session_id, user_id, coalesce(device_id, ''), min(recorded_at),
-          (array_agg(timezone) filter (where timezone is not null))[1]
+          min(timezone)
      from ${STAGE_TABLE} where session_id is not null
     group by 1, 2, 3 order by 1, 2, 3
    on conflict (session_id, user_id, device_id) do update set

@@ -27,6 +27,9 @@ const env: Record<string, string> = {
 };
 const GATEWAY_PORT = Number(process.env.PORT ?? 8080);
 const WEB_PORT = Number(process.env.WEB_PORT ?? 3000);
+// fs-store signed URLs are served by this gateway, wherever it listens.
+env.STORAGE_FS_PUBLIC_URL ??= `http://127.0.0.1:${GATEWAY_PORT}/v1/blobs`;
+env.CORS_ORIGINS ??= `http://127.0.0.1:${WEB_PORT},http://localhost:${WEB_PORT}`;
 
 const started: Started[] = [];
 const children: { name: string; child: ChildProcess }[] = [];

@@ -1,9 +1,12 @@
 #!/usr/bin/env node
 // Structural check of the Terraform tree that needs no provider download (terraform validate
-// does, and the registry is unreachable offline). For every module call in environments/*:
-// arguments must be declared variables of the module, required variables must be passed, and
-// every module.<name>.<output> reference must exist. In every directory, var.<name> must be declared.
-// This is a line-based reader for the plain HCL style used here, not a general HCL parser.
+// does, and the registry is unreachable offline). In every directory of modules/* and
+// environments/* (modules compose modules: modules/platform wires the others): var.<name> must be
+// declared; for every module call, arguments must be declared variables of the module, required
+// variables must be passed, and every module.<name>.<output> reference must exist; every moved
+// block must lead from an address no longer declared to one that is (a typo there would plan a
+// destroy and re-create). This is a line-based reader for the plain HCL style used here, not a
+// general HCL parser.
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -67,44 +70,81 @@ function checkVarRefs(dir, iface) {
   }
 }
 
-const modulesDir = join(root, 'modules');
-for (const name of readdirSync(modulesDir)) {
-  const dir = join(modulesDir, name);
-  const iface = moduleInterface(dir);
-  checkVarRefs(`modules/${name}`, iface);
-  if (!existsSync(join(dir, 'versions.tf'))) problems.push(`modules/${name}: no versions.tf pinning the provider`);
-}
-
-const envsDir = join(root, 'environments');
-let calls = 0;
-for (const env of readdirSync(envsDir)) {
-  const dir = join(envsDir, env);
-  const envIface = moduleInterface(dir);
-  checkVarRefs(`environments/${env}`, envIface);
-  if (!/backend\s+"gcs"/.test(envIface.text)) problems.push(`environments/${env}: no gcs backend`);
-  const modules = new Map();
-  for (const b of blocks(envIface.text).filter((b) => b.type === 'module')) {
-    calls++;
-    const where = `environments/${env} module.${b.labels[0]}`;
+/** The module calls declared in dir: name -> { source, dir (resolved, or null if missing), body }. */
+function moduleCalls(dir) {
+  const calls = new Map();
+  for (const b of blocks(tfText(dir)).filter((b) => b.type === 'module')) {
     const source = /^\s*source\s*=\s*"([^"]+)"/m.exec(b.body)?.[1];
     const target = source && resolve(dir, source);
-    if (!target || !existsSync(target)) {
-      problems.push(`${where}: source ${source} not found`);
+    calls.set(b.labels[0], { source, dir: target && existsSync(target) ? target : null, body: b.body });
+  }
+  return calls;
+}
+
+function checkModuleCalls(rel, dir, calls) {
+  for (const [name, call] of calls) {
+    const where = `${rel} module.${name}`;
+    if (!call.dir) {
+      problems.push(`${where}: source ${call.source} not found`);
       continue;
     }
-    const iface = moduleInterface(target);
-    modules.set(b.labels[0], iface);
-    const args = topLevelArgs(b.body).filter((a) => !META.has(a));
-    for (const a of args) if (!iface.variables.has(a)) problems.push(`${where}: argument ${a} is not a variable of ${source}`);
+    const iface = moduleInterface(call.dir);
+    const args = topLevelArgs(call.body).filter((a) => !META.has(a));
+    for (const a of args) if (!iface.variables.has(a)) problems.push(`${where}: argument ${a} is not a variable of ${call.source}`);
     for (const [v, hasDefault] of iface.variables) {
       if (!hasDefault && !args.includes(v)) problems.push(`${where}: required variable ${v} not passed`);
     }
   }
-  for (const m of envIface.text.matchAll(/\bmodule\.(\w+)\.(\w+)/g)) {
-    const iface = modules.get(m[1]);
-    if (!iface) problems.push(`environments/${env}: module.${m[1]} is not declared`);
-    else if (!iface.outputs.has(m[2])) problems.push(`environments/${env}: module.${m[1]} has no output ${m[2]}`);
+}
+
+function checkOutputRefs(rel, text, calls) {
+  for (const m of text.matchAll(/\bmodule\.(\w+)\.(\w+)/g)) {
+    const call = calls.get(m[1]);
+    if (!call) problems.push(`${rel}: module.${m[1]} is not declared`);
+    else if (call.dir && !moduleInterface(call.dir).outputs.has(m[2])) problems.push(`${rel}: module.${m[1]} has no output ${m[2]}`);
   }
+}
+
+/** Whether a moved-block address (module.a.module.b.type.name, instance keys stripped) is declared under dir. */
+function declares(dir, address) {
+  const parts = address.replace(/\[[^\]]*\]/g, '').split('.');
+  while (parts[0] === 'module') {
+    const call = moduleCalls(dir).get(parts[1]);
+    if (!call?.dir) return false;
+    dir = call.dir;
+    parts.splice(0, 2);
+  }
+  if (parts.length === 0) return true;
+  const [type, name] = parts;
+  return blocks(tfText(dir)).some((b) => b.type === 'resource' && b.labels[0] === type && b.labels[1] === name);
+}
+
+function checkMoved(rel, dir, movedBlocks) {
+  for (const b of movedBlocks) {
+    const from = /^\s*from\s*=\s*(\S+)/m.exec(b.body)?.[1];
+    const to = /^\s*to\s*=\s*(\S+)/m.exec(b.body)?.[1];
+    if (!from || !to) problems.push(`${rel}: moved block without from and to`);
+    else if (!declares(dir, to)) problems.push(`${rel}: moved to ${to}, which is not declared`);
+    else if (declares(dir, from)) problems.push(`${rel}: moved from ${from}, which is still declared`);
+  }
+}
+
+const dirs = ['modules', 'environments'].flatMap((kind) =>
+  readdirSync(join(root, kind)).map((name) => ({ kind, rel: `${kind}/${name}`, dir: join(root, kind, name) })),
+);
+let calls = 0;
+for (const { kind, rel, dir } of dirs) {
+  const iface = moduleInterface(dir);
+  checkVarRefs(rel, iface);
+  if (kind === 'modules' && !existsSync(join(dir, 'versions.tf'))) problems.push(`${rel}: no versions.tf pinning the provider`);
+  if (kind === 'environments' && !/backend\s+"gcs"/.test(iface.text)) problems.push(`${rel}: no gcs backend`);
+  const declared = moduleCalls(dir);
+  calls += declared.size;
+  checkModuleCalls(rel, dir, declared);
+  // Moved blocks name module.<call>.module.<child> addresses, not outputs: checked on their own.
+  const bs = blocks(iface.text);
+  checkOutputRefs(rel, bs.filter((b) => b.type !== 'moved').map((b) => b.body).join('\n'), declared);
+  checkMoved(rel, dir, bs.filter((b) => b.type === 'moved'));
 }
 
 for (const p of problems) console.error(p);

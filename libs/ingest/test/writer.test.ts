@@ -47,6 +47,27 @@ describe('MetricsWriter (real Postgres)', () => {
     expect(rows).toEqual([{ events: '2', talked_time_ms: '3000' }]);
   });
 
+  it('folds only the new events of a batch that mixes new and already-stored ones', async () => {
+    const userId = `mix-${randomUUID()}`;
+    const sessionId = randomUUID();
+    const at = new Date(Date.now() - 3_600_000).toISOString();
+    const [a, b, c] = [1000, 2000, 4000].map((talkedTimeMs) =>
+      event({ userId, sessionId, talkedTimeMs, recordedAt: at }),
+    );
+    expect(await writer.write([a!])).toEqual({ inserted: 1, duplicates: 0, failed: 0 });
+    expect(await writer.write([b!, a!, c!])).toEqual({ inserted: 2, duplicates: 1, failed: 0 });
+    const rollup = await database.pool.query(
+      'select events, sessions, talked_time_ms from metric_daily_rollups where user_id = $1',
+      [userId],
+    );
+    expect(rollup.rows).toEqual([{ events: '3', sessions: 1, talked_time_ms: '7000' }]);
+    const samples = await database.pool.query(
+      'select sum(samples)::int as n from sentiment_samples where user_id = $1',
+      [userId],
+    );
+    expect(samples.rows[0].n).toBe(3);
+  });
+
   it('keeps one id at two instants as two events (the key is id and time), each once', async () => {
     const userId = `dup-${randomUUID()}`;
     const a = event({ userId });

@@ -144,9 +144,11 @@ with new_sessions as (
     updated_at = now()
   returning 1
 ), samples as (
+  -- date_bin, not to_timestamp(floor(extract(epoch …) / 300) * 300): the same 5-minute buckets,
+  -- without numeric arithmetic per row (rollups 2.1 -> 1.8 us/event in phases.ts).
   insert into sentiment_samples as t (session_id, user_id, bucket_start, samples, sentiment_sum,
     sentiment_min, sentiment_max)
-  select session_id, user_id, to_timestamp(floor(extract(epoch from recorded_at) / 300) * 300), count(*), sum(voice_sentiment),
+  select session_id, user_id, date_bin('5 minutes', recorded_at, timestamptz '1970-01-01 00:00:00+00'), count(*), sum(voice_sentiment),
          min(voice_sentiment), max(voice_sentiment)
     from ${NEW_EVENTS_TABLE} where session_id is not null
    group by 1, 2, 3 order by 1, 2, 3

@@ -28,8 +28,15 @@ export const QUEUE_SETTINGS: Record<QueueName, QueueSettings> = {
     defaultConcurrency: 2,
   },
   [QUEUES.metrics]: {
-    // Many attempts: a Postgres outage must delay events, never drop them.
-    job: { attempts: 25, backoff: { type: 'exponential', delay: 500, jitter: 0.5 }, ...retention },
+    // Many attempts: a Postgres outage must delay events, never drop them. Jobs carry up to ~1 MB of
+    // events and rows are deduplicated by event id, so completed jobs are kept only briefly: the
+    // shared retention would let them hold gigabytes of Redis memory.
+    job: {
+      attempts: 25,
+      backoff: { type: 'exponential', delay: 500, jitter: 0.5 },
+      removeOnComplete: { age: 600, count: 1_000 },
+      removeOnFail: { age: 14 * 24 * 3600, count: 1_000 },
+    },
     lockDurationMs: 60_000,
     defaultConcurrency: 64,
   },

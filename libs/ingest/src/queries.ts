@@ -2,6 +2,7 @@ import type { Granularity, MetricEventsPage, MetricsSummary, StoredMetricEvent }
 import type pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import { PassThrough, type Readable } from 'node:stream';
+import { STAGE_COLUMNS } from './copy-text';
 
 /** Hourly series come from raw events (rollups are daily); bound the range they may scan. */
 export const MAX_HOURLY_RANGE_DAYS = 31;
@@ -169,23 +170,8 @@ export async function listMetricEvents(
   };
 }
 
-export const CSV_COLUMNS = [
-  'event_id',
-  'user_id',
-  'session_id',
-  'device_id',
-  'talked_time_ms',
-  'microphone_used',
-  'speaker_used',
-  'voice_sentiment',
-  'voice_sentiment_label',
-  'recorded_at',
-  'timezone',
-  'platform',
-  'app_version',
-  'source',
-  'recording_id',
-];
+/** The export carries exactly the columns an event is stored with. */
+export const CSV_COLUMNS: readonly string[] = STAGE_COLUMNS;
 
 /**
  * CSV of the caller's events via COPY … TO STDOUT on a dedicated connection: Postgres produces the

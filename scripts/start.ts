@@ -9,7 +9,7 @@ import { homedir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureDatabase, runMigrations } from '@voicepulse/db';
-import { MissingPrerequisite, findBinary, reachable, startPostgres, startRedis, type Started } from './lib/local-deps';
+import { MissingBinaryError, ensureDatabases, findBinary, reachable, type Started } from './lib/local-deps';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const dataRoot = path.join(root, '.data');
@@ -38,16 +38,7 @@ let stopping = false;
 const say = (msg: string) => process.stdout.write(`[voicepulse] ${msg}\n`);
 
 async function ensureServices() {
-  const db = new URL(env.DATABASE_URL!);
-  if (!(await reachable(db.hostname, Number(db.port || 5432)))) {
-    say(`Postgres not reachable at ${db.hostname}:${db.port || 5432}; starting one in .data/postgres`);
-    started.push(await startPostgres(dataRoot, Number(db.port || 5432)));
-  }
-  const redis = new URL(env.REDIS_URL!);
-  if (!(await reachable(redis.hostname, Number(redis.port || 6379)))) {
-    say(`Redis not reachable at ${redis.hostname}:${redis.port || 6379}; starting one in .data/redis`);
-    started.push(await startRedis(dataRoot, Number(redis.port || 6379)));
-  }
+  started.push(...(await ensureDatabases({ postgres: env.DATABASE_URL!, redis: env.REDIS_URL! }, dataRoot, say)));
   if (!process.env.STORAGE_DRIVER) await chooseStorage();
 }
 
@@ -142,7 +133,7 @@ try {
   await runMigrations(env.DATABASE_URL!);
   say('database migrated');
 } catch (err) {
-  if (err instanceof MissingPrerequisite) {
+  if (err instanceof MissingBinaryError) {
     console.error(`[voicepulse] ${err.message}`);
     await shutdown(1);
   }

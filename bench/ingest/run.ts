@@ -271,7 +271,7 @@ try {
       const counts = await queue.getJobCounts('completed', 'failed');
       if (counts.failed)
         throw new Error(`${counts.failed} metrics jobs failed: ${ingestor.output().slice(-1000)}`);
-      return counts.completed >= bodies.length || undefined;
+      return (counts.completed ?? 0) >= bodies.length || undefined;
     },
     { what: 'all metrics jobs completed', timeoutMs: 30 * 60_000, intervalMs: 50 },
   );

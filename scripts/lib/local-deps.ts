@@ -1,9 +1,9 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { startPostgresServer, startRedisServer } from '@voicepulse/testing';
+import { spawnSync } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
 
-export class MissingPrerequisite extends Error {}
+export { MissingBinaryError } from '@voicepulse/testing';
 
 export function reachable(host: string, port: number, timeoutMs = 1000): Promise<boolean> {
   return new Promise((resolve) => {
@@ -18,27 +18,9 @@ export function reachable(host: string, port: number, timeoutMs = 1000): Promise
   });
 }
 
-export async function waitReachable(host: string, port: number, what: string, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await reachable(host, port)) return;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`${what} did not start listening on ${host}:${port}`);
-}
-
-/** A binary on PATH, or in Debian's versioned PostgreSQL directory which is not on PATH. */
 export function findBinary(name: string): string | undefined {
   const which = spawnSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' });
-  if (which.status === 0 && which.stdout.trim()) return which.stdout.trim();
-  const pgRoot = '/usr/lib/postgresql';
-  if (existsSync(pgRoot)) {
-    for (const v of readdirSync(pgRoot).sort().reverse()) {
-      const p = path.join(pgRoot, v, 'bin', name);
-      if (existsSync(p)) return p;
-    }
-  }
-  return undefined;
+  return which.status === 0 && which.stdout.trim() ? which.stdout.trim() : undefined;
 }
 
 export interface Started {
@@ -46,61 +28,29 @@ export interface Started {
   stop(): Promise<void>;
 }
 
-/** Postgres into ./.data/postgres with trust auth on loopback: a developer database, nothing more. */
-export async function startPostgres(dataRoot: string, port: number): Promise<Started> {
-  const initdb = findBinary('initdb');
-  const pgCtl = findBinary('pg_ctl');
-  if (!initdb || !pgCtl) {
-    throw new MissingPrerequisite(
-      `PostgreSQL is not reachable on 127.0.0.1:${port} and no initdb/pg_ctl binary was found — install it: sudo apt-get install postgresql`,
-    );
+/**
+ * Makes sure Postgres and Redis answer at the given URLs, starting local ones (data under
+ * `dataRoot`, kept between runs) where nothing listens. Returns what it started, to stop later.
+ */
+export async function ensureDatabases(
+  urls: { postgres: string; redis: string },
+  dataRoot: string,
+  say: (msg: string) => void,
+): Promise<Started[]> {
+  const started: Started[] = [];
+  const db = new URL(urls.postgres);
+  const dbPort = Number(db.port || 5432);
+  if (!(await reachable(db.hostname, dbPort))) {
+    say(`Postgres not reachable at ${db.hostname}:${dbPort}; starting one in ${path.join(dataRoot, 'postgres')}`);
+    const pg = await startPostgresServer({ dataDir: path.join(dataRoot, 'postgres'), port: dbPort });
+    started.push({ name: 'postgres', stop: () => pg.stop() });
   }
-  const dir = path.join(dataRoot, 'postgres');
-  if (!existsSync(path.join(dir, 'PG_VERSION'))) {
-    mkdirSync(dir, { recursive: true });
-    const init = spawnSync(initdb, ['-D', dir, '-U', 'postgres', '--auth=trust', '--encoding=UTF8', '--no-instructions'], {
-      encoding: 'utf8',
-    });
-    if (init.status !== 0) throw new Error(`initdb failed: ${init.stderr}`);
+  const redis = new URL(urls.redis);
+  const redisPort = Number(redis.port || 6379);
+  if (!(await reachable(redis.hostname, redisPort))) {
+    say(`Redis not reachable at ${redis.hostname}:${redisPort}; starting one in ${path.join(dataRoot, 'redis')}`);
+    const r = await startRedisServer({ dir: path.join(dataRoot, 'redis'), port: redisPort });
+    started.push({ name: 'redis', stop: () => r.stop() });
   }
-  const logFile = path.join(dataRoot, 'postgres.log');
-  const start = spawnSync(
-    pgCtl,
-    ['-D', dir, '-l', logFile, '-w', '-o', `-p ${port} -c listen_addresses=127.0.0.1 -k ${dir}`, 'start'],
-    { encoding: 'utf8' },
-  );
-  if (start.status !== 0) throw new Error(`pg_ctl start failed (see ${logFile}): ${start.stderr}`);
-  return {
-    name: 'postgres',
-    async stop() {
-      spawnSync(pgCtl, ['-D', dir, '-m', 'fast', '-w', 'stop']);
-    },
-  };
-}
-
-function stopChild(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    child.once('exit', () => resolve());
-    child.kill('SIGTERM');
-  });
-}
-
-/** Redis with AOF, as production runs it, so a restart keeps acknowledged jobs. */
-export async function startRedis(dataRoot: string, port: number): Promise<Started> {
-  const bin = findBinary('redis-server');
-  if (!bin) {
-    throw new MissingPrerequisite(
-      `Redis is not reachable on 127.0.0.1:${port} and no redis-server binary was found — install it: sudo apt-get install redis-server`,
-    );
-  }
-  const dir = path.join(dataRoot, 'redis');
-  mkdirSync(dir, { recursive: true });
-  const child = spawn(
-    bin,
-    ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--maxmemory-policy', 'noeviction', '--save', ''],
-    { stdio: 'ignore' },
-  );
-  await waitReachable('127.0.0.1', port, 'redis-server');
-  return { name: 'redis', stop: () => stopChild(child) };
+  return started;
 }

@@ -4,3 +4,4 @@ export * from './wait';
 export * from './processes';
 export * from './postgres-server';
 export * from './startup';
+export * from './redis-server';

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
-import { chown, mkdtemp, rm } from 'node:fs/promises';
+import { chown, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -8,7 +8,15 @@ import { freePort } from './processes';
 
 const run = promisify(execFile);
 
-export interface PrivatePostgres {
+/** A server binary is not installed; the message names the Debian package that provides it. */
+export class MissingBinaryError extends Error {
+  constructor(what: string, debianPackage: string) {
+    super(`${what} is not installed — install it: sudo apt-get install ${debianPackage}`);
+    this.name = 'MissingBinaryError';
+  }
+}
+
+export interface PostgresServer {
   url: string;
   port: number;
   /** Stops the server (`immediate` = a crash: no checkpoint), waits `downMs`, starts it again. */
@@ -22,30 +30,34 @@ function pgBinDir(): string {
     const versions = readdirSync(root).sort((a, b) => Number(b) - Number(a));
     for (const v of versions) if (existsSync(path.join(root, v, 'bin', 'pg_ctl'))) return path.join(root, v, 'bin');
   }
-  throw new Error('no PostgreSQL server binaries found (apt-get install postgresql)');
+  throw new MissingBinaryError('PostgreSQL', 'postgresql');
 }
 
 /**
- * A throwaway Postgres cluster of the test's own, for fault tests that must stop and start the
- * server — never the shared one other suites use. Postgres refuses to run as root, so under root
- * (CI here) the cluster is owned and run by the `postgres` user.
+ * A Postgres cluster of our own: a throwaway one for fault tests that stop and start the server
+ * (never the shared one other suites use), or a persistent one in `dataDir` for `npm start`.
+ * Postgres refuses to run as root, so under root the cluster is owned and run by `postgres`.
  */
-export async function startPrivatePostgres(): Promise<PrivatePostgres> {
+export async function startPostgresServer(opts: { dataDir?: string; port?: number } = {}): Promise<PostgresServer> {
   const bin = pgBinDir();
-  const dir = await mkdtemp(path.join(tmpdir(), 'vp-private-pg-'));
+  const owned = !opts.dataDir;
+  const dir = opts.dataDir ?? (await mkdtemp(path.join(tmpdir(), 'vp-private-pg-')));
+  await mkdir(dir, { recursive: true });
   const asRoot = process.getuid?.() === 0;
-  if (asRoot) {
-    const { stdout } = await run('id', ['-u', 'postgres']);
-    const { stdout: gid } = await run('id', ['-g', 'postgres']);
-    await chown(dir, Number(stdout.trim()), Number(gid.trim()));
-  }
   const as = (cmd: string, args: string[]) =>
     asRoot ? run('runuser', ['-u', 'postgres', '--', path.join(bin, cmd), ...args]) : run(path.join(bin, cmd), args);
   const data = path.join(dir, 'data');
-  await as('initdb', ['-D', data, '-U', 'postgres', '--auth=trust', '--no-instructions', '--no-sync']);
-  const port = await freePort();
+  if (!existsSync(path.join(data, 'PG_VERSION'))) {
+    if (asRoot) {
+      const uid = Number((await run('id', ['-u', 'postgres'])).stdout.trim());
+      const gid = Number((await run('id', ['-g', 'postgres'])).stdout.trim());
+      await chown(dir, uid, gid);
+    }
+    await as('initdb', ['-D', data, '-U', 'postgres', '--auth=trust', '--encoding=UTF8', '--no-instructions', ...(owned ? ['--no-sync'] : [])]);
+  }
+  const port = opts.port ?? (await freePort());
   const start = () =>
-    as('pg_ctl', ['-D', data, '-l', path.join(dir, 'server.log'), '-w', '-o', `-p ${port} -c listen_addresses=127.0.0.1 -k ${dir} -c fsync=on`, 'start']);
+    as('pg_ctl', ['-D', data, '-l', path.join(dir, 'server.log'), '-w', '-o', `-p ${port} -c listen_addresses=127.0.0.1 -k ${dir}`, 'start']);
   const stopServer = (mode: 'fast' | 'immediate') => as('pg_ctl', ['-D', data, '-m', mode, '-w', 'stop']);
   await start();
   return {
@@ -57,8 +69,8 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
       await start();
     },
     async stop() {
-      await stopServer('immediate').catch(() => undefined);
-      await rm(dir, { recursive: true, force: true });
+      await stopServer(owned ? 'immediate' : 'fast').catch(() => undefined);
+      if (owned) await rm(dir, { recursive: true, force: true });
     },
   };
 }

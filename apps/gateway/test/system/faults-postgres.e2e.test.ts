@@ -1,5 +1,5 @@
 import { ensureDatabase, runMigrations } from '@voicepulse/db';
-import { startNodeService, startPrivatePostgres, waitFor, type PrivatePostgres, type ServiceProcess } from '@voicepulse/testing';
+import { startNodeService, startPostgresServer, waitFor, type PostgresServer, type ServiceProcess } from '@voicepulse/testing';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,7 +10,7 @@ import { startGateway, startStack, type GatewayHarness, type Stack } from '../he
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
 
-let postgres: PrivatePostgres;
+let postgres: PostgresServer;
 let dbUrl: string;
 let stack: Stack;
 let gw: GatewayHarness;
@@ -19,7 +19,7 @@ let sql: pg.Pool;
 
 beforeAll(async () => {
   // Its own Postgres server, because this test crashes it; the shared one serves other suites.
-  postgres = await startPrivatePostgres();
+  postgres = await startPostgresServer();
   dbUrl = postgres.url.replace(/\/postgres$/, '/voicepulse');
   await ensureDatabase(dbUrl);
   await runMigrations(dbUrl);

@@ -1,10 +1,8 @@
 import { encodeWavPcm16 } from '@voicepulse/audio';
 import { startMinio } from '@voicepulse/storage/testing';
-import { freePort, startNodeService, waitFor, type ServiceProcess } from '@voicepulse/testing';
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { startNodeService, startRedisServer, waitFor, type RedisServer, type ServiceProcess } from '@voicepulse/testing';
+import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -16,22 +14,11 @@ import { startGateway, startStack, type GatewayHarness, type Stack } from '../he
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
 const entry = (app: string) => path.join(root, 'apps', app, 'src/main.ts');
 
-/** A private Redis with AOF fsync on every write (as the chart runs it), so we may kill it. */
-async function startRedis(dir: string, port: number): Promise<ChildProcess> {
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--appendfsync', 'always', '--save', '', '--maxmemory-policy', 'noeviction'], {
-    stdio: 'ignore',
-  });
-  await waitFor(async () => (await promisify(execFile)('redis-cli', ['-p', String(port), 'ping'])).stdout.trim() === 'PONG', { what: 'private redis' });
-  return child;
-}
-
 let stack: Stack;
 let gw: GatewayHarness;
 let sql: pg.Pool;
 let token: string;
-let redisDir: string;
-let redisPort: number;
-let redis: ChildProcess;
+let redis: RedisServer;
 const workers = new Map<string, ServiceProcess>();
 const summary: { fault: string; injected: number; inFlight: number; lost: number; duplicated: number }[] = [];
 
@@ -50,10 +37,9 @@ const wav = (seconds: number) => {
 const diagnostics = () => [...workers.values()].map((w) => `--- ${w.name}\n${w.output().slice(-1500)}`).join('\n');
 
 beforeAll(async () => {
-  redisDir = await mkdtemp(path.join(tmpdir(), 'vp-faults-redis-'));
-  redisPort = await freePort();
-  redis = await startRedis(redisDir, redisPort);
-  stack = await startStack({ storage: 's3', extraEnv: { REDIS_URL: `redis://127.0.0.1:${redisPort}`, RATE_LIMIT_PER_MINUTE: '0' } });
+  // A private Redis with AOF fsync on every write (as the chart runs it), so we may kill it.
+  redis = await startRedisServer({ appendfsync: 'always' });
+  stack = await startStack({ storage: 's3', extraEnv: { REDIS_URL: redis.url, RATE_LIMIT_PER_MINUTE: '0' } });
   gw = await startGateway(stack);
   token = await gw.token('fault-user');
   sql = new pg.Pool({ connectionString: stack.db.url, max: 2 });
@@ -69,8 +55,7 @@ afterAll(async () => {
   await sql?.end();
   await gw?.close();
   await stack?.stop();
-  redis?.kill('SIGKILL');
-  await rm(redisDir, { recursive: true, force: true });
+  await redis?.stop();
 });
 
 describe('fault injection with real processes', () => {
@@ -98,9 +83,9 @@ describe('fault injection with real processes', () => {
       }
     })();
     await waitFor(() => acked.size > 500, { what: 'load under way' });
-    redis.kill('SIGKILL');
+    await redis.kill();
     await new Promise((r) => setTimeout(r, 1_500));
-    redis = await startRedis(redisDir, redisPort);
+    await redis.start();
     await waitFor(() => acked.size > 2_000, { what: 'load resumed after restart', timeoutMs: 60_000 });
     stop = true;
     await load;

@@ -1,18 +1,11 @@
 import { promptCreateSchema, promptListQuerySchema, promptUpdateSchema } from '@voicepulse/contracts';
 import { PromptsRepository } from '@voicepulse/recordings';
-import { Router, type Request } from 'express';
+import { Router } from 'express';
 import type { GatewayDeps } from '../deps';
 import { authOf, requireRole } from '../http/auth';
 import { smallJson } from '../http/body';
 import { HttpError, notFound } from '../http/errors';
-
-const uuidParam = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-function promptId(req: Request): string {
-  const id = String(req.params.id);
-  if (!uuidParam.test(id)) throw notFound('prompt');
-  return id.toLowerCase();
-}
+import { idParam } from '../http/params';
 
 /**
  * Emotion-corpus prompts. Speakers only ever see `GET /prompts/next`; managing the prompt set is
@@ -45,13 +38,13 @@ export function promptsRouter(deps: GatewayDeps): Router {
   });
 
   router.get('/prompts/:id', admin, async (req, res) => {
-    const prompt = await repo.get(promptId(req));
+    const prompt = await repo.get(idParam(req, 'prompt'));
     if (!prompt) throw notFound('prompt');
     res.json(prompt);
   });
 
   router.patch('/prompts/:id', admin, smallJson, async (req, res) => {
-    const id = promptId(req);
+    const id = idParam(req, 'prompt');
     const patch = promptUpdateSchema.parse(req.body);
     const prompt = await repo.update(id, patch);
     if (!prompt) throw notFound('prompt');
@@ -59,7 +52,7 @@ export function promptsRouter(deps: GatewayDeps): Router {
   });
 
   router.delete('/prompts/:id', admin, async (req, res) => {
-    const outcome = await repo.delete(promptId(req));
+    const outcome = await repo.delete(idParam(req, 'prompt'));
     if (outcome === 'not_found') throw notFound('prompt');
     if (outcome === 'in_use') {
       throw new HttpError(409, 'prompt_in_use', 'recordings were made for this prompt; deactivate it instead of deleting it');

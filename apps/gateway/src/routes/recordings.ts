@@ -9,20 +9,12 @@ import { Router, type Request, type Response } from 'express';
 import type { GatewayDeps } from '../deps';
 import { authOf, ownerFilter, resolveSubject } from '../http/auth';
 import { HttpError, notFound } from '../http/errors';
+import { idParam } from '../http/params';
 import { acceptRecording, newRecordingId, parseMetadata, storeAudio } from '../uploads/ingest-upload';
 import { receiveMultipart } from '../uploads/multipart';
 
 const STATUS_ORDER = ['uploaded', 'transcoding', 'transcoded', 'scoring', 'scored', 'failed'];
 const RAW_AUDIO = /^(audio\/[\w.+-]+|video\/webm|application\/octet-stream)\s*(;|$)/i;
-const uuidParam = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-function recordingId(req: Request): string {
-  const id = String(req.params.id);
-  // A malformed id cannot exist: answer like any other unknown recording.
-  if (!uuidParam.test(id)) throw notFound('recording');
-  return id.toLowerCase();
-}
-
 function queryFields(query: Request['query']): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(query)) {
@@ -71,13 +63,13 @@ export function recordingsRouter(deps: GatewayDeps): Router {
   });
 
   router.get('/recordings/:id', async (req, res) => {
-    const view = await deps.recordings.view(recordingId(req), ownerFilter(req));
+    const view = await deps.recordings.view(idParam(req, 'recording'), ownerFilter(req));
     if (!view) throw notFound('recording');
     res.json(view);
   });
 
   router.get('/recordings/:id/events', async (req, res) => {
-    const id = recordingId(req);
+    const id = idParam(req, 'recording');
     const owner = ownerFilter(req);
     const row = await deps.recordings.get(id, owner);
     if (!row) throw notFound('recording');
@@ -85,7 +77,7 @@ export function recordingsRouter(deps: GatewayDeps): Router {
   });
 
   router.get('/recordings/:id/audio', async (req, res) => {
-    const id = recordingId(req);
+    const id = idParam(req, 'recording');
     const variant = req.query.variant ?? 'original';
     if (variant !== 'original' && variant !== 'normalized') {
       throw new HttpError(400, 'invalid_variant', 'variant must be original or normalized');
@@ -112,7 +104,7 @@ export function recordingsRouter(deps: GatewayDeps): Router {
   });
 
   router.delete('/recordings/:id', async (req, res) => {
-    const id = recordingId(req);
+    const id = idParam(req, 'recording');
     const row = await deps.recordings.get(id, ownerFilter(req));
     if (!row) throw notFound('recording');
     // Pending jobs first so no worker recreates what we are deleting; workers also treat a

@@ -1,24 +1,17 @@
 import { sessionEventsRequestSchema } from '@voicepulse/contracts';
 import { getSessionDetail, recordSessionEvents } from '@voicepulse/ingest';
-import express, { Router, type Request } from 'express';
+import express, { Router } from 'express';
 import type { GatewayDeps } from '../deps';
 import { authOf, ownerFilter } from '../http/auth';
 import { notFound } from '../http/errors';
-
-const uuidParam = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-function sessionId(req: Request): string {
-  const id = String(req.params.id);
-  if (!uuidParam.test(id)) throw notFound('session');
-  return id.toLowerCase();
-}
+import { idParam } from '../http/params';
 
 /** Session timelines: low volume, so written synchronously (no queue) and read back per session. */
 export function sessionsRouter(deps: GatewayDeps): Router {
   const router = Router();
 
   router.post('/sessions/:id/events', express.json({ limit: '512kb', strict: true }), async (req, res) => {
-    const id = sessionId(req);
+    const id = idParam(req, 'session');
     const body = sessionEventsRequestSchema.parse(req.body);
     const events = 'events' in body ? body.events : [body];
     // Timeline entries are the caller's own: a participant reports what it did.
@@ -27,7 +20,7 @@ export function sessionsRouter(deps: GatewayDeps): Router {
   });
 
   router.get('/sessions/:id', async (req, res) => {
-    const detail = await getSessionDetail(deps.database.pool, sessionId(req), ownerFilter(req));
+    const detail = await getSessionDetail(deps.database.pool, idParam(req, 'session'), ownerFilter(req));
     if (!detail) throw notFound('session');
     res.json(detail);
   });

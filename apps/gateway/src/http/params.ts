@@ -12,3 +12,16 @@ export function idParam(req: Request, what: string): string {
   if (!UUID.test(id)) throw notFound(what);
   return id.toLowerCase();
 }
+
+/**
+ * The query string as a flat record for a zod schema: the first value of a repeated parameter, and
+ * never the `access_token` that SSE and audio links may carry (it is auth, not input).
+ */
+export function queryFields(query: Request['query']): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(query)) {
+    if (k === 'access_token') continue;
+    out[k] = Array.isArray(v) ? v[0] : v;
+  }
+  return out;
+}

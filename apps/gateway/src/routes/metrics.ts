@@ -19,19 +19,11 @@ import {
 } from '@voicepulse/ingest';
 import { jobIds } from '@voicepulse/queues';
 import type { NormalizedMetricEvent } from '@voicepulse/contracts';
-import { Router, type Request } from 'express';
+import { Router } from 'express';
 import type { GatewayDeps } from '../deps';
 import { resolveSubject } from '../http/auth';
 import { HttpError, unavailable } from '../http/errors';
-
-function queryFields(query: Request['query']): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(query)) {
-    if (k === 'access_token') continue;
-    out[k] = Array.isArray(v) ? v[0] : v;
-  }
-  return out;
-}
+import { queryFields } from '../http/params';
 
 function asHttp(err: unknown): unknown {
   if (err instanceof PayloadError || err instanceof QueryError) {

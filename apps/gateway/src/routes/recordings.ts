@@ -9,21 +9,12 @@ import { Router, type Request, type Response } from 'express';
 import type { GatewayDeps } from '../deps';
 import { authOf, ownerFilter, resolveSubject } from '../http/auth';
 import { HttpError, notFound } from '../http/errors';
-import { idParam } from '../http/params';
+import { idParam, queryFields } from '../http/params';
 import { acceptRecording, newRecordingId, parseMetadata, storeAudio } from '../uploads/ingest-upload';
 import { receiveMultipart } from '../uploads/multipart';
 
 const STATUS_ORDER = ['uploaded', 'transcoding', 'transcoded', 'scoring', 'scored', 'failed'];
 const RAW_AUDIO = /^(audio\/[\w.+-]+|video\/webm|application\/octet-stream)\s*(;|$)/i;
-function queryFields(query: Request['query']): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(query)) {
-    if (k === 'access_token') continue;
-    out[k] = Array.isArray(v) ? v[0] : v;
-  }
-  return out;
-}
-
 export function recordingsRouter(deps: GatewayDeps): Router {
   const router = Router();
 

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SentimentLabel } from '@voicepulse/analysis';
 import { decodeWav, downmix, encodeWavPcm16 } from '@voicepulse/audio';
+import { synthesizeSpeech } from '@voicepulse/testing';
 import { SENTENCES } from './sentences';
 
 const RATE = 16_000;
@@ -34,30 +35,7 @@ function sh(cmd: string, args: string[]): void {
 
 /** espeak-ng → 16 kHz mono, with espeak's own leading/trailing silence trimmed so placement is exact. */
 function utterance(text: string, voice: string, wpm: number): Float32Array {
-  const raw = join(CACHE, 'tmp-raw.wav');
-  const out = join(CACHE, 'tmp-16k.wav');
-  sh('espeak-ng', ['-v', voice, '-s', String(wpm), '-w', raw, text]);
-  sh('sox', [
-    raw,
-    '-r',
-    String(RATE),
-    '-c',
-    '1',
-    '-b',
-    '16',
-    out,
-    'silence',
-    '1',
-    '0.01',
-    '0.1%',
-    'reverse',
-    'silence',
-    '1',
-    '0.01',
-    '0.1%',
-    'reverse',
-  ]);
-  return downmix(decodeWav(readFileSync(out)));
+  return downmix(decodeWav(synthesizeSpeech(text, { voice, wpm, padS: 0, sampleRate: RATE }).wav));
 }
 
 function rms(x: Float32Array, spans: { startMs: number; endMs: number }[]): number {

@@ -1,3 +1,4 @@
+import { synthesizeSpeech } from '@voicepulse/testing';
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -14,29 +15,13 @@ export interface SpeechClip {
   totalMs: number;
 }
 
-async function durationMs(file: string): Promise<number> {
-  const { stdout } = await run('soxi', ['-D', file]);
-  return Math.round(Number(stdout.trim()) * 1000);
-}
-
 /**
- * Real speech made by espeak-ng, trimmed, then padded with known silence, plus the same clip as
- * WebM/Opus (what browsers upload). The padding is the ground truth for talk time.
+ * Speech padded with known silence as a 48 kHz stereo WAV, plus the same clip as WebM/Opus (what
+ * browsers upload). The padding is the ground truth for talk time.
  */
 export async function makeSpeechClip(text: string, padS = 1.5, voice = 'en-us'): Promise<SpeechClip> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'vp-clip-'));
-  const raw = path.join(dir, 'raw.wav');
-  const trimmed = path.join(dir, 'trimmed.wav');
-  const padded = path.join(dir, 'padded.wav');
-  const webm = path.join(dir, 'padded.webm');
-  await run('espeak-ng', ['-v', voice, '-s', '150', '-w', raw, text]);
-  await run('sox', [raw, trimmed, 'silence', '1', '0.02', '0.5%', 'reverse', 'silence', '1', '0.02', '0.5%', 'reverse']);
-  await run('sox', [trimmed, '-r', '48000', '-c', '2', padded, 'pad', String(padS), String(padS)]);
-  await run('ffmpeg', ['-v', 'error', '-y', '-i', padded, '-c:a', 'libopus', '-b:a', '48k', webm]);
-  return {
-    wav: await readFile(padded),
-    webm: await readFile(webm),
-    speechMs: await durationMs(trimmed),
-    totalMs: await durationMs(padded),
-  };
+  const speech = synthesizeSpeech(text, { voice, wpm: 150, padS, sampleRate: 48_000, channels: 2 });
+  const webm = path.join(await mkdtemp(path.join(tmpdir(), 'vp-clip-')), 'padded.webm');
+  await run('ffmpeg', ['-v', 'error', '-y', '-i', speech.path, '-c:a', 'libopus', '-b:a', '48k', webm]);
+  return { wav: speech.wav, webm: await readFile(webm), speechMs: speech.speechMs, totalMs: speech.totalMs };
 }

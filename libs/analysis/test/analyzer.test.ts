@@ -9,7 +9,7 @@ import {
   TranscriberUnavailableError,
   type Analyzer,
 } from '../src';
-import { speechWav } from './fixtures';
+import { synthesizeSpeech } from '@voicepulse/testing';
 import { writeHalfMeansModel } from './tiny-model';
 
 const config = (env: Record<string, string> = {}) => analysisConfigSchema.parse(env);
@@ -24,7 +24,7 @@ afterAll(async () => {
 });
 
 describe('createAnalyzer end to end', () => {
-  const clip = speechWav(
+  const clip = synthesizeSpeech(
     'Hello, I am calling about the order I placed last week for the new kitchen table.',
     { padS: 1.5 },
   );

@@ -7,7 +7,7 @@ import { analysisConfigSchema } from '../src/config';
 import { createTranscriber } from '../src/transcribers';
 import { parsePocketsphinx, PocketsphinxTranscriber } from '../src/transcribers/pocketsphinx';
 import { parseWhisperJson, WhisperTranscriber } from '../src/transcribers/whisper';
-import { speechWav } from './fixtures';
+import { synthesizeSpeech } from '@voicepulse/testing';
 
 describe('pocketsphinx', () => {
   it('parses utterances, drops fillers and pronunciation variants', () => {
@@ -36,9 +36,12 @@ describe('pocketsphinx', () => {
   });
 
   it('transcribes an espeak-ng clip into timed segments inside the clip', async () => {
-    const { wav, speechMs } = speechWav('Thank you very much for the quick help, everything works now.', {
-      padS: 0.5,
-    });
+    const { wav, speechMs } = synthesizeSpeech(
+      'Thank you very much for the quick help, everything works now.',
+      {
+        padS: 0.5,
+      },
+    );
     const stt = new PocketsphinxTranscriber();
     expect(await stt.available()).toEqual({ ok: true });
     const t = await stt.transcribe(wav);
@@ -114,7 +117,7 @@ describe('whisper', () => {
     chmodSync(bin, 0o755);
     const stt = new WhisperTranscriber({ ...base, bin, modelPath: model, threads: 2 });
     expect(await stt.available()).toEqual({ ok: true });
-    const { wav } = speechWav('Thanks a lot.', { padS: 0.2 });
+    const { wav } = synthesizeSpeech('Thanks a lot.', { padS: 0.2 });
     expect(await stt.transcribe(wav)).toEqual({
       text: 'Thanks a lot.',
       segments: [{ startMs: 120, endMs: 1800, text: 'Thanks a lot.' }],

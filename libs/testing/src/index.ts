@@ -5,3 +5,4 @@ export * from './processes';
 export * from './postgres-server';
 export * from './startup';
 export * from './redis-server';
+export * from './speech';

@@ -70,7 +70,18 @@ export function lintDockerfile(file, text) {
         continue;
       }
       const image = m[1].replace(/\$\{?(\w+)\}?/g, (_, n) => globalArgs.get(n) ?? `<unset ${n}>`);
-      stage = { line: ins.line, image, name: m[2], user: null, healthcheck: false, labels: new Set(), cmdForms: [] };
+      // A stage built FROM an earlier stage inherits its user, health check and labels.
+      const parent = stages.find((s) => s.name && s.name === m[1]);
+      stage = {
+        line: ins.line,
+        image,
+        name: m[2],
+        user: parent?.user ?? null,
+        healthcheck: parent?.healthcheck ?? false,
+        labels: new Set(parent?.labels ?? []),
+        usedBy: 0,
+      };
+      if (parent) parent.usedBy++;
       stages.push(stage);
       if (!stageNames.has(m[1]) && !isPinnedImage(image)) {
         add(ins.line, 'DV-PIN', `base image ${image} must be pinned to an exact version tag or a digest`);
@@ -80,6 +91,12 @@ export function lintDockerfile(file, text) {
     }
     if (!stage) continue;
     switch (ins.op) {
+      case 'COPY': {
+        const from = /--from=(\S+)/.exec(ins.args)?.[1];
+        const source = stages.find((s) => s.name && s.name === from);
+        if (source) source.usedBy++;
+        break;
+      }
       case 'ADD':
         add(ins.line, /https?:\/\//.test(ins.args) ? 'DV-ADD-URL' : 'DV-ADD', 'use COPY (or a verified download in RUN), not ADD');
         break;
@@ -108,7 +125,9 @@ export function lintDockerfile(file, text) {
         const run = ins.args;
         if (/\bapt-get\s+(-\S+\s+)*install\b/.test(run)) {
           if (!run.includes('--no-install-recommends')) add(ins.line, 'DV-APT', 'apt-get install needs --no-install-recommends');
-          if (!/rm -rf \/var\/lib\/apt\/lists/.test(run)) add(ins.line, 'DV-APT', 'remove /var/lib/apt/lists in the same RUN');
+          if (!/rm -rf \/var\/lib\/apt\/lists/.test(run) && !/--mount=type=cache,target=\/var\/lib\/apt\/lists/.test(run)) {
+            add(ins.line, 'DV-APT', 'remove /var/lib/apt/lists in the same RUN, or keep it on a cache mount');
+          }
         }
         if (/\b(apt-get|apt)\s+(dist-)?upgrade\b/.test(run)) add(ins.line, 'DV-APT', 'no apt-get upgrade: rebuild on a newer pinned base instead');
         if (/\bsudo\b/.test(run)) add(ins.line, 'DV-SUDO', 'sudo in a build');
@@ -120,19 +139,22 @@ export function lintDockerfile(file, text) {
     }
   }
 
-  const final = stages.at(-1);
-  if (!final) {
+  if (!stages.length) {
     add(1, 'DV-FROM', 'no FROM instruction');
     return findings;
   }
-  if (!final.user) {
-    add(final.line, 'DV-USER', 'final stage must switch to a non-root USER');
-  } else if (!/^[1-9]\d*(:\d+)?$/.test(final.user.value)) {
-    add(final.user.line, 'DV-USER', `USER ${final.user.value} must be a numeric non-zero UID (runAsNonRoot cannot verify names)`);
-  }
-  if (!final.healthcheck) add(final.line, 'DV-HEALTH', 'final stage needs a HEALTHCHECK');
-  for (const label of REQUIRED_LABELS) {
-    if (!final.labels.has(label)) add(final.line, 'DV-LABEL', `final stage lacks label ${label}`);
+  // Every stage nothing else builds on is an image someone ships (a --target): check each.
+  for (const target of stages.filter((s) => s.usedBy === 0)) {
+    const what = target.name ? `target ${target.name}` : 'final stage';
+    if (!target.user) {
+      add(target.line, 'DV-USER', `${what} must switch to a non-root USER`);
+    } else if (!/^[1-9]\d*(:\d+)?$/.test(target.user.value)) {
+      add(target.user.line, 'DV-USER', `USER ${target.user.value} must be a numeric non-zero UID (runAsNonRoot cannot verify names)`);
+    }
+    if (!target.healthcheck) add(target.line, 'DV-HEALTH', `${what} needs a HEALTHCHECK`);
+    for (const label of REQUIRED_LABELS) {
+      if (!target.labels.has(label)) add(target.line, 'DV-LABEL', `${what} lacks label ${label}`);
+    }
   }
   return findings;
 }

@@ -110,17 +110,21 @@ expect_failure() {
   fi
 }
 for f in "$CHART"/tests/bad-values/*.yaml; do expect_failure "$f"; done
+# `helm install vp charts/voicepulse` with nothing set: one sentence that names every value to set.
 if out="$(helm template vp "$CHART" 2>&1)"; then
   bad "bare defaults rendered without a database"
+elif grep -q 'set externalDatabase.url, externalRedis.url, storage.bucket, secrets.authJwtSecret' <<<"$out" \
+  && ! grep -qE 'anyOf|schema' <<<"$out"; then
+  ok "bare defaults stop with one sentence naming what to set"
 else
-  if grep -q 'anyOf' <<<"$out"; then ok "bare defaults refuse to render without a database"; else bad "bare defaults: unexpected error: $out"; fi
+  bad "bare defaults: unexpected error: $out"
 fi
 
 step "helm-unittest"
 run "helm-unittest $CHART" helm-unittest --color=false "$CHART"
 
 step "Dockerfiles and compose (docker/lint.mjs)"
-run "Dockerfile rules" node docker/lint.mjs dockerfile docker/Dockerfile docker/web.Dockerfile
+run "Dockerfile rules" node docker/lint.mjs dockerfile docker/Dockerfile
 run "compose rules" node docker/lint.mjs compose docker/compose.yaml
 # The linter must catch what it claims to: each rule fires on the deliberately broken fixtures.
 lint_catches() {
@@ -141,7 +145,8 @@ fi
 skip "docker build: no Docker daemon on this machine"
 
 step "shellcheck"
-mapfile -t shell_scripts < <(ls scripts/*.sh scripts/kind-up scripts/kind-down 2>/dev/null)
+mapfile -t shell_scripts < <(ls scripts/*.sh scripts/lib/*.sh scripts/kind-up scripts/kind-down scripts/cluster \
+  docker/*.sh docker/local/*.sh k8s/local/*.sh .ci/run 2>/dev/null)
 run "shellcheck ${#shell_scripts[@]} scripts" shellcheck -x "${shell_scripts[@]}"
 
 step "kind config"

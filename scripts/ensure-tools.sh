@@ -16,7 +16,14 @@ TOOLS=(
   "kubeconform github.com/yannh/kubeconform/cmd/kubeconform@v0.8.0"
   "helm helm.sh/helm/v3/cmd/helm@v3.22.0"
   "helm-unittest github.com/helm-unittest/helm-unittest/cmd/helm-unittest@v1.1.2"
+  # The MinIO client, for the local stand-ins of the chart's minio and mc images (docker/local);
+  # the version minio itself requires, so most of its packages are already in the build cache.
+  "mc github.com/minio/mc@v0.0.0-20250313080218-cf909e1063a9"
 )
+# Tools built from this repository, keyed by a hash of their sources:
+#   kube   k8s/local/kube, one binary for every Kubernetes component and CoreDNS (k8s/local)
+#   pause  the pod sandbox: pause.c from the same Kubernetes module, compiled statically
+KUBE_MODULE_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/../k8s/local/kube" && pwd)"
 
 FROM_SOURCE=" helm-unittest "
 
@@ -28,6 +35,27 @@ build_from_source() {
   cp -r "$dir/." "$work" && chmod -R u+w "$work"
   (cd "$work" && CGO_ENABLED=0 go build -trimpath -o "$out" "./${pkg#"$module"/}") >&2
   rm -rf "$work"
+}
+
+# build_kube OUT: the wrapper module, with the version stamped the way upstream's release builds do
+# (helm and the kubelet/apiserver skew checks read it).
+build_kube() {
+  local out="$1" version ld="" p
+  version="$(sed -n 's/^[[:space:]]*k8s.io\/kubernetes \(v[0-9.]*\)$/\1/p' "$KUBE_MODULE_DIR/go.mod")"
+  local minor="${version#v1.}"
+  minor="${minor%%.*}"
+  for p in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
+    ld+=" -X $p.gitVersion=$version -X $p.gitMajor=1 -X $p.gitMinor=$minor -X $p.gitTreeState=clean -X $p.buildDate=1970-01-01T00:00:00Z"
+  done
+  (cd "$KUBE_MODULE_DIR" && CGO_ENABLED=0 GOFLAGS=-mod=mod go build -trimpath -ldflags "-s -w$ld" -o "$out" .) >&2
+}
+
+# build_pause OUT: kubelet's sandbox process, from the Kubernetes module the kube binary uses.
+build_pause() {
+  local out="$1" version dir
+  version="$(sed -n 's/^[[:space:]]*k8s.io\/kubernetes \(v[0-9.]*\)$/\1/p' "$KUBE_MODULE_DIR/go.mod")"
+  dir="$(cd "$KUBE_MODULE_DIR" && GOFLAGS=-mod=mod go mod download -json "k8s.io/kubernetes@$version" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')"
+  gcc -Os -Wall -Werror -static -DVERSION="$version" -o "$out" "$dir/build/pause/linux/pause.c" >&2
 }
 
 want="${*:-minio fake-gcs-server kubeconform helm helm-unittest}"
@@ -46,5 +74,16 @@ for entry in "${TOOLS[@]}"; do
     GOBIN="$BIN" GOFLAGS=-mod=mod CGO_ENABLED=0 go install "$mod" >&2
   fi
   echo "$mod" >"$stamp"
+done
+for name in kube pause; do
+  [[ " $want " == *" $name "* ]] || continue
+  stamp="$BIN/.$name.version"
+  key="$(cat "$KUBE_MODULE_DIR/go.mod" "$KUBE_MODULE_DIR/go.sum" "$KUBE_MODULE_DIR"/*.go | sha256sum | cut -c1-16)"
+  if [[ -x "$BIN/$name" && -f "$stamp" && "$(cat "$stamp")" == "$key" ]]; then
+    continue
+  fi
+  echo "building $name ($KUBE_MODULE_DIR, $key) into $BIN" >&2
+  "build_$name" "$BIN/$name"
+  echo "$key" >"$stamp"
 done
 echo "$BIN"

@@ -1,2 +1,2 @@
-// Entry point bundled into the gateway image for the Helm pre-install/upgrade migration Job.
+// Entry point bundled into the gateway image: the chart's migrations Job and every pod's wait-for-schema init container.
 import '@voicepulse/db/cli/migrate';

@@ -67,11 +67,6 @@ app.kubernetes.io/part-of: voicepulse
 {{- default (include "voicepulse.componentName" (dict "root" . "component" "secrets")) .Values.secrets.existingSecret -}}
 {{- end -}}
 
-{{/* The migration hook can run before the release's own Secret exists (pre-install). */}}
-{{- define "voicepulse.hookSecretName" -}}
-{{- default (include "voicepulse.componentName" (dict "root" . "component" "migrations")) .Values.secrets.existingSecret -}}
-{{- end -}}
-
 {{- define "voicepulse.databaseUrl" -}}
 {{- if .Values.postgresql.enabled -}}
 {{- $pg := .Values.postgresql.auth -}}
@@ -148,16 +143,13 @@ checksum/secret: {{ include "voicepulse.secretData" . | sha256sum }}
 {{/* Env shared by every Node service: ConfigMap + secret references (with key mapping). */}}
 {{- define "voicepulse.secretEnv" -}}
 {{- $secret := include "voicepulse.secretName" .root -}}
-{{- if .hook }}{{- $secret = include "voicepulse.hookSecretName" .root -}}{{- end }}
 {{- $keys := .root.Values.secrets.keys -}}
 - name: DATABASE_URL
   valueFrom:
     secretKeyRef: { name: {{ $secret }}, key: {{ $keys.databaseUrl }} }
-{{- if not .hook }}
 - name: REDIS_URL
   valueFrom:
     secretKeyRef: { name: {{ $secret }}, key: {{ $keys.redisUrl }} }
-{{- end }}
 {{- if .storage }}
 {{- /* Optional: on GKE/EKS the cloud credential chain replaces static keys. */}}
 - name: S3_ACCESS_KEY_ID
@@ -175,6 +167,32 @@ checksum/secret: {{ include "voicepulse.secretData" . | sha256sum }}
 - name: {{ $k }}
   value: {{ $v | toString | quote }}
 {{- end }}
+{{- end -}}
+
+{{/* What migrate.mjs needs: the database, and how long to wait for it (apply) or for the Job (wait). */}}
+{{- define "voicepulse.migrateEnv" -}}
+- name: DATABASE_URL
+  valueFrom:
+    secretKeyRef: { name: {{ include "voicepulse.secretName" . }}, key: {{ .Values.secrets.keys.databaseUrl }} }
+- name: LOG_LEVEL
+  value: {{ .Values.config.logLevel | quote }}
+- name: MIGRATE_WAIT_S
+  value: {{ .Values.migrations.activeDeadlineSeconds | int64 | quote }}
+{{- end -}}
+
+{{/* Every Node service pod starts only once the schema its image expects is in place. */}}
+{{- define "voicepulse.waitForSchema" -}}
+- name: wait-for-schema
+  image: {{ include "voicepulse.image" (dict "root" . "svc" .Values.gateway) }}
+  imagePullPolicy: {{ .Values.image.pullPolicy }}
+  args: ["apps/gateway/dist/migrate.mjs", "--wait"]
+  env:
+    {{- include "voicepulse.migrateEnv" . | nindent 4 }}
+  resources:
+    requests: { cpu: 10m, memory: 64Mi }
+    limits: { memory: 128Mi }
+  securityContext:
+    {{- toYaml .Values.containerSecurityContext | nindent 4 }}
 {{- end -}}
 
 {{- define "voicepulse.probes" -}}

@@ -2,8 +2,10 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { drizzle } from 'drizzle-orm/node-postgres';
+import { readMigrationFiles } from 'drizzle-orm/migrator';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
+import { isTransientDbError } from './client';
 
 /**
  * Where the SQL lives: next to this file in the repo, or `MIGRATIONS_DIR` in a bundled image
@@ -55,5 +57,72 @@ export async function runMigrations(url: string, migrationsFolder = defaultMigra
     }
   } finally {
     await pool.end();
+  }
+}
+
+/**
+ * How many migrations in `migrationsFolder` the database has not applied, by drizzle's own rule
+ * (a migration is applied once one as new or newer is recorded). A database that does not exist
+ * yet, or has never been migrated, has all of them pending.
+ */
+export async function pendingMigrations(url: string, migrationsFolder = defaultMigrationsDir()): Promise<number> {
+  const bundled = readMigrationFiles({ migrationsFolder });
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5_000 });
+  try {
+    await client.connect();
+  } catch (err) {
+    if ((err as { code?: string }).code === '3D000') return bundled.length; // no such database
+    throw err;
+  }
+  try {
+    const { rows } = await client
+      .query<{ last: string | null }>('select max(created_at)::text as last from drizzle.__drizzle_migrations')
+      .catch((err: { code?: string }) => {
+        // 3F000 / 42P01: the drizzle schema or table does not exist, nothing was ever applied.
+        if (err.code === '3F000' || err.code === '42P01') return { rows: [{ last: null }] };
+        throw err;
+      });
+    const last = rows[0]?.last === null || rows[0]?.last === undefined ? -Infinity : Number(rows[0].last);
+    return bundled.filter((m) => m.folderMillis > last).length;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+export class WaitTimeoutError extends Error {
+  constructor(
+    readonly what: string,
+    readonly cause: unknown,
+  ) {
+    super(`gave up waiting for ${what}: ${cause instanceof Error ? cause.message : String(cause)}`);
+    this.name = 'WaitTimeoutError';
+  }
+}
+
+/**
+ * Runs `attempt` until it returns true, retrying (1 s, doubling, at most 5 s apart) while it
+ * returns false or fails with a transient database error, for at most `timeoutMs`. Permanent
+ * errors (bad password, bad SQL) fail at once: waiting would not fix them.
+ */
+export async function waitUntil(
+  what: string,
+  attempt: () => Promise<boolean>,
+  options: { timeoutMs: number; onRetry?: (reason: string) => void },
+): Promise<void> {
+  const deadline = Date.now() + options.timeoutMs;
+  let delay = 1_000;
+  for (;;) {
+    let reason: unknown;
+    try {
+      if (await attempt()) return;
+      reason = 'not yet';
+    } catch (err) {
+      if (!isTransientDbError(err)) throw err;
+      reason = err;
+    }
+    if (Date.now() + delay > deadline) throw new WaitTimeoutError(what, reason);
+    options.onRetry?.(reason instanceof Error ? reason.message : String(reason));
+    await new Promise((r) => setTimeout(r, delay));
+    delay = Math.min(delay * 2, 5_000);
   }
 }

@@ -26,10 +26,16 @@ export interface ServiceProcess {
  * Starts a TypeScript entry point as a real child process (the way it runs in production), capturing
  * its output so a failing test can show what the service logged.
  */
-export function startNodeService(name: string, entry: string, env: Record<string, string>): ServiceProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+export function startNodeService(
+  name: string,
+  entry: string,
+  env: Record<string, string>,
+  options: { args?: string[]; uid?: number; gid?: number } = {},
+): ServiceProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', entry, ...(options.args ?? [])], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    ...(options.uid === undefined ? {} : { uid: options.uid, gid: options.gid ?? options.uid }),
   });
   let buf = '';
   const keep = (d: Buffer) => {

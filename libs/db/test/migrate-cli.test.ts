@@ -2,7 +2,14 @@ import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readMigrationFiles } from 'drizzle-orm/migrator';
-import { createTestDatabase, freePort, startNodeService, testServerUrl, waitFor, type TestDatabase } from '@voicepulse/testing';
+import {
+  createTestDatabase,
+  freePort,
+  startNodeService,
+  testServerUrl,
+  waitFor,
+  type TestDatabase,
+} from '@voicepulse/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultMigrationsDir, pendingMigrations, runMigrations } from '../src';
 
@@ -61,9 +68,17 @@ describe('migrate CLI', () => {
 
   it('waits for a Postgres that is not up yet, as a uid without a passwd entry, then migrates', async () => {
     const proxy = await lateProxy();
-    const migrate = startNodeService('migrate', cli, { DATABASE_URL: urlThrough(proxy.port, `${tdb.name}_late`), MIGRATE_WAIT_S: '120' }, runAsStranger);
+    const migrate = startNodeService(
+      'migrate',
+      cli,
+      { DATABASE_URL: urlThrough(proxy.port, `${tdb.name}_late`), MIGRATE_WAIT_S: '120' },
+      runAsStranger,
+    );
     try {
-      await waitFor(() => migrate.output().includes('waiting for Postgres'), { what: 'a retry while Postgres is down', timeoutMs: 60_000 });
+      await waitFor(() => migrate.output().includes('waiting for Postgres'), {
+        what: 'a retry while Postgres is down',
+        timeoutMs: 60_000,
+      });
       await proxy.open();
       expect(await migrate.exited, migrate.output()).toBe(0);
       expect(migrate.output()).toContain('migrations applied');
@@ -81,9 +96,17 @@ describe('migrate CLI', () => {
   });
 
   it('--wait blocks until the schema is current (the init container of every pod)', async () => {
-    const waiter = startNodeService('migrate-wait', cli, { DATABASE_URL: tdb.url, MIGRATE_WAIT_S: '120' }, { ...runAsStranger, args: ['--wait'] });
+    const waiter = startNodeService(
+      'migrate-wait',
+      cli,
+      { DATABASE_URL: tdb.url, MIGRATE_WAIT_S: '120' },
+      { ...runAsStranger, args: ['--wait'] },
+    );
     try {
-      await waitFor(() => waiter.output().includes('waiting for migrations'), { what: '--wait to report pending migrations', timeoutMs: 60_000 });
+      await waitFor(() => waiter.output().includes('waiting for migrations'), {
+        what: '--wait to report pending migrations',
+        timeoutMs: 60_000,
+      });
       expect(waiter.child.exitCode).toBeNull();
       await runMigrations(tdb.url);
       expect(await waiter.exited, waiter.output()).toBe(0);
@@ -96,7 +119,12 @@ describe('migrate CLI', () => {
   it('--wait gives up after MIGRATE_WAIT_S, naming what it waited for', async () => {
     const fresh = await createTestDatabase({ prefix: 'mgiveup' });
     try {
-      const waiter = startNodeService('migrate-wait', cli, { DATABASE_URL: fresh.url, MIGRATE_WAIT_S: '1' }, { args: ['--wait'] });
+      const waiter = startNodeService(
+        'migrate-wait',
+        cli,
+        { DATABASE_URL: fresh.url, MIGRATE_WAIT_S: '1' },
+        { args: ['--wait'] },
+      );
       expect(await waiter.exited).toBe(1);
       expect(waiter.output()).toContain('gave up waiting for migrations');
     } finally {

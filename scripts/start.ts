@@ -9,7 +9,7 @@ import { homedir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureDatabase, runMigrations } from '@voicepulse/db';
-import { MissingBinaryError, ensureDatabases, findBinary, reachable, type Started } from './lib/local-deps';
+import { MissingBinaryError, ensureDatabases, findBinary, findFfmpeg, reachable, type Started } from './lib/local-deps';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const dataRoot = path.join(root, '.data');
@@ -40,6 +40,14 @@ const say = (msg: string) => process.stdout.write(`[voicepulse] ${msg}\n`);
 async function ensureServices() {
   started.push(...(await ensureDatabases({ postgres: env.DATABASE_URL!, redis: env.REDIS_URL! }, dataRoot, say)));
   if (!process.env.STORAGE_DRIVER) await chooseStorage();
+  const ffmpeg = await findFfmpeg(env);
+  if ('path' in ffmpeg) {
+    env.FFMPEG_PATH = ffmpeg.path;
+    say(`ffmpeg   ${ffmpeg.path} (${ffmpeg.source})`);
+  } else {
+    // The transcoder refuses to start with the same message, which stops everything.
+    say(`ffmpeg: ${ffmpeg.error}`);
+  }
 }
 
 async function chooseStorage() {

@@ -1,4 +1,5 @@
-import { loadConfigOrExit } from '@voicepulse/config';
+import { checkFfmpeg, FfmpegUnusableError } from '@voicepulse/audio';
+import { ConfigError, exitOnConfigError, loadConfigOrExit } from '@voicepulse/config';
 import { StatusReporter, transcodeStage } from '@voicepulse/pipeline';
 import { createConsumer, createProducer } from '@voicepulse/queues';
 import { RecordingsRepository } from '@voicepulse/recordings';
@@ -7,6 +8,14 @@ import { createBlobStore } from '@voicepulse/storage';
 import { transcoderConfigSchema } from './config';
 
 const config = loadConfigOrExit('transcoder', transcoderConfigSchema);
+// Without a usable ffmpeg every browser recording (WebM/Opus) would sit in `transcoding` through
+// all its retries; refuse to start instead, with the fix.
+await checkFfmpeg(config.FFMPEG_PATH).catch((err: unknown) => {
+  if (err instanceof FfmpegUnusableError) {
+    exitOnConfigError(new ConfigError('transcoder', [{ variable: 'FFMPEG_PATH', message: err.message }]));
+  }
+  throw err;
+});
 
 await runWorkerService('transcoder', config, async ({ logger, database, workerRedis, redis, metrics }) => {
   const store = createBlobStore(config, logger);

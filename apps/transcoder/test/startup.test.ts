@@ -16,4 +16,11 @@ describe('transcoder start-up', () => {
     expect(stderr).toMatch(/^transcoder: invalid configuration/m);
     for (const v of ['DATABASE_URL', 'WORKER_CONCURRENCY', 'STORAGE_DRIVER']) expect(stderr).toContain(v);
   });
+
+  it('refuses to start without a usable ffmpeg, naming FFMPEG_PATH and the fix', async () => {
+    const { code, stderr } = await startExpectingConfigError(main, { FFMPEG_PATH: '/nonexistent/ffmpeg' });
+    expect(code).toBe(78);
+    expect(stderr).toMatch(/^transcoder: invalid configuration — FFMPEG_PATH: ffmpeg could not be started from '\/nonexistent\/ffmpeg'/m);
+    expect(stderr).toContain('apt-get install ffmpeg');
+  });
 });

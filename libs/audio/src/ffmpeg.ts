@@ -1,17 +1,79 @@
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { promisify } from 'node:util';
 import { CorruptAudioError, UnsupportedAudioError } from './errors';
+
+const FIX = "install the Debian package 'ffmpeg' (apt-get install ffmpeg) or set FFMPEG_PATH to an ffmpeg binary";
 
 /** Raised when the ffmpeg binary cannot be started: an installation problem, not bad audio. */
 export class FfmpegNotFoundError extends Error {
   constructor(path: string, options?: { cause?: unknown }) {
-    super(
-      `ffmpeg could not be started from '${path}': install the Debian package 'ffmpeg' (apt-get install ffmpeg) or pass ffmpegPath`,
-      options,
-    );
+    super(`ffmpeg could not be started from '${path}': ${FIX}`, options);
     this.name = 'FfmpegNotFoundError';
   }
+}
+
+/** The ffmpeg at hand cannot decode what the gateway accepts: the transcoder refuses to start. */
+export class FfmpegUnusableError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'FfmpegUnusableError';
+  }
+}
+
+/**
+ * What the transcode path asks of ffmpeg: a demuxer for every container sniff.ts accepts besides
+ * plain PCM WAV (decoded in-house), and a decoder for the codecs those containers carry (any one
+ * name of each group will do: ffmpeg's native decoder or the library one).
+ */
+export const FFMPEG_REQUIREMENTS = {
+  demuxers: ['matroska', 'ogg', 'mp3', 'mov', 'flac', 'wav'],
+  decoders: [['opus', 'libopus'], ['vorbis', 'libvorbis'], ['mp3', 'mp3float'], ['aac'], ['flac']],
+} as const;
+
+const execFileP = promisify(execFile);
+
+async function ffmpegList(ffmpegPath: string, what: '-demuxers' | '-decoders'): Promise<Set<string>> {
+  const { stdout } = await execFileP(ffmpegPath, ['-hide_banner', what], { timeout: 15_000, maxBuffer: 8 * 1024 * 1024 });
+  const names = new Set<string>();
+  // " D  matroska,webm   Matroska / WebM"   |   " A....D opus   Opus"
+  const row = what === '-demuxers' ? /^\s[D ][E ]\s+(\S+)/ : /^\s[AVS][F.][S.][X.][B.][D.]\s+(\S+)/;
+  for (const line of stdout.split('\n')) {
+    const m = row.exec(line);
+    if (m) for (const name of m[1]!.split(',')) names.add(name);
+  }
+  return names;
+}
+
+/**
+ * Checks that `ffmpegPath` starts and can demux and decode every format the gateway accepts.
+ * Services call it at start-up, so a missing or stripped-down ffmpeg stops them with the fix
+ * instead of leaving every recording stuck in `transcoding` through its retries.
+ */
+export async function checkFfmpeg(ffmpegPath: string): Promise<{ version: string }> {
+  let demuxers: Set<string>;
+  let decoders: Set<string>;
+  let version: string;
+  try {
+    [demuxers, decoders, version] = await Promise.all([
+      ffmpegList(ffmpegPath, '-demuxers'),
+      ffmpegList(ffmpegPath, '-decoders'),
+      execFileP(ffmpegPath, ['-hide_banner', '-version'], { timeout: 15_000 }).then((r) => r.stdout.split('\n')[0] ?? ''),
+    ]);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'not found' : code === 'EACCES' ? 'not executable' : (err as Error).message;
+    throw new FfmpegUnusableError(`ffmpeg could not be started from '${ffmpegPath}' (${why}): ${FIX}`, { cause: err });
+  }
+  const missing = [
+    ...FFMPEG_REQUIREMENTS.demuxers.filter((d) => !demuxers.has(d)).map((d) => `demuxer ${d}`),
+    ...FFMPEG_REQUIREMENTS.decoders.filter((group) => !group.some((d) => decoders.has(d))).map((g) => `decoder ${g[0]}`),
+  ];
+  if (missing.length) {
+    throw new FfmpegUnusableError(`the ffmpeg at '${ffmpegPath}' (${version}) lacks ${missing.join(', ')}: ${FIX}`);
+  }
+  return { version };
 }
 
 /**

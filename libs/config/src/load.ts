@@ -36,10 +36,16 @@ export function loadConfigOrExit<S extends z.ZodType>(service: string, schema: S
   try {
     return parseConfig(service, schema, env);
   } catch (err) {
-    if (err instanceof ConfigError) {
-      console.error(err.message);
-      process.exit(78); // EX_CONFIG
-    }
+    if (err instanceof ConfigError) exitOnConfigError(err);
     throw err;
   }
+}
+
+/**
+ * Stops a service whose configuration parsed but does not work (FFMPEG_PATH names no usable
+ * ffmpeg, …) the same way as a malformed variable: one line naming it, exit code 78.
+ */
+export function exitOnConfigError(err: ConfigError): never {
+  console.error(err.message);
+  process.exit(78); // EX_CONFIG
 }

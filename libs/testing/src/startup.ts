@@ -8,7 +8,7 @@ const run = promisify(execFile);
  * because of its configuration. Returns the exit code and stderr for the caller's assertions.
  */
 export async function startExpectingConfigError(entry: string, env: Record<string, string>): Promise<{ code: number; stderr: string }> {
-  const err = await run(process.execPath, ['--import', 'tsx', entry], { env: { ...process.env, ...env }, timeout: 30_000 }).then(
+  const err = await run(process.execPath, ['--import', 'tsx', entry], { env: { ...process.env, ...env }, timeout: 120_000 }).then(
     () => {
       throw new Error(`${entry} started although its configuration is invalid`);
     },

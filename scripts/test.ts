@@ -1,18 +1,20 @@
 /**
  * `npm test`: every test of every project through Nx. The suites need Postgres and Redis (they
  * start MinIO and fake-gcs-server themselves); where none answers, local ones are started for the
- * run under .data/test and stopped afterwards, so a fresh machine needs nothing running.
+ * run under .data/test and stopped afterwards, so a fresh machine needs nothing running. The
+ * Debian packages the suites call (scripts/test-packages.txt) are installed first when missing.
  */
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { MissingBinaryError, ensureDatabases } from './lib/local-deps';
+import { MissingBinaryError, ensureDatabases, ensureDebianPackages } from './lib/local-deps';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const say = (msg: string) => process.stdout.write(`[test] ${msg}\n`);
 
 let started: Awaited<ReturnType<typeof ensureDatabases>> = [];
 try {
+  await ensureDebianPackages(path.join(root, 'scripts/test-packages.txt'), say);
   started = await ensureDatabases(
     {
       postgres: process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',

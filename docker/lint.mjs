@@ -6,6 +6,7 @@
 //   node docker/lint.mjs images <rendered-manifests.yaml>   (every image: reference pinned)
 // Prints one line per finding as "<file>:<line> <RULE> <message>" and exits 1 if there are any.
 import { readFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 
 const SECRET_NAME = /(SECRET|PASSWORD|PASSWD|TOKEN|PRIVATE_KEY|ACCESS_KEY|API_KEY|CREDENTIAL)/i;
@@ -228,4 +229,5 @@ function main(argv) {
   return findings.length === 0 ? 0 : 1;
 }
 
-process.exitCode = main(process.argv.slice(2));
+// Run as a command; imported (scripts/shipped-config.test.ts reads the Dockerfile with it) it only exports.
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) process.exitCode = main(process.argv.slice(2));

@@ -174,7 +174,8 @@ else
     if timeout 30 "$TF" -chdir="$dir" init -backend=false -input=false -no-color >"$WORK/init.log" 2>&1; then
       run "$TF validate $env" "$TF" -chdir="$dir" validate -no-color
     else
-      skip "$TF validate $env: 'init -backend=false' could not install the google provider (no registry access): $(grep -m1 -E 'Error|Failed' "$WORK/init.log" | tr -s ' ')"
+      # No reachable source has the providers (docs/deploy.md, "How Terraform is checked").
+      skip "$TF validate $env: 'init -backend=false' could not install the google/random providers (no registry; not buildable from the Go module proxy): $(grep -m1 -E 'Error|Failed' "$WORK/init.log" | tr -s ' ')"
     fi
   done
 fi

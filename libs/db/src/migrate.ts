@@ -92,9 +92,11 @@ export async function pendingMigrations(url: string, migrationsFolder = defaultM
 export class WaitTimeoutError extends Error {
   constructor(
     readonly what: string,
-    readonly cause: unknown,
+    lastFailure: unknown,
   ) {
-    super(`gave up waiting for ${what}: ${cause instanceof Error ? cause.message : String(cause)}`);
+    super(`gave up waiting for ${what}: ${lastFailure instanceof Error ? lastFailure.message : String(lastFailure)}`, {
+      cause: lastFailure,
+    });
     this.name = 'WaitTimeoutError';
   }
 }

@@ -160,22 +160,35 @@ if [[ -z "$TF" ]]; then
 else
   # A TF_CLI_CONFIG_FILE naming a missing file only produces warnings; ignore it then.
   [[ -z "${TF_CLI_CONFIG_FILE:-}" || -f "$TF_CLI_CONFIG_FILE" ]] || unset TF_CLI_CONFIG_FILE
-  "$TF" version | head -1
+  { "$TF" version || true; } | head -1
   run "$TF fmt -check -recursive terraform" "$TF" fmt -check -recursive -diff terraform
   run "terraform module wiring (variables/outputs)" node terraform/check-wiring.mjs
-  export TF_PLUGIN_CACHE_DIR="${TF_PLUGIN_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/voicepulse-tools/terraform-plugins}"
-  mkdir -p "$TF_PLUGIN_CACHE_DIR"
+  # Providers come from a filesystem mirror only, never from a registry: the network rule allows
+  # no traffic to registry.terraform.io. Put google and random builds in
+  # $VOICEPULSE_TF_MIRROR/registry.terraform.io/hashicorp/<name>/<version>/linux_amd64/ and validate
+  # runs for real; the Go module proxy serves no buildable version of either (docs/deploy.md).
+  mirror="${VOICEPULSE_TF_MIRROR:-${XDG_CACHE_HOME:-$HOME/.cache}/voicepulse-tools/terraform-mirror}"
+  mkdir -p "$mirror"
+  cat >"$WORK/terraformrc" <<EOF
+provider_installation {
+  filesystem_mirror {
+    path    = "$mirror"
+    include = ["registry.terraform.io/*/*"]
+  }
+}
+EOF
+  export TF_CLI_CONFIG_FILE="$WORK/terraformrc"
   for env in terraform/environments/*/; do
     env="${env%/}"
     copy="$WORK/tf-$(basename "$env")"
     # Validate a copy: init writes .terraform/ and a lock file we do not want in the tree.
     cp -r terraform "$copy"
     dir="$copy/environments/$(basename "$env")"
-    if timeout 30 "$TF" -chdir="$dir" init -backend=false -input=false -no-color >"$WORK/init.log" 2>&1; then
+    if timeout 60 "$TF" -chdir="$dir" init -backend=false -input=false -no-color >"$WORK/init.log" 2>&1; then
       run "$TF validate $env" "$TF" -chdir="$dir" validate -no-color
     else
       # No reachable source has the providers (docs/deploy.md, "How Terraform is checked").
-      skip "$TF validate $env: 'init -backend=false' could not install the google/random providers (no registry; not buildable from the Go module proxy): $(grep -m1 -E 'Error|Failed' "$WORK/init.log" | tr -s ' ')"
+      skip "$TF validate $env: no google/random provider in the mirror $mirror (no registry here; not buildable from the Go module proxy): $(grep -m1 -E 'Error|Failed' "$WORK/init.log" | tr -s ' ')"
     fi
   done
 fi

@@ -200,7 +200,7 @@ export function lintCompose(file, text) {
   for (const flag of ['--appendonly yes', '--appendfsync everysec', '--maxmemory-policy noeviction']) {
     if (!redisCmd.includes(flag)) add('DC-REDIS', `redis must run with ${flag} (BullMQ durability)`);
   }
-  if (!/^postgres:15[.-]/.test(services.postgres?.image ?? '')) add('DC-POSTGRES', 'postgres must be version 15');
+  if (!/^(docker\.io\/library\/)?postgres:15[.-]/.test(services.postgres?.image ?? '')) add('DC-POSTGRES', 'postgres must be version 15');
   if (!/migrate\.mjs/.test([].concat(services.migrate?.command ?? []).join(' '))) add('DC-MIGRATE', 'migrate must run apps/gateway/dist/migrate.mjs');
   return findings;
 }

@@ -227,6 +227,30 @@ describe('the configuration we ship parses with each service’s own schema', ()
     expect(failures).toEqual([]);
   });
 
+  it('compose runs the same third-party images as the chart', () => {
+    const compose = parseYaml(readFileSync(path.join(root, 'docker/compose.yaml'), 'utf8'), {
+      merge: true,
+    }) as {
+      services: Record<string, { image?: string }>;
+    };
+    const values = parseYaml(readFileSync(path.join(chart, 'values.yaml'), 'utf8')) as {
+      postgresql: { image: string };
+      redis: { image: string };
+      minio: { image: string; mcImage: string };
+    };
+    expect({
+      postgres: compose.services.postgres?.image,
+      redis: compose.services.redis?.image,
+      minio: compose.services.minio?.image,
+      'minio-init': compose.services['minio-init']?.image,
+    }).toEqual({
+      postgres: values.postgresql.image,
+      redis: values.redis.image,
+      minio: values.minio.image,
+      'minio-init': values.minio.mcImage,
+    });
+  });
+
   it('would have caught SENTIMENT_ENGINES=vader', () => {
     const { containers } = renderChart(valueSets.kind);
     const scorer = containers.find(({ container }) => container.args?.[0] === 'apps/scorer/dist/main.mjs')!;

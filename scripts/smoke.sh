@@ -5,7 +5,7 @@
 # Service, the compose check against compose's published port. It needs curl, and ffmpeg (or sox
 # for the WAV alone) to make the test audio; espeak-ng, when present, makes it speech.
 #
-# Checks: a dev token; a WAV and a WebM/Opus upload both reach `scored`; the SSE status stream of
+# Checks: a token (SMOKE_TOKEN, or a dev token); a WAV and a WebM/Opus upload both reach `scored`; the SSE status stream of
 # the WAV delivers `scored`; a batch of three metric events shows up in the metrics summary.
 set -euo pipefail
 
@@ -47,12 +47,18 @@ else
 fi
 
 # ---- auth ---------------------------------------------------------------------------------------------------
-response="$(curl -fsS -X POST "$BASE/v1/dev/token" -H 'content-type: application/json' -d "{\"userId\":\"$USER_ID\"}")" \
-  || die "POST $BASE/v1/dev/token failed (is AUTH_DEV_TOKENS on?)"
-token="$(field token "$response")"
-[[ -n "$token" ]] || die "no token in: $response"
+# SMOKE_TOKEN: a token minted by the caller (kubectl/podman exec … token.mjs); else a dev token.
+if [[ -n "${SMOKE_TOKEN:-}" ]]; then
+  token="$SMOKE_TOKEN"
+  say "token from SMOKE_TOKEN"
+else
+  response="$(curl -fsS -X POST "$BASE/v1/dev/token" -H 'content-type: application/json' -d "{\"userId\":\"$USER_ID\"}")" \
+    || die "POST $BASE/v1/dev/token failed (is AUTH_DEV_TOKENS on?)"
+  token="$(field token "$response")"
+  [[ -n "$token" ]] || die "no token in: $response"
+  say "dev token for $USER_ID"
+fi
 auth=(-H "authorization: Bearer $token")
-say "dev token for $USER_ID"
 
 # ---- uploads ---------------------------------------------------------------------------------------------------
 upload() {

@@ -14,8 +14,11 @@
 # scripts/ensure-tools.sh builds. See ../shared/CLUSTER.md in the CI workspace for why each setting
 # below is what it is; the short reason is next to each.
 set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 # shellcheck source=scripts/lib/containers.sh
-source "$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/scripts/lib/containers.sh"
+source "$ROOT/scripts/lib/containers.sh"
+# shellcheck source=scripts/lib/netns.sh
+source "$ROOT/scripts/lib/netns.sh"
 
 NETNS="${VOICEPULSE_NETNS:-voicepulse}"
 STATE="${VOICEPULSE_CLUSTER_STATE:-/var/lib/voicepulse-cluster}"
@@ -107,15 +110,7 @@ EOF
 
 # ---- network namespace ------------------------------------------------------------------------------
 netns_up() {
-  ip netns add "$NETNS"
-  in_ns ip link set lo up
-  # Both ends of the pair live in the namespace: the default route that kubelet and kube-proxy
-  # need exists, and leads nowhere.
-  ip link add vp-node netns "$NETNS" type veth peer name vp-void netns "$NETNS"
-  in_ns ip addr add "$NODE_IP/24" dev vp-node
-  in_ns ip link set vp-node up
-  in_ns ip link set vp-void up
-  in_ns ip route add default via "$PEER_IP" dev vp-node onlink
+  netns_create "$NETNS" "$NODE_IP/24" "$PEER_IP"
   # Pod-to-Service traffic on the pod bridge must pass iptables, or replies skip the un-DNAT.
   in_ns sysctl -qw net.bridge.bridge-nf-call-iptables=1 net.ipv4.ip_forward=1
 }
@@ -159,6 +154,8 @@ state = "$STATE/containerd/state"
   sandbox_image = "registry.k8s.io/pause:3.10.1"
   # Without CAP_SYS_RESOURCE containerd may only raise oom_score_adj, never lower it.
   restrict_oom_score_adj = true
+  # Pod network namespaces under the state dir, so stop can unmount and remove every one of them.
+  netns_mounts_under_state_dir = true
   [plugins."io.containerd.grpc.v1.cri".containerd]
     snapshotter = "overlayfs"
     default_runtime_name = "runc"
@@ -370,10 +367,7 @@ stop() {
     done
   fi
   # Anything still holding the namespace (a forwarder, a stray shim) goes with it.
-  if ip netns list | grep -qw "$NETNS"; then
-    ip netns pids "$NETNS" 2>/dev/null | xargs -r kill -9 2>/dev/null || true
-    ip netns delete "$NETNS"
-  fi
+  netns_delete "$NETNS"
   if [[ -d "$STATE" ]]; then
     # kubelet leaves bind mounts of pod volumes behind; unmount before deleting.
     grep -o " ${STATE}[^ ]*" /proc/mounts | sort -r | xargs -r -n1 umount -l 2>/dev/null || true

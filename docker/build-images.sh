@@ -40,6 +40,20 @@ case "$builder" in
     containers_setup
     npm_cache="$(npm config get cache)"
     mkdir -p "$npm_cache" "$BUILDAH_CACHE_DIR/root/.npm"
+    # The lockfile records no download addresses (omit-lockfile-registry-resolved), so `npm ci`
+    # reads each package's install metadata, and the offline build finds it only if the host's
+    # cache holds it. `npm install <pkg>` caches other metadata than `npm ci` needs: once per
+    # lockfile, run the same install here (host network, npm registry only) to fill the cache.
+    lock_key="$(cd "$ROOT" && cat package-lock.json package.json apps/*/package.json libs/*/package.json | sha256sum | cut -c1-16)"
+    if [[ "$(cat "$npm_cache/.voicepulse-images-ready" 2>/dev/null)" != "$lock_key" ]]; then
+      say "filling the npm cache for offline builds (once per lockfile)"
+      scratch="$(mktemp -d)"
+      (cd "$ROOT" && cp package.json package-lock.json .npmrc "$scratch/" \
+        && find apps libs -mindepth 2 -maxdepth 2 -name package.json -exec cp --parents {} "$scratch/" \;)
+      (cd "$scratch" && ONNXRUNTIME_NODE_INSTALL=skip npm ci --prefer-offline --ignore-scripts --no-audit --no-fund >/dev/null)
+      rm -rf "$scratch"
+      echo "$lock_key" >"$npm_cache/.voicepulse-images-ready"
+    fi
     mount --bind "$npm_cache" "$BUILDAH_CACHE_DIR/root/.npm"
     trap 'umount "$BUILDAH_CACHE_DIR/root/.npm"' EXIT
     # The stages that hold the expensive work get a tag, so pruning what earlier builds left

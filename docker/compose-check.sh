@@ -23,7 +23,7 @@ cleanup() {
   local rc=$?
   if ((rc != 0)); then
     say "failed: the last lines of every service"
-    for c in $(podman ps -a --filter "label=io.podman.compose.project=$PROJECT" --format '{{.Names}}'); do
+    for c in $(podman ps -a --format '{{.Names}}' | grep "^${PROJECT}_"); do
       printf '\n--- %s\n' "$c" >&2
       podman logs --tail 20 "$c" >&2 2>&1 || true
     done
@@ -37,15 +37,14 @@ netns_delete "$NETNS"
 netns_create "$NETNS" 10.251.0.1/24 10.251.0.2
 trap cleanup EXIT
 
-say "podman-compose up ($(podman-compose version 2>/dev/null | sed -n 's/^podman-compose version //p' | head -1))"
+say "podman-compose up (podman-compose $(podman-compose version 2>/dev/null | sed -n 's/^podman-compose.* version *//p'))"
 # The images are already built (scripts/cluster up); compose's `build:` sections are for Docker users.
 compose up -d --no-build >/dev/null
 
 # podman-compose 1.0.3 starts services in depends_on order but does not wait for their conditions
 # (service_healthy, service_completed_successfully), which docker compose honours: wait here.
-migrate="$(podman ps -a --filter "label=io.podman.compose.project=$PROJECT" --filter label=io.podman.compose.service=migrate --format '{{.Names}}')"
-[[ -n "$migrate" ]] || { say "no migrate container"; exit 1; }
-code="$(podman wait "$migrate")"
+# podman-compose 1.0.3 names containers <project>_<service>_1.
+code="$(podman wait "${PROJECT}_migrate_1")"
 [[ "$code" == 0 ]] || { say "migrate exited $code"; exit 1; }
 say "migrations applied"
 for _ in $(seq 1 120); do
@@ -55,7 +54,6 @@ done
 in_ns curl -fsS http://127.0.0.1:8080/readyz >/dev/null
 say "gateway ready on 127.0.0.1:8080 (inside $NETNS)"
 
-gateway="$(podman ps --filter "label=io.podman.compose.project=$PROJECT" --filter label=io.podman.compose.service=gateway --format '{{.Names}}')"
-token="$(podman exec "$gateway" node apps/gateway/dist/token.mjs --user compose-smoke)"
+token="$(podman exec "${PROJECT}_gateway_1" node apps/gateway/dist/token.mjs --user compose-smoke)"
 in_ns env SMOKE_TOKEN="$token" bash "$ROOT/scripts/smoke.sh" http://127.0.0.1:8080
 say "OK"

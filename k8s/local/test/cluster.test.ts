@@ -219,9 +219,20 @@ describe('the chart on a real Kubernetes', () => {
   });
 
   it('recovers a recording whose scorer pod is deleted mid-job: scored exactly once', async () => {
-    const long = await speechWav('long', 90);
+    // Four minutes of speech: pocketsphinx keeps the scorer busy on it long enough to be caught.
+    const long = await speechWav('long', 240);
     const id = await upload(token, long, 'audio/wav');
-    await poll(`recording ${id} scoring`, async () => (await statusOf(token, id)) === 'scoring', 180_000);
+    await poll(
+      `recording ${id} scoring`,
+      async () => {
+        const status = await statusOf(token, id);
+        if (status === 'scored' || status === 'failed')
+          throw new Error(`${id} was ${status} before it was caught mid-job`);
+        return status === 'scoring';
+      },
+      300_000,
+      200,
+    );
     const [victim] = await podsOf('scorer');
     // No grace: the pod dies mid-job like a node failure, and its lock must expire for the job to
     // be picked up again by the replacement pod.
@@ -235,16 +246,31 @@ describe('the chart on a real Kubernetes', () => {
     const kinds = (await kubectl('api-resources', '--namespaced', '--verbs=list', '-o', 'name'))
       .split('\n')
       .filter((k) => k && !/^(events|events\.events\.k8s\.io)$/.test(k));
-    const left: string[] = [];
-    const list = await kubectlJson<{ items: K8sObject[] }>('get', kinds.join(','), '--ignore-not-found');
-    for (const obj of list.items) {
-      // What every namespace has whether or not a chart was ever installed in it.
-      if (obj.kind === 'ServiceAccount' && obj.metadata.name === 'default') continue;
-      if (obj.kind === 'ConfigMap' && obj.metadata.name === 'kube-root-ca.crt') continue;
-      left.push(`${obj.kind}/${obj.metadata.name}`);
-    }
-    const kept = ['postgresql', 'redis', 'minio'].map((c) => `PersistentVolumeClaim/data-${fullname}-${c}-0`);
-    expect(left.sort()).toEqual(kept.sort());
+    const remaining = async () => {
+      const list = await kubectlJson<{ items: K8sObject[] }>('get', kinds.join(','), '--ignore-not-found');
+      return list.items
+        .filter(
+          // What every namespace has whether or not a chart was ever installed in it.
+          (obj) =>
+            !(obj.kind === 'ServiceAccount' && obj.metadata.name === 'default') &&
+            !(obj.kind === 'ConfigMap' && obj.metadata.name === 'kube-root-ca.crt'),
+        )
+        .map((obj) => `${obj.kind}/${obj.metadata.name}`)
+        .sort();
+    };
+    const kept = ['postgresql', 'redis', 'minio']
+      .map((c) => `PersistentVolumeClaim/data-${fullname}-${c}-0`)
+      .sort();
+    // Pods go with their ReplicaSets and StatefulSets after helm returns, each draining first.
+    const left = await poll(
+      'nothing but the kept claims',
+      async () => {
+        const now = await remaining();
+        return now.every((r) => kept.includes(r)) && now;
+      },
+      180_000,
+    );
+    expect(left).toEqual(kept);
     expect(readFileSync(path.join(root, 'charts/voicepulse/README.md'), 'utf8')).toMatch(
       /helm uninstall[\s\S]*PersistentVolumeClaim/,
     );

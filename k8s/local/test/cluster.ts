@@ -80,6 +80,7 @@ export interface K8sObject {
     name: string;
     uid: string;
     creationTimestamp: string;
+    deletionTimestamp?: string;
     labels?: Record<string, string>;
     ownerReferences?: { kind: string; name: string }[];
   };
@@ -98,7 +99,7 @@ export interface K8sObject {
   };
 }
 
-/** Pods of one component (gateway, scorer, …) of the release. */
+/** Pods of one component (gateway, scorer, …) of the release; not those already terminating. */
 export async function podsOf(component: string): Promise<K8sObject[]> {
   const list = await kubectlJson(
     'get',
@@ -106,7 +107,7 @@ export async function podsOf(component: string): Promise<K8sObject[]> {
     '-l',
     `app.kubernetes.io/instance=${release},app.kubernetes.io/component=${component}`,
   );
-  return list.items;
+  return list.items.filter((p) => !p.metadata.deletionTimestamp);
 }
 
 export async function psql(sql: string): Promise<string> {
@@ -147,6 +148,7 @@ export async function poll<T>(
   what: string,
   probe: () => Promise<T | undefined | false>,
   timeoutMs = 300_000,
+  intervalMs = 1_000,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
@@ -162,6 +164,6 @@ export async function poll<T>(
       throw new Error(
         `timed out waiting for ${what}; last: ${last instanceof Error ? last.message : JSON.stringify(last)}`,
       );
-    await new Promise((r) => setTimeout(r, 1_000));
+    await new Promise((r) => setTimeout(r, intervalMs));
   }
 }

@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import net from 'node:net';
 import { Readable } from 'node:stream';
@@ -10,10 +10,18 @@ function rng(seed: number) {
   let s = seed >>> 0;
   return () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
 }
-const SEED = Number(process.env.FUZZ_SEED ?? Date.now() % 1_000_000);
+// A fixed default seed: the same cases every run, so a CI failure reproduces locally.
+// FUZZ_SEED explores other cases; whichever seed ran is printed before the first request.
+const SEED = Number(process.env.FUZZ_SEED ?? 20_261_202);
 const rand = rng(SEED);
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
 const int = (lo: number, hi: number) => lo + Math.floor(rand() * (hi - lo + 1));
+/** Pseudo-random bytes from the seeded generator (crypto.randomBytes would not replay). */
+function bytes(n: number): Buffer {
+  const b = Buffer.alloc(n);
+  for (let i = 0; i < n; i++) b[i] = Math.floor(rand() * 256);
+  return b;
+}
 
 let stack: Stack;
 let gw: GatewayHarness;
@@ -23,6 +31,7 @@ let token: string;
 const MAX_UPLOAD = 8 * 1024 * 1024;
 
 beforeAll(async () => {
+  console.log(`[fuzz] seed=${SEED} (replay with FUZZ_SEED=${SEED})`);
   stack = await startStack({ storage: 'fs' });
   gw = await startGateway(stack, { RATE_LIMIT_PER_MINUTE: '0', MAX_UPLOAD_BYTES: String(MAX_UPLOAD) });
   token = await gw.token('fuzz-user');
@@ -45,6 +54,7 @@ interface Answer {
   contentType: string;
   body: string;
 }
+const guarded = new WeakSet<net.Socket>();
 function send(method: string, path: string, headers: Record<string, string>, body?: Buffer | Readable): Promise<Answer> {
   return new Promise((resolve) => {
     const req = http.request({ host: '127.0.0.1', port, path, method, headers: { authorization: `Bearer ${token}`, ...headers } }, (res) => {
@@ -56,7 +66,12 @@ function send(method: string, path: string, headers: Record<string, string>, bod
     });
     // The server may close a refused upload before we finish sending; the answer still counts.
     req.on('error', () => resolve({ status: -1, contentType: '', body: '' }));
-    req.on('socket', (sock) => sock.on('error', () => undefined));
+    req.on('socket', (sock) => {
+      // Keep-alive sockets serve many requests: guard each one once, not once per request.
+      if (guarded.has(sock)) return;
+      guarded.add(sock);
+      sock.on('error', () => undefined);
+    });
     if (body instanceof Readable) body.on('error', () => undefined).pipe(req);
     else req.end(body);
   });
@@ -80,9 +95,17 @@ function wavHeader(opts: { riffSize?: number; fmtSize?: number; channels?: numbe
   return b;
 }
 
-type Case = { family: string; run: () => Promise<Answer> };
-const upload = (ct: string, body: Buffer | Readable) => send('POST', '/v1/recordings', { 'content-type': ct }, body);
-const metrics = (ct: string, body: Buffer) => send('POST', '/v1/metrics', { 'content-type': ct }, body);
+/** A request built in full before anything is sent, so concurrency cannot reorder the seeded draws. */
+interface Req {
+  method: string;
+  path: string;
+  headers: Record<string, string>;
+  body?: Buffer;
+}
+type Case = { family: string; req: Req };
+const sendReq = (r: Req) => send(r.method, r.path, r.headers, r.body);
+const upload = (ct: string, body: Buffer): Req => ({ method: 'POST', path: '/v1/recordings', headers: { 'content-type': ct }, body });
+const metrics = (ct: string, body: Buffer): Req => ({ method: 'POST', path: '/v1/metrics', headers: { 'content-type': ct }, body });
 
 function nest(depth: number): unknown {
   let v: unknown = 1;
@@ -90,6 +113,7 @@ function nest(depth: number): unknown {
   return v;
 }
 const validEvent = () => ({
+  // Ids need only be unique, not replayable: they never decide what a case tests.
   eventId: randomUUID(),
   talkedTimeMs: 1000,
   microphoneUsed: true,
@@ -100,42 +124,57 @@ const validEvent = () => ({
 
 function uploadCase(): Case {
   const tone = toneWav(0.2);
-  const gens: Record<string, () => Promise<Answer>> = {
-    'upload: random bytes': () => upload(pick(['audio/wav', 'audio/mpeg', 'application/octet-stream', 'audio/webm']), randomBytes(int(1, 65_536))),
+  const gens: Record<string, () => Req> = {
+    'upload: random bytes': () => upload(pick(['audio/wav', 'audio/mpeg', 'application/octet-stream', 'audio/webm']), bytes(int(1, 65_536))),
     'upload: zero length': () => upload(pick(['audio/wav', 'application/octet-stream']), Buffer.alloc(0)),
     'upload: truncated WAV header': () => upload('audio/wav', tone.subarray(0, int(1, 43))),
-    'upload: absurd chunk sizes': () =>
-      upload(
-        'audio/wav',
-        Buffer.concat([
-          wavHeader({
-            riffSize: pick([0, 0xffffffff, int(0, 2 ** 32 - 1)]),
-            fmtSize: pick([16, 0, 0xfffffff0, int(0, 2 ** 32 - 1)]),
-            channels: pick([0, 1, 2, 255, 65535]),
-            rate: pick([0, 1, 16000, 0xffffffff]),
-            bits: pick([0, 1, 16, 24, 64]),
-            dataSize: pick([0, 0xffffffff, int(0, 2 ** 32 - 1)]),
-            format: pick([1, 3, 0xfffe, 0, 85]),
-          }),
-          randomBytes(int(0, 2048)),
-        ]),
-      ),
+    'upload: absurd chunk sizes': () => {
+      // Every field drawn from plausible and absurd values, then one field forced absurd: a
+      // draw of only plausible values is a valid WAV, which the gateway rightly accepts.
+      const fields = {
+        riffSize: pick([0, 0xffffffff, int(0, 2 ** 32 - 1)]),
+        fmtSize: pick([16, 0, 0xfffffff0, int(0, 2 ** 32 - 1)]),
+        channels: pick([0, 1, 2, 255, 65535]),
+        rate: pick([0, 1, 16000, 0xffffffff]),
+        bits: pick([0, 1, 16, 24, 64]),
+        dataSize: pick([0, 0xffffffff, int(0, 2 ** 32 - 1)]),
+        format: pick([1, 3, 0xfffe, 0, 85]),
+      };
+      const absurd = {
+        fmtSize: () => pick([0, 8, 0xfffffff0, int(4097, 2 ** 32 - 1)]),
+        channels: () => pick([0, 255, 65535]),
+        rate: () => pick([0, 1, 999, 0xffffffff]),
+        bits: () => pick([0, 1, 7, 64]),
+        format: () => pick([0, 85, 0x1234]),
+      };
+      const forced = pick(Object.keys(absurd) as (keyof typeof absurd)[]);
+      return upload('audio/wav', Buffer.concat([wavHeader({ ...fields, [forced]: absurd[forced]() }), bytes(int(0, 2048))]));
+    },
     'upload: mismatched Content-Type': () => upload(pick(['image/png', 'text/plain', 'application/json', 'text/html; charset=utf-8']), tone),
     'upload: multipart without file part': () => {
-      const boundary = 'x' + randomBytes(6).toString('hex');
+      const boundary = 'x' + bytes(6).toString('hex');
       const body = Buffer.from(`--${boundary}\r\ncontent-disposition: form-data; name="note"\r\n\r\nhello\r\n--${boundary}--\r\n`);
-      return send('POST', '/v1/recordings', { 'content-type': `multipart/form-data; boundary=${boundary}` }, body);
+      return { method: 'POST', path: '/v1/recordings', headers: { 'content-type': `multipart/form-data; boundary=${boundary}` }, body };
     },
-    'upload: garbage multipart': () =>
-      send('POST', '/v1/recordings', { 'content-type': `multipart/form-data; boundary=${pick(['', 'b', '-'.repeat(80)])}` }, randomBytes(int(0, 4096))),
-    'upload: bad metadata': () => send('POST', `/v1/recordings?${pick(['microphoneUsed=maybe', 'recordedAt=yesterday', `sessionId=${'z'.repeat(300)}`, 'userId=someone'])}`, { 'content-type': 'audio/wav' }, tone),
+    'upload: garbage multipart': () => ({
+      method: 'POST',
+      path: '/v1/recordings',
+      headers: { 'content-type': `multipart/form-data; boundary=${pick(['', 'b', '-'.repeat(80)])}` },
+      body: bytes(int(0, 4096)),
+    }),
+    'upload: bad metadata': () => ({
+      method: 'POST',
+      path: `/v1/recordings?${pick(['microphoneUsed=maybe', 'recordedAt=yesterday', `sessionId=${'z'.repeat(300)}`, 'userId=someone'])}`,
+      headers: { 'content-type': 'audio/wav' },
+      body: tone,
+    }),
   };
   const family = pick(Object.keys(gens));
-  return { family, run: gens[family]! };
+  return { family, req: gens[family]!() };
 }
 
 function metricsCase(): Case {
-  const gens: Record<string, () => Promise<Answer>> = {
+  const gens: Record<string, () => Req> = {
     'metrics: wrong types': () => {
       const e: Record<string, unknown> = validEvent();
       e[pick(Object.keys(e))] = pick([null, 'x', [], {}, -1.5]);
@@ -152,12 +191,12 @@ function metricsCase(): Case {
       for (let i = 0; i < 10_000; i++) e[`f${i}`] = i;
       return metrics('application/json', Buffer.from(JSON.stringify({ events: [e] })));
     },
-    'metrics: not JSON': () => metrics(pick(['application/json', 'application/x-ndjson']), randomBytes(int(1, 2048))),
+    'metrics: not JSON': () => metrics(pick(['application/json', 'application/x-ndjson']), bytes(int(1, 2048))),
     'metrics: wrong media type': () => metrics(pick(['text/plain', 'application/xml', 'multipart/form-data']), Buffer.from(JSON.stringify({ events: [validEvent()] }))),
     'metrics: empty or wrong shape': () => metrics('application/json', Buffer.from(pick(['', '{}', '[]', 'null', '{"events":[]}', '{"events":{}}', '"x"']))),
   };
   const family = pick(Object.keys(gens));
-  return { family, run: gens[family]! };
+  return { family, req: gens[family]!() };
 }
 
 describe('bad-input fuzz', () => {
@@ -172,12 +211,17 @@ describe('bad-input fuzz', () => {
     const rssBefore = process.memoryUsage().rss;
     let rssPeak = rssBefore;
 
-    // Valid traffic alongside the fuzz: every one of these must still be accepted.
+    // Every bad case drawn before the first is sent: the seed alone decides what runs.
+    const N = 1_100;
+    const cases = Array.from({ length: N }, (_, i) => (i % 2 === 0 ? uploadCase() : metricsCase()));
+
+    // Valid traffic alongside the fuzz: every one of these must still be accepted. Its mix
+    // alternates rather than drawing from the seeded generator, whose draws are spent above.
     let stop = false;
     const valid = { ok: 0, bad: 0 };
     const validLoop = (async () => {
-      while (!stop) {
-        const r = rand() < 0.8 ? await metrics('application/json', Buffer.from(JSON.stringify({ events: [validEvent()] }))) : await upload('audio/wav', toneWav(0.2));
+      for (let k = 0; !stop; k++) {
+        const r = await sendReq(k % 5 === 4 ? upload('audio/wav', toneWav(0.2)) : metrics('application/json', Buffer.from(JSON.stringify({ events: [validEvent()] }))));
         if (r.status === 202) valid.ok++;
         else valid.bad++;
       }
@@ -188,20 +232,20 @@ describe('bad-input fuzz', () => {
       const sock = net.connect(port, '127.0.0.1');
       sock.on('error', () => undefined);
       sock.write(`POST /v1/recordings HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${token}\r\n`);
-      const drip = setInterval(() => sock.writable && sock.write(`X-${randomBytes(2).toString('hex')}: a\r\n`), 500);
+      let n = 0;
+      const drip = setInterval(() => sock.writable && sock.write(`X-${n++}: a\r\n`), 500);
       return new Promise<string>((resolve) => {
         sock.on('close', () => (clearInterval(drip), resolve('closed by server')));
       });
     });
 
-    const N = 1_100;
     let next = 0;
     await Promise.all(
       Array.from({ length: 8 }, async () => {
         while (next < N) {
           const i = next++;
-          const c = i % 2 === 0 ? uploadCase() : metricsCase();
-          const r = await c.run();
+          const c = cases[i]!;
+          const r = await sendReq(c.req);
           rssPeak = Math.max(rssPeak, process.memoryUsage().rss);
           let outcome: string;
           let json = false;
@@ -232,10 +276,10 @@ describe('bad-input fuzz', () => {
         this.push(Buffer.alloc(256 * 1024));
       },
     });
-    const longWav = await upload('audio/wav', big);
+    const longWav = await send('POST', '/v1/recordings', { 'content-type': 'audio/wav' }, big);
     count('upload: 10-hour silent WAV', longWav.status === 413 ? '413 payload_too_large' : longWav.status === -1 ? 'connection closed after refusal' : `UNEXPECTED ${longWav.status}`);
     // 10 MB metrics body.
-    const huge = await metrics('application/json', Buffer.from(JSON.stringify({ events: [{ ...validEvent(), pad: 'x'.repeat(10 * 1024 * 1024) }] })));
+    const huge = await sendReq(metrics('application/json', Buffer.from(JSON.stringify({ events: [{ ...validEvent(), pad: 'x'.repeat(10 * 1024 * 1024) }] }))));
     count('metrics: 10 MB body', huge.status === 413 ? '413 payload_too_large' : huge.status === -1 ? 'connection closed after refusal' : `UNEXPECTED ${huge.status}`);
 
     const lorisResults = await Promise.all(loris);

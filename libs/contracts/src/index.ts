@@ -1,5 +1,6 @@
 export * from './errors';
 export * from './auth';
+export * from './recording-status';
 export * from './recordings';
 export * from './metrics';
 export * from './prompts';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { recordingStatusSchema, sentimentLabelSchema } from './recordings';
+import { recordingStatusSchema } from './recording-status';
+import { sentimentLabelSchema } from './recordings';
 
 /**
  * Emotion names are free-form so researchers can use their own taxonomy, but they are compared

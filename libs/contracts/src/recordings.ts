@@ -1,8 +1,6 @@
 import { z } from 'zod';
+import { recordingStatusSchema } from './recording-status';
 
-export const recordingStatusSchema = z.enum(['uploaded', 'transcoding', 'transcoded', 'scoring', 'scored', 'failed']);
-export type RecordingStatus = z.infer<typeof recordingStatusSchema>;
-export const TERMINAL_STATUSES: readonly RecordingStatus[] = ['scored', 'failed'];
 
 export const failureCodeSchema = z.enum(['unsupported_audio', 'corrupt_audio', 'too_long', 'internal']);
 export type FailureCode = z.infer<typeof failureCodeSchema>;

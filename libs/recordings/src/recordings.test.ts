@@ -2,7 +2,7 @@ import { createDatabase, runMigrations, type Database } from '@voicepulse/db';
 import { createTestDatabase, type TestDatabase } from '@voicepulse/testing';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RecordingsRepository, blobKeys, decodeCursor, encodeCursor } from './index';
+import { IllegalTransitionError, RecordingsRepository, blobKeys, decodeCursor, encodeCursor } from './index';
 
 describe('cursor', () => {
   it('round-trips and rejects garbage', () => {
@@ -47,9 +47,22 @@ describe('RecordingsRepository', () => {
     expect(await repo.get(r.id, null)).toMatchObject({ status: 'failed', failureCode: 'corrupt_audio' });
   });
 
+  it('refuses a move the state machine does not allow, and keeps the first failure', async () => {
+    const r = await create();
+    await expect(repo.transition(r.id, ['uploaded'], 'scoring')).rejects.toBeInstanceOf(IllegalTransitionError);
+    await expect(repo.transition(r.id, ['uploaded', 'scored'], 'transcoding')).rejects.toThrow('from scored to transcoding');
+    expect(await repo.get(r.id, null)).toMatchObject({ status: 'uploaded' });
+    await repo.fail(r.id, 'corrupt_audio', 'bad header');
+    // A later "gave up" must not overwrite the precise reason, and a failed recording stays failed.
+    expect(await repo.fail(r.id, 'internal', 'gave up')).toBeUndefined();
+    expect(await repo.get(r.id, null)).toMatchObject({ status: 'failed', failureCode: 'corrupt_audio' });
+  });
+
   it('replaces an analysis atomically and maps it to the API view', async () => {
     const r = await create();
-    await repo.transition(r.id, ['uploaded'], 'scoring');
+    await repo.transition(r.id, ['uploaded'], 'transcoding');
+    await repo.transition(r.id, ['transcoding'], 'transcoded');
+    await repo.transition(r.id, ['transcoded'], 'scoring');
     const analysis = {
       talkedTimeMs: 1000,
       speechRatio: 0.5,

@@ -1,4 +1,11 @@
-import type { FailureCode, RecordingStatus, RecordingView, SentimentLabel } from '@voicepulse/contracts';
+import {
+  canTransition,
+  statusesLeadingTo,
+  type FailureCode,
+  type RecordingStatus,
+  type RecordingView,
+  type SentimentLabel,
+} from '@voicepulse/contracts';
 import {
   recordingAnalyses,
   recordings,
@@ -10,6 +17,14 @@ import {
 import { and, desc, eq, inArray, lt, or, sql } from 'drizzle-orm';
 import { decodeCursor, encodeCursor } from './cursor';
 import { toRecordingView } from './view';
+
+/** A caller asked for a move the recording state machine does not allow: a bug, not bad input. */
+export class IllegalTransitionError extends Error {
+  override readonly name = 'IllegalTransitionError';
+  constructor(from: RecordingStatus, to: RecordingStatus) {
+    super(`a recording cannot move from ${from} to ${to}`);
+  }
+}
 
 export type RecordingRow = typeof recordings.$inferSelect;
 export type NewRecording = typeof recordings.$inferInsert;
@@ -118,6 +133,10 @@ export class RecordingsRepository {
     to: RecordingStatus,
     patch: Partial<NewRecording> = {},
   ): Promise<RecordingRow | undefined> {
+    // Every move asked for must be one the state machine allows; `undefined` still means the
+    // row was not in any of `from` (another attempt moved it on, or it was deleted).
+    const illegal = from.find((f) => !canTransition(f, to));
+    if (illegal) throw new IllegalTransitionError(illegal, to);
     const [row] = await this.db
       .update(recordings)
       .set({ ...patch, status: to, updatedAt: sql`now()` })
@@ -130,7 +149,7 @@ export class RecordingsRepository {
     const [row] = await this.db
       .update(recordings)
       .set({ status: 'failed', failureCode: code, failureMessage: message.slice(0, 1000), updatedAt: sql`now()` })
-      .where(and(eq(recordings.id, id), sql`${recordings.status} <> 'scored'`))
+      .where(and(eq(recordings.id, id), inArray(recordings.status, statusesLeadingTo('failed'))))
       .returning();
     return row;
   }
@@ -175,7 +194,7 @@ export class RecordingsRepository {
       const [row] = await tx
         .update(recordings)
         .set({ status: 'scored', updatedAt: sql`now()` })
-        .where(and(eq(recordings.id, id), inArray(recordings.status, ['scoring', 'scored'])))
+        .where(and(eq(recordings.id, id), inArray(recordings.status, statusesLeadingTo('scored'))))
         .returning();
       return row;
     });

@@ -1,5 +1,6 @@
 import {
   TERMINAL_STATUSES,
+  statusRank,
   recordingListQuerySchema,
   type RecordingStatusEvent,
 } from '@voicepulse/contracts';
@@ -13,7 +14,6 @@ import { idParam, queryFields } from '../http/params';
 import { acceptRecording, newRecordingId, parseMetadata, storeAudio } from '../uploads/ingest-upload';
 import { receiveMultipart } from '../uploads/multipart';
 
-const STATUS_ORDER = ['uploaded', 'transcoding', 'transcoded', 'scoring', 'scored', 'failed'];
 const RAW_AUDIO = /^(audio\/[\w.+-]+|video\/webm|application\/octet-stream)\s*(;|$)/i;
 export function recordingsRouter(deps: GatewayDeps): Router {
   const router = Router();
@@ -123,7 +123,7 @@ function streamStatus(deps: GatewayDeps, req: Request, res: Response, id: string
   let lastRank = -1;
   const send = (e: RecordingStatusEvent) => {
     // The initial row read and live messages can interleave; never report a step backwards.
-    const rank = STATUS_ORDER.indexOf(e.status);
+    const rank = statusRank(e.status);
     if (closed || rank <= lastRank) return;
     lastRank = rank;
     res.write(`event: status\nid: ${Date.now()}\ndata: ${JSON.stringify(e)}\n\n`);

@@ -1,5 +1,5 @@
 import type { FailureCode, RecordingStatus, RecordingStatusEvent } from '@voicepulse/contracts';
-import { TERMINAL_STATUSES } from '@voicepulse/contracts';
+import { statusRank, TERMINAL_STATUSES } from '@voicepulse/contracts';
 import { useCallback, useEffect, useState } from 'react';
 import { useAuth } from '../auth/auth';
 import { apiJson, tokenUrl, type RequestOptions } from './client';
@@ -69,8 +69,6 @@ export function useRecordingStatus(id: string | null, initial?: LiveStatus): Liv
     return () => source.close();
   }, [id, token, terminal]);
   // A refetch may have moved on further than the stream we saw (or we were not following): show the later.
-  if (!live || (initial && ORDER.indexOf(initial.status) > ORDER.indexOf(live.status))) return initial;
+  if (!live || (initial && statusRank(initial.status) > statusRank(live.status))) return initial;
   return live;
 }
-
-const ORDER: RecordingStatus[] = ['uploaded', 'transcoding', 'transcoded', 'scoring', 'scored', 'failed'];

@@ -1,3 +1,4 @@
+import { RECORDING_STATUSES } from '@voicepulse/contracts';
 import { sql } from 'drizzle-orm';
 import {
   bigint,
@@ -16,14 +17,7 @@ import {
 } from 'drizzle-orm/pg-core';
 import { users } from './core';
 
-export const recordingStatus = pgEnum('recording_status', [
-  'uploaded',
-  'transcoding',
-  'transcoded',
-  'scoring',
-  'scored',
-  'failed',
-]);
+export const recordingStatus = pgEnum('recording_status', RECORDING_STATUSES);
 export const failureCode = pgEnum('failure_code', ['unsupported_audio', 'corrupt_audio', 'too_long', 'internal']);
 export const sentimentLabel = pgEnum('sentiment_label', ['negative', 'neutral', 'positive']);
 

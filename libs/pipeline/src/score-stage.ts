@@ -1,6 +1,6 @@
-import type { Analyzer } from '@voicepulse/analysis';
+import { InvalidAudioError, type Analyzer } from '@voicepulse/analysis';
 import type { NormalizedMetricEvent } from '@voicepulse/contracts';
-import { jobIds, type JobContext, type Producer, type ScoreJob } from '@voicepulse/queues';
+import { PermanentJobError, jobIds, type JobContext, type Producer, type ScoreJob } from '@voicepulse/queues';
 import type { RecordingRow, RecordingsRepository } from '@voicepulse/recordings';
 import type { BlobStore } from '@voicepulse/storage';
 import { buffer } from 'node:stream/consumers';
@@ -77,7 +77,18 @@ export function scoreStage(deps: ScoreStageDeps) {
       await deps.status.announce(await deps.repo.transition(row.id, ['transcoded', 'scoring'], 'scoring'));
 
       const wav = await buffer(await deps.store.get(row.normalizedKey));
-      const analysis = await deps.analyzer.analyze(wav, { transcript: row.clientTranscript ?? undefined });
+      let analysis;
+      try {
+        analysis = await deps.analyzer.analyze(wav, { transcript: row.clientTranscript ?? undefined });
+      } catch (err) {
+        // The analysis error contract: audio that cannot be analysed fails once, with its reason,
+        // instead of eight retries that end as `internal`.
+        if (err instanceof InvalidAudioError) {
+          await deps.status.fail(row.id, 'corrupt_audio', err.message);
+          throw new PermanentJobError(err.message, 'corrupt_audio');
+        }
+        throw err;
+      }
       const saved = await deps.repo.saveAnalysis(row.id, {
         ...analysis,
         sentiment: { ...analysis.sentiment, engines: analysis.sentiment.engines },

@@ -112,6 +112,17 @@ describe('pipeline stages', () => {
     expect(await repo.get(job.id, null)).toMatchObject({ status: 'failed', failureCode: 'corrupt_audio' });
   });
 
+  it('fails audio the analyzer cannot read permanently, on the first attempt', async () => {
+    const job = await uploaded(buzzWav());
+    await transcode()(job, ctx);
+    // The normalized object is replaced by one with no samples: the analyzer's InvalidAudioError.
+    await store.put(blobKeys.normalized(job.userId, job.id), encodeWavPcm16(new Float32Array(0), 16_000), { contentType: 'audio/wav' });
+    const err = await score()(job, ctx).catch((e) => e);
+    expect(err).toBeInstanceOf(PermanentJobError);
+    expect(err.code).toBe('corrupt_audio');
+    expect(await repo.get(job.id, null)).toMatchObject({ status: 'failed', failureCode: 'corrupt_audio' });
+  });
+
   it('retries a transient fault, and marks the recording failed once the last attempt fails too', async () => {
     const job = await uploaded(buzzWav());
     await store.delete(blobKeys.original(job.userId, job.id)); // storage lost the object: not the audio's fault

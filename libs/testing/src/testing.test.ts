@@ -37,6 +37,9 @@ describe('test infrastructure', () => {
     let n = 0;
     expect(await waitFor(() => (++n >= 3 ? n : undefined), { intervalMs: 1 })).toBe(3);
     await expect(waitFor(() => false, { timeoutMs: 20, intervalMs: 5, what: 'never' })).rejects.toThrow(/timed out waiting for never; last: false/);
+    // A count of nothing and a missing row are "not yet": they must not end the wait.
+    await expect(waitFor(() => 0, { timeoutMs: 20, intervalMs: 5, what: 'rows' })).rejects.toThrow(/last: 0/);
+    await expect(waitFor(() => null, { timeoutMs: 20, intervalMs: 5, what: 'row' })).rejects.toThrow(/last: null/);
     expect(await freePort()).toBeGreaterThan(0);
   });
 });

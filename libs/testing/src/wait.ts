@@ -1,9 +1,11 @@
 /**
- * Polls until `probe` returns a value that is not undefined/false. The bound is a safety net so a
+ * Polls until `probe` returns a value: anything but undefined, null, false or 0 (a missing row
+ * or a count of nothing is "not yet", never success). A probe that waits for zero must say so,
+ * e.g. `() => n === 0`. The bound is a safety net so a
  * broken pipeline fails the test with the last observed value, not a hang; it is not a timing assertion.
  */
 export async function waitFor<T>(
-  probe: () => Promise<T | undefined | false> | T | undefined | false,
+  probe: () => Promise<T | undefined | null | false | 0> | T | undefined | null | false | 0,
   { timeoutMs = 60_000, intervalMs = 100, what = 'condition' }: { timeoutMs?: number; intervalMs?: number; what?: string } = {},
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -11,7 +13,7 @@ export async function waitFor<T>(
   for (;;) {
     try {
       const value = await probe();
-      if (value !== undefined && value !== false) return value as T;
+      if (value !== undefined && value !== null && value !== false && value !== 0) return value as T;
       last = value;
     } catch (err) {
       last = err;

@@ -147,7 +147,11 @@ describe('recording pipeline end to end (gateway → transcoder → scorer → i
     const analyses = await sql.query('select count(*)::int as n from recording_analyses where recording_id = $1', [id]);
     expect(analyses.rows[0].n).toBe(1);
     await waitFor(async () => (await metricRows(id)) === 1, { what: 'metric row after recovery' });
-    await new Promise((r) => setTimeout(r, 500));
+    // Nothing left in flight that could still add a second row: the count is final.
+    const metricsQueue = gw.deps.producers.metrics.queue;
+    await waitFor(async () => (await metricsQueue.getJobCountByTypes('waiting', 'active', 'delayed', 'prioritized')) === 0, {
+      what: 'metrics queue drained',
+    });
     expect(await metricRows(id)).toBe(1);
   });
 });

@@ -52,8 +52,9 @@ describe('queues', () => {
     await producer.add(payload, { jobId: jobIds.score(payload.recordingId) });
     await producer.add(payload, { jobId: jobIds.score(payload.recordingId) });
     void worker.run();
-    await waitFor(() => seen.length === 1, { what: 'job delivery' });
-    await new Promise((r) => setTimeout(r, 300));
+    // The queue holds one job in every state together, and it completed: the duplicate never existed.
+    await waitFor(async () => (await producer.queue.getJobCounts('completed')).completed === 1, { what: 'job delivery' });
+    expect(await producer.queue.getJobCountByTypes('waiting', 'active', 'delayed', 'prioritized', 'completed', 'failed')).toBe(1);
     expect(seen).toEqual([payload]);
   });
 
@@ -103,8 +104,13 @@ describe('queues', () => {
     await publishStatus(producerConn, prefix, { id: a, status: 'transcoding', at: new Date().toISOString() });
     await waitFor(() => got.length === 1, { what: 'status event' });
     off();
+    // A subscriber that stays on sees the next event; once it has, the one that left would have too.
+    const stayed: string[] = [];
+    const offStayed = hub.subscribe(a, (e) => stayed.push(e.status));
     await publishStatus(producerConn, prefix, { id: a, status: 'scored', at: new Date().toISOString() });
-    await new Promise((r) => setTimeout(r, 200));
+    await waitFor(() => stayed.length === 1, { what: 'status event to the remaining subscriber' });
+    offStayed();
+    expect(stayed).toEqual(['scored']);
     expect(got).toEqual(['transcoding']);
   });
 });

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -11,6 +12,19 @@ const AXE = require.resolve('axe-core/axe.min.js');
 const ARTIFACTS = path.join(repoRoot, 'test-artifacts/web');
 const POSITIVE = 'What a wonderful day. I really love this, it is great and I am so happy.';
 
+/** CHROMIUM_PATH when set, else the first Chromium on PATH (Debian's package names it `chromium`). */
+function chromiumPath(): string {
+  if (process.env.CHROMIUM_PATH) return process.env.CHROMIUM_PATH;
+  for (const name of ['chromium', 'chromium-browser', 'google-chrome']) {
+    try {
+      return execFileSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' }).trim();
+    } catch {
+      // not this one; try the next name
+    }
+  }
+  throw new Error('no Chromium found: install Debian\'s chromium or set CHROMIUM_PATH');
+}
+
 let web: WebStack;
 let browser: Browser;
 let context: BrowserContext;
@@ -23,7 +37,7 @@ beforeAll(async () => {
   const [stack, micWav] = await Promise.all([startWebStack(), makeFakeMicWav(workDir, POSITIVE)]);
   web = stack;
   browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
+    executablePath: chromiumPath(),
     args: [
       '--no-sandbox',
       '--disable-gpu',

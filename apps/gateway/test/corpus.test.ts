@@ -171,7 +171,9 @@ describe('corpus export', () => {
     }
     // Score one take through the repository the scorer uses, so the default export has analysis to show.
     scoredId = [...takes.keys()][1]!;
-    await gw.deps.recordings.transition(scoredId, ['uploaded'], 'scoring');
+    for (const [from, to] of [['uploaded', 'transcoding'], ['transcoding', 'transcoded'], ['transcoded', 'scoring']] as const) {
+      await gw.deps.recordings.transition(scoredId, [from], to);
+    }
     await gw.deps.recordings.saveAnalysis(scoredId, {
       talkedTimeMs: 650,
       speechRatio: 0.93,

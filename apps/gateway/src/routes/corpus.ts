@@ -4,6 +4,7 @@ import { Router, type Response } from 'express';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
+import tar from 'tar-stream';
 import type { GatewayDeps } from '../deps';
 import { requireRole } from '../http/auth';
 import { HttpError } from '../http/errors';
@@ -41,7 +42,7 @@ export function corpusRouter(deps: GatewayDeps): Router {
     } else {
       res.setHeader('content-type', 'application/gzip');
       res.setHeader('content-disposition', `attachment; filename="${ROOT}-${stamp}.tar.gz"`);
-      await send(res, Readable.from(tarEntries(deps, q, rows)), deps, true);
+      await send(res, tarArchive(deps, q, rows), deps, true);
     }
   });
 
@@ -119,62 +120,30 @@ async function* jsonlLines(deps: GatewayDeps, q: CorpusExportQuery, rows: AsyncI
  * The archive: `audio/<recordingId>.<ext>` for every take, streamed one object at a time, then
  * `manifest.jsonl`. The manifest goes last because a tar header must state its size up front and
  * the manifest is only known once the walk is done; it is metadata only (about half a kilobyte per
- * take), so it is the one thing kept in memory. Audio is never buffered.
+ * take), so it is the one thing kept in memory. Audio is never buffered: each object is piped into
+ * its entry, which waits for the archive to be read (tar-stream's backpressure).
  */
-async function* tarEntries(deps: GatewayDeps, q: CorpusExportQuery, rows: AsyncIterable<CorpusRow>): AsyncGenerator<Buffer> {
-  const manifest: string[] = [];
-  const mtime = Math.floor(Date.now() / 1000);
-  for await (const row of rows) {
-    const entry = entryOf(row, q);
-    if (entry.audioKey) {
-      const info = await deps.store.head(entry.audioKey);
-      const file = `audio/${row.recordingId}.${EXTENSIONS[entry.contentType] ?? 'bin'}`;
-      yield tarHeader(`${ROOT}/${file}`, info.sizeBytes, mtime);
-      let written = 0;
-      for await (const chunk of await deps.store.get(entry.audioKey)) {
-        written += (chunk as Buffer).length;
-        yield chunk as Buffer;
+function tarArchive(deps: GatewayDeps, q: CorpusExportQuery, rows: AsyncIterable<CorpusRow>): Readable {
+  const pack = tar.pack();
+  const mtime = new Date();
+  const fill = async () => {
+    const manifest: string[] = [];
+    for await (const row of rows) {
+      const entry = entryOf(row, q);
+      if (entry.audioKey) {
+        const info = await deps.store.head(entry.audioKey);
+        const file = `audio/${row.recordingId}.${EXTENSIONS[entry.contentType] ?? 'bin'}`;
+        // tar-stream fails the entry if the object's length differs from the size in its header,
+        // which would otherwise misalign every later header and silently corrupt the archive.
+        await pipeline(await deps.store.get(entry.audioKey), pack.entry({ name: `${ROOT}/${file}`, size: info.sizeBytes, mtime }));
+        entry.audioFile = file;
       }
-      // A size mismatch would misalign every later header and silently corrupt the archive.
-      if (written !== info.sizeBytes) throw new Error(`object ${entry.audioKey} changed size while exporting`);
-      yield tarPadding(written);
-      entry.audioFile = file;
+      manifest.push(JSON.stringify(entry));
     }
-    manifest.push(JSON.stringify(entry));
-  }
-  const body = Buffer.from(manifest.length ? `${manifest.join('\n')}\n` : '');
-  yield tarHeader(`${ROOT}/manifest.jsonl`, body.length, mtime);
-  yield body;
-  yield tarPadding(body.length);
-  // End of archive: two zero blocks.
-  yield Buffer.alloc(1024);
-}
-
-/** A POSIX ustar header block for a regular file (names here are always ASCII and < 100 bytes). */
-export function tarHeader(name: string, size: number, mtime: number): Buffer {
-  const block = Buffer.alloc(512);
-  const field = (offset: number, length: number, value: string) => block.write(value, offset, length, 'ascii');
-  const octal = (offset: number, length: number, value: number) =>
-    field(offset, length, `${value.toString(8).padStart(length - 1, '0')}\0`);
-  if (Buffer.byteLength(name) > 100) throw new Error(`tar entry name too long: ${name}`);
-  field(0, 100, name);
-  octal(100, 8, 0o644);
-  octal(108, 8, 0);
-  octal(116, 8, 0);
-  octal(124, 12, size);
-  octal(136, 12, mtime);
-  field(148, 8, '        ');
-  field(156, 1, '0');
-  field(257, 6, 'ustar\0');
-  field(263, 2, '00');
-  field(265, 32, 'voicepulse');
-  field(297, 32, 'voicepulse');
-  let sum = 0;
-  for (const byte of block) sum += byte;
-  field(148, 8, `${sum.toString(8).padStart(6, '0')}\0 `);
-  return block;
-}
-
-function tarPadding(size: number): Buffer {
-  return Buffer.alloc((512 - (size % 512)) % 512);
+    pack.entry({ name: `${ROOT}/manifest.jsonl`, mtime }, manifest.length ? `${manifest.join('\n')}\n` : '');
+    pack.finalize();
+  };
+  fill().catch((err: unknown) => pack.destroy(err instanceof Error ? err : new Error(String(err))));
+  // tar-stream's packer is a streamx stream: its async iterator is what Node's pipeline reads best.
+  return Readable.from(pack);
 }

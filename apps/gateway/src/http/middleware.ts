@@ -1,5 +1,6 @@
 import type { Logger } from '@voicepulse/logger';
 import { prom, type ServiceMetrics } from '@voicepulse/runtime';
+import corsMiddleware from 'cors';
 import type { NextFunction, Request, Response } from 'express';
 import { randomUUID } from 'node:crypto';
 
@@ -42,24 +43,19 @@ export function httpMetrics(metrics: ServiceMetrics) {
   };
 }
 
-/** CORS for an explicit allowlist only; credentials travel as bearer tokens, never cookies. */
+/**
+ * CORS for an explicit allowlist only (exact origins, no patterns); credentials travel as bearer
+ * tokens, never cookies, so credentials mode stays off.
+ */
 export function cors(allowed: string[]) {
-  return (req: Request, res: Response, next: NextFunction) => {
-    const origin = req.headers.origin;
-    if (origin && allowed.includes(origin)) {
-      res.setHeader('access-control-allow-origin', origin);
-      res.setHeader('vary', 'Origin');
-      res.setHeader('access-control-expose-headers', 'Location, Retry-After, X-Request-Id');
-      if (req.method === 'OPTIONS') {
-        res.setHeader('access-control-allow-methods', 'GET, POST, PUT, DELETE, OPTIONS');
-        res.setHeader('access-control-allow-headers', 'Authorization, Content-Type, X-Request-Id');
-        res.setHeader('access-control-max-age', '600');
-        res.status(204).end();
-        return;
-      }
-    }
-    next();
-  };
+  return corsMiddleware({
+    origin: allowed,
+    methods: ['GET', 'POST', 'PUT', 'DELETE', 'OPTIONS'],
+    allowedHeaders: ['Authorization', 'Content-Type', 'X-Request-Id'],
+    exposedHeaders: ['Location', 'Retry-After', 'X-Request-Id'],
+    maxAge: 600,
+    optionsSuccessStatus: 204,
+  });
 }
 
 /** How much of a refused body we read and discard so the client can see our answer. */

@@ -2,6 +2,7 @@ import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import { ALL_QUEUES, JobInspector, parseQueueName, registerQueueGauges, UnknownQueueError, type QueueName } from '@voicepulse/queues';
+import { parseCookie } from 'cookie';
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { GatewayDeps } from '../deps';
@@ -84,7 +85,7 @@ function queueParamValue(name: string): QueueName {
  */
 function boardToken(req: Request, _res: Response, next: NextFunction) {
   if (!req.headers.authorization && typeof req.query.access_token !== 'string') {
-    const cookie = parseCookie(req.headers.cookie, BOARD_COOKIE);
+    const cookie = parseCookie(req.headers.cookie ?? '')[BOARD_COOKIE];
     if (cookie) req.headers.authorization = `Bearer ${cookie}`;
   }
   next();
@@ -102,12 +103,4 @@ function rememberBoardToken(req: Request, res: Response, next: NextFunction) {
     });
   }
   next();
-}
-
-function parseCookie(header: string | undefined, name: string): string | undefined {
-  for (const part of header?.split(';') ?? []) {
-    const [k, ...v] = part.trim().split('=');
-    if (k === name) return decodeURIComponent(v.join('='));
-  }
-  return undefined;
 }

@@ -1,6 +1,7 @@
 import type { Logger } from '@voicepulse/logger';
 import type { NextFunction, Request, Response } from 'express';
 import type { Redis } from 'ioredis';
+import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { authOf } from './auth';
 import { HttpError } from './errors';
 
@@ -16,46 +17,50 @@ export interface RateLimitOptions {
 }
 
 /**
- * One round trip: count the request and start the window on its first hit. A fixed window is
- * enough here: the limit protects shared capacity from one runaway client, it is not billing.
- */
-const HIT = `
-local n = redis.call('INCR', KEYS[1])
-if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
-local ttl = redis.call('PTTL', KEYS[1])
-if ttl < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]); ttl = tonumber(ARGV[1]) end
-return { n, ttl }
-`;
-
-/**
- * Per-subject limits shared by every gateway replica (Redis-backed), mounted after authentication
- * so the key is the verified subject, not a spoofable header. When Redis is unreachable requests
- * pass: the upload and metrics paths report that outage themselves, and limiting must not turn a
- * Redis blip into a full API outage.
+ * Per-subject limits shared by every gateway replica (rate-limiter-flexible over Redis, one
+ * atomic round trip per request), mounted after authentication so the key is the verified
+ * subject, not a spoofable header. A fixed window is enough: the limit protects shared capacity
+ * from one runaway client, it is not billing. When Redis is unreachable requests pass: the upload
+ * and metrics paths report that outage themselves, and limiting must not turn a Redis blip into a
+ * full API outage.
  */
 export function rateLimit(opts: RateLimitOptions) {
   const windowMs = opts.windowMs ?? 60_000;
+  const limiter = (role: string, points: number) =>
+    points > 0
+      ? new RateLimiterRedis({
+          storeClient: opts.redis,
+          keyPrefix: `${opts.keyPrefix}:ratelimit:${role}`,
+          points,
+          duration: windowMs / 1000,
+          // Not connected: answer at once (and let the request through) instead of queueing.
+          rejectIfRedisNotReady: true,
+        })
+      : null;
+  const limiters = { ingest: limiter('ingest', opts.ingestPerWindow), other: limiter('user', opts.perWindow) };
   return async (req: Request, res: Response, next: NextFunction) => {
     const { userId, role } = authOf(req);
-    const limit = role === 'ingest' ? opts.ingestPerWindow : opts.perWindow;
-    if (limit <= 0) return next();
-    const window = Math.floor(Date.now() / windowMs);
-    const key = `${opts.keyPrefix}:ratelimit:${role}:${userId}:${window}`;
-    let count: number;
-    let ttlMs: number;
+    const rl = role === 'ingest' ? limiters.ingest : limiters.other;
+    if (!rl) return next();
+    let outcome: RateLimiterRes;
+    let allowed = true;
     try {
-      [count, ttlMs] = (await opts.redis.eval(HIT, 1, key, String(windowMs))) as [number, number];
+      outcome = await rl.consume(`${role}:${userId}`);
     } catch (err) {
-      opts.logger.warn({ err }, 'rate limiter unavailable; request allowed');
-      return next();
+      if (!(err instanceof RateLimiterRes)) {
+        opts.logger.warn({ err }, 'rate limiter unavailable; request allowed');
+        return next();
+      }
+      outcome = err;
+      allowed = false;
     }
-    const resetS = Math.max(1, Math.ceil(ttlMs / 1000));
-    res.setHeader('RateLimit-Limit', String(limit));
-    res.setHeader('RateLimit-Remaining', String(Math.max(0, limit - count)));
+    const resetS = Math.max(1, Math.ceil(outcome.msBeforeNext / 1000));
+    res.setHeader('RateLimit-Limit', String(rl.points));
+    res.setHeader('RateLimit-Remaining', String(outcome.remainingPoints));
     res.setHeader('RateLimit-Reset', String(resetS));
-    if (count > limit) {
+    if (!allowed) {
       return next(
-        new HttpError(429, 'rate_limited', `rate limit of ${limit} requests per ${windowMs / 1000} s exceeded`, undefined, {
+        new HttpError(429, 'rate_limited', `rate limit of ${rl.points} requests per ${windowMs / 1000} s exceeded`, undefined, {
           'Retry-After': String(resetS),
         }),
       );

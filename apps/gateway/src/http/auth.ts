@@ -26,11 +26,15 @@ export function createAuthenticator(config: GatewayConfig): Authenticator {
   const claims = { issuer: config.AUTH_ISSUER, audience: config.AUTH_AUDIENCE };
   if (config.AUTH_MODE === 'jwks') {
     const jwks: JWTVerifyGetKey = createRemoteJWKSet(new URL(config.AUTH_JWKS_URL!));
-    return { verify: async (token) => toContext((await jwtVerify(token, jwks, { ...claims, algorithms: ['RS256', 'ES256'] })).payload) };
+    return {
+      verify: async (token) =>
+        toContext((await jwtVerify(token, jwks, { ...claims, algorithms: ['RS256', 'ES256'] })).payload),
+    };
   }
   const key = new TextEncoder().encode(config.AUTH_JWT_SECRET!);
   return {
-    verify: async (token) => toContext((await jwtVerify(token, key, { ...claims, algorithms: ['HS256'] })).payload),
+    verify: async (token) =>
+      toContext((await jwtVerify(token, key, { ...claims, algorithms: ['HS256'] })).payload),
     async sign(ctx, ttlSeconds = 12 * 3600) {
       const expiresAt = new Date(Date.now() + ttlSeconds * 1000);
       const token = await new SignJWT({ role: ctx.role })
@@ -50,7 +54,8 @@ function toContext(payload: { sub?: string; role?: unknown }): AuthContext {
   const sub = userIdSchema.safeParse(payload.sub);
   if (!sub.success) throw new HttpError(401, 'unauthorized', 'token has no valid subject');
   const role = payload.role === undefined ? 'user' : roleSchema.safeParse(payload.role);
-  if (typeof role !== 'string' && !role.success) throw new HttpError(401, 'unauthorized', 'token has an unknown role');
+  if (typeof role !== 'string' && !role.success)
+    throw new HttpError(401, 'unauthorized', 'token has an unknown role');
   return { userId: sub.data, role: typeof role === 'string' ? role : role.data };
 }
 
@@ -62,7 +67,12 @@ export function requireAuth(auth: Authenticator) {
     // EventSource cannot send headers; SSE and audio links may pass the token as `access_token`.
     const queryToken = typeof req.query.access_token === 'string' ? req.query.access_token : undefined;
     const token = match?.[1] ?? queryToken;
-    if (!token) return next(new HttpError(401, 'unauthorized', 'missing bearer token', undefined, { 'WWW-Authenticate': 'Bearer' }));
+    if (!token)
+      return next(
+        new HttpError(401, 'unauthorized', 'missing bearer token', undefined, {
+          'WWW-Authenticate': 'Bearer',
+        }),
+      );
     try {
       req.auth = await auth.verify(token);
       next();
@@ -86,19 +96,33 @@ export function authOf(req: Request): AuthContext {
 export function requireRole(...roles: Role[]) {
   return (req: Request, _res: Response, next: NextFunction) => {
     const { role } = authOf(req);
-    next(roles.includes(role) ? undefined : new HttpError(403, 'forbidden', `requires role ${roles.join(' or ')}`));
+    next(
+      roles.includes(role)
+        ? undefined
+        : new HttpError(403, 'forbidden', `requires role ${roles.join(' or ')}`),
+    );
   };
 }
 
 /**
- * The user a request may act for: itself, or anyone for admins and ingest service tokens.
- * Returns the resolved id; throws 403 for a user naming someone else.
+ * The user a write may act for: itself, or anyone for admins and ingest service tokens (which
+ * forward many clients' batches). Throws 403 for a user naming someone else.
  */
 export function resolveSubject(req: Request, requested?: string): string {
   const { userId, role } = authOf(req);
   if (requested === undefined || requested === userId) return userId;
   if (role === 'admin' || role === 'ingest') return requested;
   throw new HttpError(403, 'forbidden', 'you may only act for your own user id');
+}
+
+/**
+ * The user a read is about: itself, or anyone for admins only. Ingest tokens are write-only — one
+ * sits in every ingestion relay, so it must not also be a key to everyone's transcripts.
+ */
+export function readSubject(req: Request, requested?: string): string {
+  const { userId, role } = authOf(req);
+  if (requested === undefined || requested === userId || role === 'admin') return requested ?? userId;
+  throw new HttpError(403, 'forbidden', 'you may only read your own data');
 }
 
 /** The owner filter for reads: admins see everything, others only their own rows. */

@@ -22,6 +22,8 @@ const env: Record<string, string> = {
   REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
   AUTH_JWT_SECRET: process.env.AUTH_JWT_SECRET ?? 'local-development-secret-change-me-0123456789',
   AUTH_DEV_TOKENS: process.env.AUTH_DEV_TOKENS ?? 'true',
+  // A developer's own machine, loopback only: sign in as an admin too (corpus, job board).
+  AUTH_DEV_TOKEN_ROLES: process.env.AUTH_DEV_TOKEN_ROLES ?? 'user,admin',
   STORAGE_FS_ROOT: process.env.STORAGE_FS_ROOT ?? path.join(dataRoot, 'blobs'),
   NODE_ENV: process.env.NODE_ENV ?? 'development',
 };

@@ -7,6 +7,7 @@ import {
   retentionSchema,
   storageSchema,
 } from '@voicepulse/config';
+import { roleSchema } from '@voicepulse/contracts';
 import { z } from 'zod';
 
 export const gatewayConfigSchema = commonSchema
@@ -26,12 +27,28 @@ export const gatewayConfigSchema = commonSchema
         AUTH_ISSUER: z.string().default('voicepulse'),
         AUTH_AUDIENCE: z.string().default('voicepulse-api'),
         AUTH_DEV_TOKENS: envBool(false),
+        /** Roles `POST /v1/dev/token` may mint; more than `user` only when someone asked for it. */
+        AUTH_DEV_TOKEN_ROLES: z
+          .string()
+          .default('user')
+          .transform((v) =>
+            v
+              .split(',')
+              .map((s) => s.trim())
+              .filter(Boolean),
+          )
+          .pipe(z.array(roleSchema).min(1)),
         MAX_UPLOAD_BYTES: envInt(200 * 1024 * 1024, 1),
         SIGNED_URL_TTL_S: envInt(600, 1, 900),
         CORS_ORIGINS: z
           .string()
           .default('http://127.0.0.1:3000,http://localhost:3000')
-          .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean)),
+          .transform((v) =>
+            v
+              .split(',')
+              .map((s) => s.trim())
+              .filter(Boolean),
+          ),
         TRUST_PROXY: envBool(false),
         /** Requests per minute per user/admin subject (0 = off); generous enough for a busy UI. */
         RATE_LIMIT_PER_MINUTE: envInt(1_200, 0),
@@ -40,15 +57,33 @@ export const gatewayConfigSchema = commonSchema
       })
       .superRefine((v, ctx) => {
         if (v.AUTH_MODE === 'hs256' && !v.AUTH_JWT_SECRET) {
-          ctx.addIssue({ code: 'custom', path: ['AUTH_JWT_SECRET'], message: 'required when AUTH_MODE=hs256' });
+          ctx.addIssue({
+            code: 'custom',
+            path: ['AUTH_JWT_SECRET'],
+            message: 'required when AUTH_MODE=hs256',
+          });
         }
         if (v.AUTH_MODE === 'jwks' && !v.AUTH_JWKS_URL) {
           ctx.addIssue({ code: 'custom', path: ['AUTH_JWKS_URL'], message: 'required when AUTH_MODE=jwks' });
         }
         if (v.AUTH_MODE === 'jwks' && v.AUTH_DEV_TOKENS) {
-          ctx.addIssue({ code: 'custom', path: ['AUTH_DEV_TOKENS'], message: 'dev tokens need AUTH_MODE=hs256' });
+          ctx.addIssue({
+            code: 'custom',
+            path: ['AUTH_DEV_TOKENS'],
+            message: 'dev tokens need AUTH_MODE=hs256',
+          });
         }
       }),
-  );
+  )
+  .superRefine((v, ctx) => {
+    // An endpoint that mints tokens has no place where real users are: refuse to start.
+    if (v.NODE_ENV === 'production' && v.AUTH_DEV_TOKENS) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['AUTH_DEV_TOKENS'],
+        message: 'must be off with NODE_ENV=production',
+      });
+    }
+  });
 
 export type GatewayConfig = z.output<typeof gatewayConfigSchema>;

@@ -3,6 +3,7 @@ import {
   databaseSchema,
   envBool,
   envInt,
+  productionSecretProblem,
   redisSchema,
   retentionSchema,
   storageSchema,
@@ -83,6 +84,16 @@ export const gatewayConfigSchema = commonSchema
         path: ['AUTH_DEV_TOKENS'],
         message: 'must be off with NODE_ENV=production',
       });
+    }
+    if (v.NODE_ENV !== 'production') return;
+    // A secret from the repository (or a default) lets its readers forge admin tokens or blob URLs.
+    const secrets = {
+      AUTH_JWT_SECRET: v.AUTH_MODE === 'hs256' ? v.AUTH_JWT_SECRET : undefined,
+      STORAGE_FS_SIGNING_SECRET: v.STORAGE_DRIVER === 'fs' ? v.STORAGE_FS_SIGNING_SECRET : undefined,
+    };
+    for (const [name, value] of Object.entries(secrets)) {
+      const problem = value === undefined ? undefined : productionSecretProblem(value);
+      if (problem) ctx.addIssue({ code: 'custom', path: [name], message: problem });
     }
   });
 

@@ -23,7 +23,8 @@ export interface Authenticator {
 }
 
 export function createAuthenticator(config: GatewayConfig): Authenticator {
-  const claims = { issuer: config.AUTH_ISSUER, audience: config.AUTH_AUDIENCE };
+  // A token without `exp` would be valid forever once leaked.
+  const claims = { issuer: config.AUTH_ISSUER, audience: config.AUTH_AUDIENCE, requiredClaims: ['exp'] };
   if (config.AUTH_MODE === 'jwks') {
     const jwks: JWTVerifyGetKey = createRemoteJWKSet(new URL(config.AUTH_JWKS_URL!));
     return {

@@ -1,12 +1,17 @@
 import { ConfigError, parseConfig } from '@voicepulse/config';
 import type { Express } from 'express';
+import { SignJWT } from 'jose';
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { networkInterfaces } from 'node:os';
+import path from 'node:path';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gatewayConfigSchema } from '../../src/config';
-import { startGateway, startStack, type GatewayHarness, type Stack } from '../helpers';
+import { startGateway, startStack, TEST_JWT_SECRET, type GatewayHarness, type Stack } from '../helpers';
 
 let stack: Stack;
 
@@ -115,5 +120,103 @@ describe('dev tokens (issue 12, item 4)', () => {
     const remote = await postDevToken(gw.app, externalIPv4(), { 'x-forwarded-for': '127.0.0.1' });
     expect(remote.status).toBe(403);
     expect(remote.body.error?.code).toBe('forbidden');
+  });
+});
+
+const repoRoot = path.resolve(import.meta.dirname, '../../../..');
+
+/**
+ * Every literal the repository assigns to something named *secret* (TS, YAML, shell, compose
+ * defaults, docs): `FOO_SECRET: value`, `secret = 'value'`, `${FOO_SECRET:-value}`, `??= 'value'`.
+ * Names of variables and property paths are not values and are left out.
+ */
+function secretsWrittenInTheRepo(): Set<string> {
+  const files = execFileSync('git', ['ls-files', '-z'], { cwd: repoRoot, encoding: 'utf8' })
+    .split('\0')
+    .filter(
+      (f) => f && !/(^|\/)package-lock\.json$|\.(png|jpe?g|wav|webm|ogg|mp3|flac|onnx|gz|ico)$/i.test(f),
+    );
+  const found = new Set<string>();
+  const assignment = /secret\w*['"`]?\s*(?::-|\?\?=|[:=])\s*['"`]?([A-Za-z0-9._~+/=-]{16,})/gi;
+  for (const file of files) {
+    let text: string;
+    try {
+      text = readFileSync(path.join(repoRoot, file), 'utf8');
+    } catch {
+      continue; // deleted in the worktree, or a directory entry (submodule)
+    }
+    for (const m of text.matchAll(assignment)) {
+      const value = m[1]!;
+      if (/^[A-Z0-9_]+$/.test(value) || /^[a-z]\w*(\.\w+)+$/i.test(value)) continue;
+      found.add(value);
+    }
+  }
+  return found;
+}
+
+describe('secrets and tokens in production (issue 12, item 5)', () => {
+  const fresh = () => randomBytes(32).toString('hex');
+  const production = { NODE_ENV: 'production', STORAGE_DRIVER: 'fs' };
+
+  it('refuses every secret written in the repository, and the defaults', () => {
+    const written = secretsWrittenInTheRepo();
+    // The scan must see the ones we know of, or it proves nothing.
+    for (const known of [
+      TEST_JWT_SECRET,
+      'ci-only-secret-0123456789abcdef0123456789',
+      'kind-dev-only-secret-0123456789abcdef0123',
+    ]) {
+      expect(written).toContain(known);
+    }
+    const accepted = [...written].filter(
+      (secret) =>
+        !refused({ ...production, AUTH_JWT_SECRET: secret, STORAGE_FS_SIGNING_SECRET: fresh() }).includes(
+          'AUTH_JWT_SECRET',
+        ) ||
+        !refused({ ...production, AUTH_JWT_SECRET: fresh(), STORAGE_FS_SIGNING_SECRET: secret }).includes(
+          'STORAGE_FS_SIGNING_SECRET',
+        ),
+    );
+    expect(
+      accepted,
+      'secrets in the repo that production accepts: add them to libs/config/src/secrets.ts',
+    ).toEqual([]);
+    // The fs store's default signing secret, by leaving it unset.
+    expect(refused({ ...production, AUTH_JWT_SECRET: fresh() })).toEqual(['STORAGE_FS_SIGNING_SECRET']);
+    expect(refused({ ...production, AUTH_JWT_SECRET: fresh(), STORAGE_FS_SIGNING_SECRET: fresh() })).toEqual(
+      [],
+    );
+    // Outside production the local defaults keep working.
+    expect(
+      refused({ NODE_ENV: 'development', STORAGE_DRIVER: 'fs', AUTH_JWT_SECRET: TEST_JWT_SECRET }),
+    ).toEqual([]);
+  });
+
+  it('refuses tokens without an expiry', async () => {
+    const gw = await startGateway(stack);
+    try {
+      const token = (exp: boolean) => {
+        const jwt = new SignJWT({ role: 'user' })
+          .setProtectedHeader({ alg: 'HS256' })
+          .setSubject('alice')
+          .setIssuer(gw.config.AUTH_ISSUER)
+          .setAudience(gw.config.AUTH_AUDIENCE)
+          .setIssuedAt();
+        return (exp ? jwt.setExpirationTime('5m') : jwt).sign(new TextEncoder().encode(TEST_JWT_SECRET));
+      };
+      const forever = await request(gw.app)
+        .get('/v1/recordings')
+        .auth(await token(false), { type: 'bearer' });
+      expect(forever.status).toBe(401);
+      expect(
+        (
+          await request(gw.app)
+            .get('/v1/recordings')
+            .auth(await token(true), { type: 'bearer' })
+        ).status,
+      ).toBe(200);
+    } finally {
+      await gw.close();
+    }
   });
 });

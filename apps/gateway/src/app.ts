@@ -1,8 +1,8 @@
 import { checkReadiness } from '@voicepulse/runtime';
-import express, { type Express } from 'express';
+import express, { Router, type Express } from 'express';
 import helmet from 'helmet';
 import type { GatewayDeps } from './deps';
-import { requireAuth } from './http/auth';
+import { acceptQueryToken, requireAuth } from './http/auth';
 import { HttpError, errorHandler } from './http/errors';
 import { closeUnreadBodies, cors, httpMetrics, requestContext } from './http/middleware';
 import { rateLimit } from './http/rate-limit';
@@ -62,6 +62,7 @@ export function createApp(deps: GatewayDeps): Express {
   const jobsAdmin = createJobsAdmin(deps);
   app.use(BOARD_PATH, jobsAdmin.board);
 
+  app.use('/v1', queryTokenRoutes());
   app.use('/v1', requireAuth(deps.auth));
   app.use(
     '/v1',
@@ -85,4 +86,16 @@ export function createApp(deps: GatewayDeps): Express {
   app.use((_req, _res, next) => next(new HttpError(404, 'not_found', 'no such route')));
   app.use(errorHandler(deps.logger));
   return app;
+}
+
+/**
+ * The GET routes a browser loads by URL, unable to add a header: the status stream (EventSource),
+ * the audio (<audio src>) and the corpus archive (a download link). Only these read ?access_token=.
+ */
+export const QUERY_TOKEN_ROUTES = ['/recordings/:id/events', '/recordings/:id/audio', '/corpus/export'];
+
+function queryTokenRoutes(): Router {
+  const router = Router();
+  for (const path of QUERY_TOKEN_ROUTES) router.get(path, acceptQueryToken);
+  return router;
 }

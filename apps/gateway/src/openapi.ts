@@ -46,6 +46,15 @@ function query(s: z.ZodObject) {
   }));
 }
 const idParam = [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }];
+/** Only where a browser loads the URL without a header (EventSource, <audio>, a download link). */
+const accessTokenParam = {
+  name: 'access_token',
+  in: 'query',
+  required: false,
+  description:
+    'The bearer token, for elements that cannot send an Authorization header; refused on every other route',
+  schema: { type: 'string' },
+};
 
 interface Op {
   summary: string;
@@ -55,6 +64,8 @@ interface Op {
   path?: boolean;
   admin?: boolean;
   public?: boolean;
+  /** Accepts ?access_token= (GET routes a browser loads by URL). */
+  queryToken?: boolean;
   errors?: Record<string, string>;
 }
 
@@ -63,7 +74,11 @@ function op(o: Op) {
   return {
     summary: o.admin ? `${o.summary} (admin)` : o.summary,
     ...(o.public ? { security: [] } : {}),
-    parameters: [...(o.path ? idParam : []), ...(o.query ? query(o.query) : [])],
+    parameters: [
+      ...(o.path ? idParam : []),
+      ...(o.query ? query(o.query) : []),
+      ...(o.queryToken ? [accessTokenParam] : []),
+    ],
     ...(o.body ? { requestBody: { content: o.body instanceof z.ZodType ? json(o.body) : o.body } } : {}),
     responses: {
       [status]: {
@@ -144,6 +159,7 @@ export function buildOpenApi(version: string) {
       },
       '/v1/recordings/{id}/events': {
         get: op({
+          queryToken: true,
           summary: 'Server-Sent Events (`status`), one per status change; closes at scored/failed',
           path: true,
           ok: ['200', 'text/event-stream'],
@@ -151,6 +167,7 @@ export function buildOpenApi(version: string) {
       },
       '/v1/recordings/{id}/audio': {
         get: op({
+          queryToken: true,
           summary: 'The original or normalized audio: a redirect to a signed URL, or a stream (fs store)',
           path: true,
           ok: ['302', 'Signed URL'],
@@ -267,6 +284,7 @@ export function buildOpenApi(version: string) {
       },
       '/v1/corpus/export': {
         get: op({
+          queryToken: true,
           summary: 'The labelled corpus: JSONL manifest or a streamed .tar.gz with audio',
           admin: true,
           query: corpusExportQuerySchema,

@@ -62,12 +62,39 @@ function toContext(payload: { sub?: string; role?: unknown }): AuthContext {
 
 const bearer = /^Bearer ([A-Za-z0-9._~+/=-]+)$/;
 
+/**
+ * Lets `?access_token=` stand in for the header, on GET only: for the few URLs a browser loads
+ * without one (EventSource, <audio>, a download link, Bull Board's first page). Mounted on those
+ * routes alone, because a token in a URL ends up in histories and proxy logs, and a link must never
+ * be able to change anything.
+ */
+export function acceptQueryToken(req: Request, _res: Response, next: NextFunction) {
+  const token = req.query.access_token;
+  if (
+    !req.headers.authorization &&
+    (req.method === 'GET' || req.method === 'HEAD') &&
+    typeof token === 'string'
+  ) {
+    req.headers.authorization = `Bearer ${token}`;
+  }
+  next();
+}
+
+/** Bearer header only; see acceptQueryToken for the routes that take the token from the query. */
 export function requireAuth(auth: Authenticator) {
   return async (req: Request, _res: Response, next: NextFunction) => {
-    const match = bearer.exec(req.headers.authorization ?? '');
-    // EventSource cannot send headers; SSE and audio links may pass the token as `access_token`.
-    const queryToken = typeof req.query.access_token === 'string' ? req.query.access_token : undefined;
-    const token = match?.[1] ?? queryToken;
+    const token = bearer.exec(req.headers.authorization ?? '')?.[1];
+    if (!token && req.query.access_token !== undefined) {
+      return next(
+        new HttpError(
+          401,
+          'unauthorized',
+          'access_token in the query is accepted only by GET of the status stream, the audio and the corpus export; send an Authorization header',
+          undefined,
+          { 'WWW-Authenticate': 'Bearer' },
+        ),
+      );
+    }
     if (!token)
       return next(
         new HttpError(401, 'unauthorized', 'missing bearer token', undefined, {

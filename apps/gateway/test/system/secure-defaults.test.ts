@@ -10,8 +10,18 @@ import { networkInterfaces } from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { QUERY_TOKEN_ROUTES } from '../../src/app';
 import { gatewayConfigSchema } from '../../src/config';
-import { startGateway, startStack, TEST_JWT_SECRET, type GatewayHarness, type Stack } from '../helpers';
+import { BOARD_PATH } from '../../src/routes/admin';
+import {
+  startGateway,
+  startStack,
+  TEST_JWT_SECRET,
+  toneWav,
+  type GatewayHarness,
+  type Stack,
+} from '../helpers';
+import { listRoutes } from './routes';
 
 let stack: Stack;
 
@@ -217,6 +227,73 @@ describe('secrets and tokens in production (issue 12, item 5)', () => {
       ).toBe(200);
     } finally {
       await gw.close();
+    }
+  });
+});
+
+describe('?access_token= (issue 12, item 15)', () => {
+  let gw: GatewayHarness;
+  let admin: string;
+  let recordingId: string;
+  beforeAll(async () => {
+    gw = await startGateway(stack, { RATE_LIMIT_PER_MINUTE: '0' });
+    admin = await gw.token('qt-admin', 'admin');
+    const rec = await request(gw.app)
+      .post('/v1/recordings')
+      .auth(admin, { type: 'bearer' })
+      .attach('file', toneWav(0.3), 'a.wav');
+    expect(rec.status, JSON.stringify(rec.body)).toBe(202);
+    recordingId = rec.body.id;
+  });
+  afterAll(async () => {
+    await gw?.close();
+  });
+
+  const allowed = QUERY_TOKEN_ROUTES.map((p) => `GET /v1${p}`);
+
+  it('is refused on every other route and method (routes read from the router), even with an admin token', async () => {
+    const routes = listRoutes(gw.app, ['/v1', BOARD_PATH]).filter(
+      (r) =>
+        r.path.startsWith('/v1/') &&
+        !r.path.startsWith('/v1/blobs') &&
+        !allowed.includes(`${r.method} ${r.path}`),
+    );
+    expect(routes.length).toBeGreaterThan(15);
+    for (const { method, path: route } of routes) {
+      const url = `${route.replace(/:id/g, recordingId).replace(/:queue/g, 'transcode')}?access_token=${admin}`;
+      const res = await request(gw.app)[method.toLowerCase() as 'get'](url);
+      expect(res.status, `${method} ${route}`).toBe(401);
+    }
+    // The recording is still there: not even DELETE went through.
+    expect(
+      (await request(gw.app).get(`/v1/recordings/${recordingId}`).auth(admin, { type: 'bearer' })).status,
+    ).toBe(200);
+  });
+
+  it('is accepted on GET of the status stream, the audio and the corpus export', async () => {
+    const audio = await request(gw.app).get(`/v1/recordings/${recordingId}/audio?access_token=${admin}`);
+    expect(audio.status).toBe(200);
+    const corpus = await request(gw.app).get(`/v1/corpus/export?access_token=${admin}`);
+    expect(corpus.status).toBe(200);
+    // The stream stays open while the recording is processing: read the status line, then hang up.
+    const server = gw.app.listen(0, '127.0.0.1');
+    try {
+      await new Promise((r) => server.once('listening', r));
+      const { port } = server.address() as AddressInfo;
+      const status = await new Promise<number>((resolve, reject) => {
+        const req = http.get(
+          `http://127.0.0.1:${port}/v1/recordings/${recordingId}/events?access_token=${admin}`,
+          (res) => {
+            resolve(res.statusCode ?? 0);
+            req.destroy();
+          },
+        );
+        req.on('error', reject);
+      });
+      expect(status).toBe(200);
+    } finally {
+      server.closeAllConnections();
+      server.close();
     }
   });
 });

@@ -1,4 +1,4 @@
-import { checkReadiness } from '@voicepulse/runtime';
+import { checkReadiness, type ReadinessCheck } from '@voicepulse/runtime';
 import express, { Router, type Express } from 'express';
 import helmet from 'helmet';
 import type { GatewayDeps } from './deps';
@@ -38,18 +38,10 @@ export function createApp(deps: GatewayDeps): Express {
       res.status(503).json({ ready: false, reason: 'shutting down' });
       return;
     }
-    const report = await checkReadiness({
-      postgres: () => deps.database.ping(),
-      redis: async () => {
-        await deps.redis.ping();
-      },
-      storage: () => deps.store.ping(),
-    });
+    const report = await checkReadiness(readinessChecks(deps));
     res.status(report.ready ? 200 : 503).json(report);
   });
-  app.get('/metrics', async (_req, res) => {
-    res.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
-  });
+  // No /metrics here: it is served on HEALTH_PORT (metrics-server.ts), never next to the public API.
   const openapi = buildOpenApi(process.env.npm_package_version ?? '0.1.0');
   app.get('/openapi.json', (_req, res) => {
     res.json(openapi);
@@ -98,4 +90,15 @@ function queryTokenRoutes(): Router {
   const router = Router();
   for (const path of QUERY_TOKEN_ROUTES) router.get(path, acceptQueryToken);
   return router;
+}
+
+/** What /readyz checks, on the API port and on the metrics port alike. */
+export function readinessChecks(deps: GatewayDeps): Record<string, ReadinessCheck> {
+  return {
+    postgres: () => deps.database.ping(),
+    redis: async () => {
+      await deps.redis.ping();
+    },
+    storage: () => deps.store.ping(),
+  };
 }

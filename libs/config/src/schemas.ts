@@ -26,7 +26,7 @@ const url = (protocols: string[]) =>
 export const commonSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  /** Port for /healthz, /readyz and /metrics on workers (the gateway serves them on its own port). */
+  /** Port for /healthz, /readyz and /metrics (the gateway's API port has the health routes, never /metrics). */
   HEALTH_PORT: envInt(9090, 0, 65535),
   SHUTDOWN_TIMEOUT_MS: envInt(25_000, 0),
 });

@@ -12,6 +12,7 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QUERY_TOKEN_ROUTES } from '../../src/app';
 import { gatewayConfigSchema } from '../../src/config';
+import { startMetricsServer } from '../../src/metrics-server';
 import { BOARD_PATH } from '../../src/routes/admin';
 import {
   startGateway,
@@ -294,6 +295,28 @@ describe('?access_token= (issue 12, item 15)', () => {
     } finally {
       server.closeAllConnections();
       server.close();
+    }
+  });
+});
+
+describe('/metrics (issue 12, item 19)', () => {
+  it('is served on HEALTH_PORT as on the workers, not on the public API port', async () => {
+    const gw = await startGateway(stack, { HEALTH_PORT: '0', HOST: '127.0.0.1' });
+    const metrics = await startMetricsServer(gw.deps);
+    try {
+      expect((await request(gw.app).get('/healthz')).status).toBe(200);
+      const onApi = await request(gw.app).get('/metrics');
+      expect(onApi.status).toBe(404);
+      expect(onApi.text).not.toContain('voicepulse_');
+      const scraped = await fetch(`http://127.0.0.1:${metrics.port}/metrics`);
+      expect(scraped.status).toBe(200);
+      const text = await scraped.text();
+      expect(text).toContain('voicepulse_http_request_duration_seconds_bucket');
+      expect(text).toContain('voicepulse_bytes_stored_total');
+      expect((await fetch(`http://127.0.0.1:${metrics.port}/readyz`)).status).toBe(200);
+    } finally {
+      await metrics.close();
+      await gw.close();
     }
   });
 });

@@ -30,7 +30,8 @@ const env: Record<string, string> = {
   METADATA_SERVER_DETECTION: 'none',
   DATABASE_URL: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/voicepulse',
   REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
-  // This machine only, unless HOST says otherwise: dev tokens and local secrets are on.
+  // This machine only (API and health ports of every service), unless HOST says otherwise:
+  // dev tokens are on and the secrets are local.
   HOST: process.env.HOST ?? '127.0.0.1',
   AUTH_DEV_TOKENS: process.env.AUTH_DEV_TOKENS ?? 'true',
   // A developer's own machine, loopback only: sign in as an admin too (corpus, job board).

@@ -28,6 +28,8 @@ export const commonSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Port for /healthz, /readyz and /metrics (the gateway's API port has the health routes, never /metrics). */
   HEALTH_PORT: envInt(9090, 0, 65535),
+  /** Interface every HTTP port of the service listens on; `npm start` sets 127.0.0.1. */
+  HOST: z.string().default('0.0.0.0'),
   SHUTDOWN_TIMEOUT_MS: envInt(25_000, 0),
 });
 

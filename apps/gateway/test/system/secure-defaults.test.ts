@@ -314,6 +314,8 @@ describe('/metrics (issue 12, item 19)', () => {
       expect(text).toContain('voicepulse_http_request_duration_seconds_bucket');
       expect(text).toContain('voicepulse_bytes_stored_total');
       expect((await fetch(`http://127.0.0.1:${metrics.port}/readyz`)).status).toBe(200);
+      // HOST binds it like the API (npm start: loopback only).
+      await expect(fetch(`http://${externalIPv4()}:${metrics.port}/metrics`)).rejects.toThrow();
     } finally {
       await metrics.close();
       await gw.close();

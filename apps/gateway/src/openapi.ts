@@ -120,10 +120,15 @@ export function buildOpenApi(version: string) {
     paths: {
       '/v1/dev/token': {
         post: op({
-          summary: 'Mint a local token (only when AUTH_DEV_TOKENS=true)',
+          summary:
+            'Mint a local token (only when AUTH_DEV_TOKENS=true, never in production; loopback callers only; role `user` unless AUTH_DEV_TOKEN_ROLES allows more)',
           public: true,
           body: devTokenRequestSchema,
           ok: ['200', 'Token', devTokenResponseSchema],
+          errors: {
+            '403':
+              'Not a loopback caller (forbidden), or a role AUTH_DEV_TOKEN_ROLES does not allow (role_not_allowed)',
+          },
         }),
       },
       '/v1/recordings': {

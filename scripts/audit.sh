@@ -9,7 +9,8 @@ set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
 json=$(npm audit --json --audit-level=high 2>/dev/null)
 # A report has metadata.vulnerabilities; anything else (an error object, no output) means npm never
-# got an answer to judge.
+# got an answer to judge. (The JavaScript is single-quoted on purpose: its ${} are template literals.)
+# shellcheck disable=SC2016
 verdict=$(node -e '
   let r;
   try { r = JSON.parse(process.argv[1]); } catch { r = undefined; }

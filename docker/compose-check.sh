@@ -37,6 +37,9 @@ netns_delete "$NETNS"
 netns_create "$NETNS" 10.251.0.1/24 10.251.0.2
 trap cleanup EXIT
 
+# As an operator would: a fresh secret (the gateway refuses published ones in production).
+AUTH_JWT_SECRET="$(openssl rand -hex 32)"
+export AUTH_JWT_SECRET
 say "podman-compose up (podman-compose $(podman-compose version 2>/dev/null | sed -n 's/^podman-compose.* version *//p'))"
 # The images are already built (scripts/cluster up); compose's `build:` sections are for Docker users.
 compose up -d --no-build >/dev/null

@@ -53,7 +53,7 @@ if [[ -n "${SMOKE_TOKEN:-}" ]]; then
   say "token from SMOKE_TOKEN"
 else
   response="$(curl -fsS -X POST "$BASE/v1/dev/token" -H 'content-type: application/json' -d "{\"userId\":\"$USER_ID\"}")" \
-    || die "POST $BASE/v1/dev/token failed (is AUTH_DEV_TOKENS on?)"
+    || die "POST $BASE/v1/dev/token failed (is AUTH_DEV_TOKENS on, and is this a loopback caller? else set SMOKE_TOKEN)"
   token="$(field token "$response")"
   [[ -n "$token" ]] || die "no token in: $response"
   say "dev token for $USER_ID"

@@ -9,19 +9,33 @@ import { homedir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureDatabase, runMigrations } from '@voicepulse/db';
-import { MissingBinaryError, ensureDatabases, findBinary, findFfmpeg, reachable, type Started } from './lib/local-deps';
+import {
+  MissingBinaryError,
+  ensureDatabases,
+  findBinary,
+  findFfmpeg,
+  reachable,
+  type Started,
+} from './lib/local-deps';
+import { localSecrets } from './lib/local-secrets';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const dataRoot = path.join(root, '.data');
 mkdirSync(dataRoot, { recursive: true });
 
 const env: Record<string, string> = {
+  // Per-checkout random secrets (.data/secrets.json); the environment still wins.
+  ...localSecrets(dataRoot),
   ...(process.env as Record<string, string>),
   METADATA_SERVER_DETECTION: 'none',
   DATABASE_URL: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/voicepulse',
   REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
-  AUTH_JWT_SECRET: process.env.AUTH_JWT_SECRET ?? 'local-development-secret-change-me-0123456789',
+  // This machine only (API and health ports of every service), unless HOST says otherwise:
+  // dev tokens are on and the secrets are local.
+  HOST: process.env.HOST ?? '127.0.0.1',
   AUTH_DEV_TOKENS: process.env.AUTH_DEV_TOKENS ?? 'true',
+  // A developer's own machine, loopback only: sign in as an admin too (corpus, job board).
+  AUTH_DEV_TOKEN_ROLES: process.env.AUTH_DEV_TOKEN_ROLES ?? 'user,admin',
   STORAGE_FS_ROOT: process.env.STORAGE_FS_ROOT ?? path.join(dataRoot, 'blobs'),
   NODE_ENV: process.env.NODE_ENV ?? 'development',
 };
@@ -38,7 +52,9 @@ let stopping = false;
 const say = (msg: string) => process.stdout.write(`[voicepulse] ${msg}\n`);
 
 async function ensureServices() {
-  started.push(...(await ensureDatabases({ postgres: env.DATABASE_URL!, redis: env.REDIS_URL! }, dataRoot, say)));
+  started.push(
+    ...(await ensureDatabases({ postgres: env.DATABASE_URL!, redis: env.REDIS_URL! }, dataRoot, say)),
+  );
   if (!process.env.STORAGE_DRIVER) await chooseStorage();
   const ffmpeg = await findFfmpeg(env);
   if ('path' in ffmpeg) {
@@ -55,8 +71,12 @@ async function chooseStorage() {
   const { startMinio } = await import('@voicepulse/storage/testing');
   // Only an existing binary: building one (scripts/ensure-tools.sh minio) takes minutes, so npm start
   // falls back to the fs store instead of surprising a new user with a Go build.
-  const cached = path.join(process.env.VOICEPULSE_TOOLS_DIR ?? path.join(homedir(), '.cache', 'voicepulse-tools'), 'bin');
-  const minioBin = findBinary('minio') ?? (existsSync(path.join(cached, 'minio')) ? path.join(cached, 'minio') : undefined);
+  const cached = path.join(
+    process.env.VOICEPULSE_TOOLS_DIR ?? path.join(homedir(), '.cache', 'voicepulse-tools'),
+    'bin',
+  );
+  const minioBin =
+    findBinary('minio') ?? (existsSync(path.join(cached, 'minio')) ? path.join(cached, 'minio') : undefined);
   if (minioBin && !findBinary('minio')) env.PATH = `${cached}${path.delimiter}${env.PATH ?? ''}`;
   process.env.PATH = env.PATH;
   const url = new URL(endpoint);
@@ -90,11 +110,17 @@ async function chooseStorage() {
     return;
   }
   env.STORAGE_DRIVER = 'fs';
-  say('notice: no MinIO binary found (scripts/ensure-tools.sh minio builds one) — using the filesystem store in .data/blobs');
+  say(
+    'notice: no MinIO binary found (scripts/ensure-tools.sh minio builds one) — using the filesystem store in .data/blobs',
+  );
 }
 
 function run(name: string, args: string[], extra: Record<string, string> = {}) {
-  const child = spawn(process.execPath, args, { cwd: root, env: { ...env, ...extra }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, args, {
+    cwd: root,
+    env: { ...env, ...extra },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const tag = `[${name}]`.padEnd(13);
   for (const stream of [child.stdout, child.stderr]) {
     let partial = '';
@@ -151,16 +177,33 @@ try {
 
 const tsx = ['--import', 'tsx'];
 run('gateway', [...tsx, 'apps/gateway/src/main.ts'], { PORT: String(GATEWAY_PORT) });
-const workers: [string, number][] = [['transcoder', 9091], ['scorer', 9092], ['ingestor', 9093]];
+const workers: [string, number][] = [
+  ['transcoder', 9091],
+  ['scorer', 9092],
+  ['ingestor', 9093],
+];
 for (const [name, port] of workers) {
   if (existsSync(path.join(root, 'apps', name, 'src/main.ts'))) {
     run(name, [...tsx, `apps/${name}/src/main.ts`], { HEALTH_PORT: String(port) });
   }
 }
 if (existsSync(path.join(root, 'apps/web/vite.config.ts'))) {
-  run('web', [path.join(root, 'node_modules/vite/bin/vite.js'), '--config', 'apps/web/vite.config.ts', '--host', '127.0.0.1', '--port', String(WEB_PORT), '--strictPort'], {
-    VOICEPULSE_API_URL: `http://127.0.0.1:${GATEWAY_PORT}`,
-  });
+  run(
+    'web',
+    [
+      path.join(root, 'node_modules/vite/bin/vite.js'),
+      '--config',
+      'apps/web/vite.config.ts',
+      '--host',
+      '127.0.0.1',
+      '--port',
+      String(WEB_PORT),
+      '--strictPort',
+    ],
+    {
+      VOICEPULSE_API_URL: `http://127.0.0.1:${GATEWAY_PORT}`,
+    },
+  );
 }
 say(`gateway  http://127.0.0.1:${GATEWAY_PORT}  (API docs: /openapi.json, health: /readyz)`);
 if (existsSync(path.join(root, 'apps/web/vite.config.ts'))) say(`web UI   http://127.0.0.1:${WEB_PORT}`);

@@ -54,7 +54,7 @@ await analyzer.close();
 const stack = await startStack({ storage: 's3' });
 const port = await freePort();
 const services = [
-  startNodeService('gateway', 'apps/gateway/src/main.ts', { ...stack.env, PORT: String(port), AUTH_DEV_TOKENS: 'true' }),
+  startNodeService('gateway', 'apps/gateway/src/main.ts', { ...stack.env, PORT: String(port), HEALTH_PORT: '0', AUTH_DEV_TOKENS: 'true' }),
   startNodeService('transcoder', 'apps/transcoder/src/main.ts', { ...stack.env, HEALTH_PORT: '0' }),
   startNodeService('scorer', 'apps/scorer/src/main.ts', { ...stack.env, HEALTH_PORT: '0' }),
   startNodeService('ingestor', 'apps/ingestor/src/main.ts', { ...stack.env, HEALTH_PORT: '0' }),

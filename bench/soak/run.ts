@@ -8,9 +8,17 @@
  */
 import { encodeWavPcm16 } from '@voicepulse/audio';
 import { runMigrations } from '@voicepulse/db';
-import { createTestDatabase, deleteRedisPrefix, freePort, startNodeService, uniquePrefix, waitFor, type ServiceProcess } from '@voicepulse/testing';
+import {
+  createTestDatabase,
+  deleteRedisPrefix,
+  freePort,
+  startNodeService,
+  uniquePrefix,
+  waitFor,
+  type ServiceProcess,
+} from '@voicepulse/testing';
 import { SignJWT } from 'jose';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import http from 'node:http';
@@ -36,7 +44,8 @@ const uploadsPerMin = Number(values['uploads-per-min']);
 const MAX_IN_FLIGHT = 200;
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const secret = 'soak-secret-that-is-long-enough-0123456789';
+// NODE_ENV=production below refuses published secrets.
+const secret = randomBytes(32).toString('hex');
 const db = await createTestDatabase({ prefix: 'soak', migrate: runMigrations });
 const prefix = uniquePrefix('soak');
 const fsRoot = await mkdtemp(path.join(tmpdir(), 'vp-soak-'));
@@ -55,8 +64,14 @@ const env: Record<string, string> = {
   HEALTH_PORT: '0',
 };
 const services: ServiceProcess[] = [
-  startNodeService('gateway', path.join(root, 'apps/gateway/src/main.ts'), { ...env, PORT: String(port), HOST: '127.0.0.1' }),
-  ...(['transcoder', 'scorer', 'ingestor'] as const).map((n) => startNodeService(n, path.join(root, 'apps', n, 'src/main.ts'), env)),
+  startNodeService('gateway', path.join(root, 'apps/gateway/src/main.ts'), {
+    ...env,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+  }),
+  ...(['transcoder', 'scorer', 'ingestor'] as const).map((n) =>
+    startNodeService(n, path.join(root, 'apps', n, 'src/main.ts'), env),
+  ),
 ];
 const base = `http://127.0.0.1:${port}`;
 const sql = new pg.Pool({ connectionString: db.url, max: 2 });
@@ -70,7 +85,10 @@ async function cleanup() {
 }
 
 try {
-  await waitFor(async () => (await fetch(`${base}/readyz`)).ok, { what: 'gateway ready', timeoutMs: 60_000 }).catch((err) => {
+  await waitFor(async () => (await fetch(`${base}/readyz`)).ok, {
+    what: 'gateway ready',
+    timeoutMs: 60_000,
+  }).catch((err) => {
     throw new Error(`${(err as Error).message}\n${services[0]!.output().slice(-2000)}`);
   });
   const token = await new SignJWT({ role: 'user' })
@@ -84,7 +102,8 @@ try {
   const tone = (() => {
     const sr = 16_000;
     const x = new Float32Array(sr * 3);
-    for (let i = 0; i < x.length; i++) x[i] = (i % sr < sr * 0.6 ? 0.3 : 0.002) * Math.sin((2 * Math.PI * 220 * i) / sr);
+    for (let i = 0; i < x.length; i++)
+      x[i] = (i % sr < sr * 0.6 ? 0.3 : 0.002) * Math.sin((2 * Math.PI * 220 * i) / sr);
     return encodeWavPcm16(x, sr);
   })();
   const agent = new http.Agent({ keepAlive: true, maxSockets: MAX_IN_FLIGHT });
@@ -97,7 +116,14 @@ try {
   const send = (method: string, urlPath: string, headers: Record<string, string>, body: Buffer) =>
     new Promise<{ status: number; body: string }>((resolve) => {
       const req = http.request(
-        { agent, host: '127.0.0.1', port, path: urlPath, method, headers: { ...headers, authorization: `Bearer ${token}`, 'content-length': body.length } },
+        {
+          agent,
+          host: '127.0.0.1',
+          port,
+          path: urlPath,
+          method,
+          headers: { ...headers, authorization: `Bearer ${token}`, 'content-length': body.length },
+        },
         (res) => {
           let text = '';
           res.on('data', (d) => (text += d));
@@ -122,13 +148,23 @@ try {
           voiceSentiment: Math.random() * 2 - 1,
           recordedAt: new Date(Date.now() - 60_000).toISOString(),
         }));
-        const r = await send('POST', '/v1/metrics', { 'content-type': 'application/json' }, Buffer.from(JSON.stringify({ events })));
+        const r = await send(
+          'POST',
+          '/v1/metrics',
+          { 'content-type': 'application/json' },
+          Buffer.from(JSON.stringify({ events })),
+        );
         if (r.status === 202) {
           s.ok++;
           stats.metrics.events += eventsPerBatch;
         } else s.err++;
       } else {
-        const r = await send('POST', '/v1/recordings?microphoneUsed=true', { 'content-type': 'audio/wav' }, tone);
+        const r = await send(
+          'POST',
+          '/v1/recordings?microphoneUsed=true',
+          { 'content-type': 'audio/wav' },
+          tone,
+        );
         if (r.status === 202) {
           s.ok++;
           stats.uploads.ids.push(JSON.parse(r.body).id);
@@ -162,7 +198,9 @@ try {
     setInterval(() => void fire('uploads'), 60_000 / uploadsPerMin),
     setInterval(sampleRss, Math.max(5_000, (minutes * 60_000) / 20)),
   ];
-  console.error(`soak: ${minutes} min, ${metricsRps} metric batches/s × ${eventsPerBatch} events, ${uploadsPerMin} uploads/min`);
+  console.error(
+    `soak: ${minutes} min, ${metricsRps} metric batches/s × ${eventsPerBatch} events, ${uploadsPerMin} uploads/min`,
+  );
   await new Promise((r) => setTimeout(r, endAt - Date.now()));
   timers.forEach(clearInterval);
   await waitFor(() => inFlight === 0, { what: 'in-flight requests', timeoutMs: 60_000 });
@@ -171,11 +209,18 @@ try {
 
   // Drain: how far behind the pipeline was when the load stopped.
   const drainStart = Date.now();
-  const countRows = async () => Number((await sql.query('select count(*)::bigint n from metric_events')).rows[0].n);
+  const countRows = async () =>
+    Number((await sql.query('select count(*)::bigint n from metric_events')).rows[0].n);
   const expectedRows = stats.metrics.events + stats.uploads.ids.length;
-  await waitFor(async () => (await countRows()) >= expectedRows, { what: 'ingest drain', timeoutMs: 300_000, intervalMs: 1000 }).catch(() => undefined);
+  await waitFor(async () => (await countRows()) >= expectedRows, {
+    what: 'ingest drain',
+    timeoutMs: 300_000,
+    intervalMs: 1000,
+  }).catch(() => undefined);
   const drainS = (Date.now() - drainStart) / 1000;
-  const { rows: recs } = await sql.query<{ status: string; n: string }>('select status, count(*) n from recordings group by status');
+  const { rows: recs } = await sql.query<{ status: string; n: string }>(
+    'select status, count(*) n from recordings group by status',
+  );
 
   const pct = (xs: number[], p: number) => {
     if (!xs.length) return NaN;
@@ -197,8 +242,12 @@ try {
       };
     }),
   );
-  console.log(`metric events accepted: ${stats.metrics.events} (${Math.round(stats.metrics.events / elapsedS)} events/s); shed by the generator: ${stats.shed}`);
-  console.log(`metric rows in Postgres: ${await countRows()} of ${expectedRows} expected; drain after load: ${drainS.toFixed(1)} s`);
+  console.log(
+    `metric events accepted: ${stats.metrics.events} (${Math.round(stats.metrics.events / elapsedS)} events/s); shed by the generator: ${stats.shed}`,
+  );
+  console.log(
+    `metric rows in Postgres: ${await countRows()} of ${expectedRows} expected; drain after load: ${drainS.toFixed(1)} s`,
+  );
   console.log(`recordings by status: ${recs.map((r) => `${r.status}=${r.n}`).join(', ')}`);
   console.log('RSS (MB) over time:');
   console.table(rss);

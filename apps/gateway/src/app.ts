@@ -1,8 +1,8 @@
-import { checkReadiness } from '@voicepulse/runtime';
-import express, { type Express } from 'express';
+import { checkReadiness, type ReadinessCheck } from '@voicepulse/runtime';
+import express, { Router, type Express } from 'express';
 import helmet from 'helmet';
 import type { GatewayDeps } from './deps';
-import { requireAuth } from './http/auth';
+import { acceptQueryToken, requireAuth } from './http/auth';
 import { HttpError, errorHandler } from './http/errors';
 import { closeUnreadBodies, cors, httpMetrics, requestContext } from './http/middleware';
 import { rateLimit } from './http/rate-limit';
@@ -38,18 +38,10 @@ export function createApp(deps: GatewayDeps): Express {
       res.status(503).json({ ready: false, reason: 'shutting down' });
       return;
     }
-    const report = await checkReadiness({
-      postgres: () => deps.database.ping(),
-      redis: async () => {
-        await deps.redis.ping();
-      },
-      storage: () => deps.store.ping(),
-    });
+    const report = await checkReadiness(readinessChecks(deps));
     res.status(report.ready ? 200 : 503).json(report);
   });
-  app.get('/metrics', async (_req, res) => {
-    res.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
-  });
+  // No /metrics here: it is served on HEALTH_PORT (metrics-server.ts), never next to the public API.
   const openapi = buildOpenApi(process.env.npm_package_version ?? '0.1.0');
   app.get('/openapi.json', (_req, res) => {
     res.json(openapi);
@@ -62,6 +54,7 @@ export function createApp(deps: GatewayDeps): Express {
   const jobsAdmin = createJobsAdmin(deps);
   app.use(BOARD_PATH, jobsAdmin.board);
 
+  app.use('/v1', queryTokenRoutes());
   app.use('/v1', requireAuth(deps.auth));
   app.use(
     '/v1',
@@ -85,4 +78,27 @@ export function createApp(deps: GatewayDeps): Express {
   app.use((_req, _res, next) => next(new HttpError(404, 'not_found', 'no such route')));
   app.use(errorHandler(deps.logger));
   return app;
+}
+
+/**
+ * The GET routes a browser loads by URL, unable to add a header: the status stream (EventSource),
+ * the audio (<audio src>) and the corpus archive (a download link). Only these read ?access_token=.
+ */
+export const QUERY_TOKEN_ROUTES = ['/recordings/:id/events', '/recordings/:id/audio', '/corpus/export'];
+
+function queryTokenRoutes(): Router {
+  const router = Router();
+  for (const path of QUERY_TOKEN_ROUTES) router.get(path, acceptQueryToken);
+  return router;
+}
+
+/** What /readyz checks, on the API port and on the metrics port alike. */
+export function readinessChecks(deps: GatewayDeps): Record<string, ReadinessCheck> {
+  return {
+    postgres: () => deps.database.ping(),
+    redis: async () => {
+      await deps.redis.ping();
+    },
+    storage: () => deps.store.ping(),
+  };
 }

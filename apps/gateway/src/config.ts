@@ -3,10 +3,12 @@ import {
   databaseSchema,
   envBool,
   envInt,
+  productionSecretProblem,
   redisSchema,
   retentionSchema,
   storageSchema,
 } from '@voicepulse/config';
+import { roleSchema } from '@voicepulse/contracts';
 import { z } from 'zod';
 
 export const gatewayConfigSchema = commonSchema
@@ -18,7 +20,6 @@ export const gatewayConfigSchema = commonSchema
     z
       .object({
         PORT: envInt(8080, 0, 65535),
-        HOST: z.string().default('0.0.0.0'),
         PUBLIC_BASE_URL: z.string().url().default('http://127.0.0.1:8080'),
         AUTH_MODE: z.enum(['hs256', 'jwks']).default('hs256'),
         AUTH_JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
@@ -26,12 +27,28 @@ export const gatewayConfigSchema = commonSchema
         AUTH_ISSUER: z.string().default('voicepulse'),
         AUTH_AUDIENCE: z.string().default('voicepulse-api'),
         AUTH_DEV_TOKENS: envBool(false),
+        /** Roles `POST /v1/dev/token` may mint; more than `user` only when someone asked for it. */
+        AUTH_DEV_TOKEN_ROLES: z
+          .string()
+          .default('user')
+          .transform((v) =>
+            v
+              .split(',')
+              .map((s) => s.trim())
+              .filter(Boolean),
+          )
+          .pipe(z.array(roleSchema).min(1)),
         MAX_UPLOAD_BYTES: envInt(200 * 1024 * 1024, 1),
         SIGNED_URL_TTL_S: envInt(600, 1, 900),
         CORS_ORIGINS: z
           .string()
           .default('http://127.0.0.1:3000,http://localhost:3000')
-          .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean)),
+          .transform((v) =>
+            v
+              .split(',')
+              .map((s) => s.trim())
+              .filter(Boolean),
+          ),
         TRUST_PROXY: envBool(false),
         /** Requests per minute per user/admin subject (0 = off); generous enough for a busy UI. */
         RATE_LIMIT_PER_MINUTE: envInt(1_200, 0),
@@ -40,15 +57,43 @@ export const gatewayConfigSchema = commonSchema
       })
       .superRefine((v, ctx) => {
         if (v.AUTH_MODE === 'hs256' && !v.AUTH_JWT_SECRET) {
-          ctx.addIssue({ code: 'custom', path: ['AUTH_JWT_SECRET'], message: 'required when AUTH_MODE=hs256' });
+          ctx.addIssue({
+            code: 'custom',
+            path: ['AUTH_JWT_SECRET'],
+            message: 'required when AUTH_MODE=hs256',
+          });
         }
         if (v.AUTH_MODE === 'jwks' && !v.AUTH_JWKS_URL) {
           ctx.addIssue({ code: 'custom', path: ['AUTH_JWKS_URL'], message: 'required when AUTH_MODE=jwks' });
         }
         if (v.AUTH_MODE === 'jwks' && v.AUTH_DEV_TOKENS) {
-          ctx.addIssue({ code: 'custom', path: ['AUTH_DEV_TOKENS'], message: 'dev tokens need AUTH_MODE=hs256' });
+          ctx.addIssue({
+            code: 'custom',
+            path: ['AUTH_DEV_TOKENS'],
+            message: 'dev tokens need AUTH_MODE=hs256',
+          });
         }
       }),
-  );
+  )
+  .superRefine((v, ctx) => {
+    // An endpoint that mints tokens has no place where real users are: refuse to start.
+    if (v.NODE_ENV === 'production' && v.AUTH_DEV_TOKENS) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['AUTH_DEV_TOKENS'],
+        message: 'must be off with NODE_ENV=production',
+      });
+    }
+    if (v.NODE_ENV !== 'production') return;
+    // A secret from the repository (or a default) lets its readers forge admin tokens or blob URLs.
+    const secrets = {
+      AUTH_JWT_SECRET: v.AUTH_MODE === 'hs256' ? v.AUTH_JWT_SECRET : undefined,
+      STORAGE_FS_SIGNING_SECRET: v.STORAGE_DRIVER === 'fs' ? v.STORAGE_FS_SIGNING_SECRET : undefined,
+    };
+    for (const [name, value] of Object.entries(secrets)) {
+      const problem = value === undefined ? undefined : productionSecretProblem(value);
+      if (problem) ctx.addIssue({ code: 'custom', path: [name], message: problem });
+    }
+  });
 
 export type GatewayConfig = z.output<typeof gatewayConfigSchema>;

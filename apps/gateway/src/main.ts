@@ -6,15 +6,20 @@ import type { Server } from 'node:http';
 import { createApp } from './app';
 import { composeGateway } from './compose';
 import { gatewayConfigSchema } from './config';
+import { startMetricsServer } from './metrics-server';
 
 const config = loadConfigOrExit('gateway', gatewayConfigSchema);
 const logger = createLogger({ service: 'gateway', level: config.LOG_LEVEL });
 const tracing = initTracing('gateway', process.env);
 const { deps, close, setShuttingDown } = await composeGateway(config, logger);
 const app = createApp(deps);
+const metricsServer = await startMetricsServer(deps);
 
 const server: Server = app.listen(config.PORT, config.HOST, () => {
-  logger.info({ port: config.PORT, storage: deps.store.driver, devTokens: config.AUTH_DEV_TOKENS }, 'gateway listening');
+  logger.info(
+    { port: config.PORT, storage: deps.store.driver, devTokens: config.AUTH_DEV_TOKENS },
+    'gateway listening',
+  );
 });
 // Slow-loris protection: a request must finish its headers fast and its body within the limit.
 server.headersTimeout = 20_000;
@@ -34,6 +39,7 @@ installShutdown(
           server.closeIdleConnections();
         }),
     },
+    { name: 'metrics', run: () => metricsServer.close() },
     { name: 'clients', run: close },
     { name: 'tracing', run: () => tracing.shutdown() },
   ],

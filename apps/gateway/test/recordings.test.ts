@@ -240,13 +240,12 @@ describe('direct-to-bucket uploads', () => {
 });
 
 describe('service endpoints', () => {
-  it('serves health, readiness, metrics and an OpenAPI document', async () => {
+  // /metrics has a port of its own: test/system/secure-defaults.test.ts.
+  it('serves health, readiness and an OpenAPI document', async () => {
     expect((await request(gw.app).get('/healthz')).status).toBe(200);
     const ready = await request(gw.app).get('/readyz');
     expect(ready.status).toBe(200);
     expect(Object.keys(ready.body.checks).sort()).toEqual(['postgres', 'redis', 'storage']);
-    const metrics = await request(gw.app).get('/metrics');
-    expect(metrics.text).toContain('voicepulse_http_request_duration_seconds_bucket');
     const doc = await request(gw.app).get('/openapi.json');
     expect(doc.body.paths['/v1/recordings'].post).toBeDefined();
     expect(doc.body.paths['/v1/metrics']).toBeDefined();

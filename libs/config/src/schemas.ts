@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_FS_SIGNING_SECRET } from './secrets';
 
 /** Booleans in env vars: accept the spellings operators actually type. */
 export const envBool = (def: boolean) =>
@@ -11,19 +12,24 @@ export const envInt = (def: number, min = 0, max = Number.MAX_SAFE_INTEGER) =>
   z.coerce.number().int().min(min).max(max).default(def);
 
 const url = (protocols: string[]) =>
-  z.string().refine((v) => {
-    try {
-      return protocols.includes(new URL(v).protocol);
-    } catch {
-      return false;
-    }
-  }, `must be a URL with scheme ${protocols.join(' or ')}`);
+  z.string().refine(
+    (v) => {
+      try {
+        return protocols.includes(new URL(v).protocol);
+      } catch {
+        return false;
+      }
+    },
+    `must be a URL with scheme ${protocols.join(' or ')}`,
+  );
 
 export const commonSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  /** Port for /healthz, /readyz and /metrics on workers (the gateway serves them on its own port). */
+  /** Port for /healthz, /readyz and /metrics (the gateway's API port has the health routes, never /metrics). */
   HEALTH_PORT: envInt(9090, 0, 65535),
+  /** Interface every HTTP port of the service listens on; `npm start` sets 127.0.0.1. */
+  HOST: z.string().default('0.0.0.0'),
   SHUTDOWN_TIMEOUT_MS: envInt(25_000, 0),
 });
 
@@ -35,7 +41,10 @@ export const databaseSchema = z.object({
 export const redisSchema = z.object({
   REDIS_URL: url(['redis:', 'rediss:']).default('redis://127.0.0.1:6379'),
   /** BullMQ key prefix; tests and shared Redis instances use their own. */
-  QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9:_-]+$/).default('voicepulse'),
+  QUEUE_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9:_-]+$/)
+    .default('voicepulse'),
 });
 
 export const storageSchema = z
@@ -44,7 +53,7 @@ export const storageSchema = z
     STORAGE_BUCKET: z.string().min(3).default('voicepulse'),
     STORAGE_FS_ROOT: z.string().default('./.data/blobs'),
     /** Signing secret for fs-store URLs (the fs store signs its own URLs; s3/gcs sign natively). */
-    STORAGE_FS_SIGNING_SECRET: z.string().min(16).default('local-dev-fs-signing-secret'),
+    STORAGE_FS_SIGNING_SECRET: z.string().min(16).default(DEFAULT_FS_SIGNING_SECRET),
     STORAGE_FS_PUBLIC_URL: z.string().url().default('http://127.0.0.1:8080/v1/blobs'),
     S3_ENDPOINT: z.string().url().optional(),
     S3_REGION: z.string().default('us-east-1'),
@@ -62,7 +71,11 @@ export const storageSchema = z
     }
     // Half a static key pair silently falls back to the default chain: almost certainly a typo.
     if (Boolean(v.S3_ACCESS_KEY_ID) !== Boolean(v.S3_SECRET_ACCESS_KEY)) {
-      ctx.addIssue({ code: 'custom', path: ['S3_SECRET_ACCESS_KEY'], message: 'S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY must be set together' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['S3_SECRET_ACCESS_KEY'],
+        message: 'S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY must be set together',
+      });
     }
   });
 

@@ -1,7 +1,13 @@
 import { createDatabase, type Database } from '@voicepulse/db';
 import { createLogger, redactUrl, type Logger } from '@voicepulse/logger';
 import { createRedis, JobInspector, registerQueueGauges, type QueueName } from '@voicepulse/queues';
-import { createMetrics, installShutdown, startHealthServer, type ReadinessCheck, type ServiceMetrics } from '@voicepulse/runtime';
+import {
+  createMetrics,
+  installShutdown,
+  startHealthServer,
+  type ReadinessCheck,
+  type ServiceMetrics,
+} from '@voicepulse/runtime';
 import { initTracing } from '@voicepulse/tracing';
 import type { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -9,6 +15,7 @@ import type { Redis } from 'ioredis';
 export interface WorkerBaseConfig {
   LOG_LEVEL: string;
   HEALTH_PORT: number;
+  HOST: string;
   SHUTDOWN_TIMEOUT_MS: number;
   DATABASE_URL: string;
   DATABASE_POOL_MAX: number;
@@ -46,18 +53,26 @@ export async function runWorkerService<C extends WorkerBaseConfig>(
 ): Promise<void> {
   const logger = createLogger({ service, level: config.LOG_LEVEL });
   const tracing = initTracing(service, process.env);
-  const database = createDatabase(config.DATABASE_URL, { max: config.DATABASE_POOL_MAX, applicationName: service });
+  const database = createDatabase(config.DATABASE_URL, {
+    max: config.DATABASE_POOL_MAX,
+    applicationName: service,
+  });
   const workerRedis = createRedis(config.REDIS_URL, 'worker');
   // Producers in workers must survive a Redis restart mid-job rather than fail it: queue offline.
   const redis = createRedis(config.REDIS_URL, 'worker');
   const metrics = createMetrics(service);
   const parts = await build({ config, logger, database, workerRedis, redis, metrics });
   // Each worker reports the depth of the queues it consumes, next to its own job durations.
-  registerQueueGauges(metrics.registry, new JobInspector(redis, config.QUEUE_PREFIX), parts.consumers.map((w) => w.name as QueueName));
+  registerQueueGauges(
+    metrics.registry,
+    new JobInspector(redis, config.QUEUE_PREFIX),
+    parts.consumers.map((w) => w.name as QueueName),
+  );
 
   let shuttingDown = false;
   const health = await startHealthServer({
     port: config.HEALTH_PORT,
+    host: config.HOST,
     logger,
     registry: metrics.registry,
     isShuttingDown: () => shuttingDown,
@@ -94,7 +109,11 @@ export async function runWorkerService<C extends WorkerBaseConfig>(
   }
   for (const worker of parts.consumers) void worker.run();
   logger.info(
-    { queues: parts.consumers.map((w) => w.name), database: redactUrl(config.DATABASE_URL), healthPort: health.port },
+    {
+      queues: parts.consumers.map((w) => w.name),
+      database: redactUrl(config.DATABASE_URL),
+      healthPort: health.port,
+    },
     `${service} started`,
   );
 }

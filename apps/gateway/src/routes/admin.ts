@@ -1,12 +1,19 @@
 import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
-import { ALL_QUEUES, JobInspector, parseQueueName, registerQueueGauges, UnknownQueueError, type QueueName } from '@voicepulse/queues';
+import {
+  ALL_QUEUES,
+  JobInspector,
+  parseQueueName,
+  registerQueueGauges,
+  UnknownQueueError,
+  type QueueName,
+} from '@voicepulse/queues';
 import { parseCookie } from 'cookie';
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { GatewayDeps } from '../deps';
-import { requireAuth, requireRole } from '../http/auth';
+import { acceptQueryToken, requireAuth, requireRole } from '../http/auth';
 import { smallJson } from '../http/body';
 import { HttpError } from '../http/errors';
 
@@ -64,7 +71,14 @@ export function createJobsAdmin(deps: GatewayDeps) {
   adapter.setBasePath(BOARD_PATH);
   createBullBoard({ queues: inspector.all().map((q) => new BullMQAdapter(q)), serverAdapter: adapter });
   const board = Router();
-  board.use(boardToken, requireAuth(deps.auth), requireRole('admin'), rememberBoardToken, adapter.getRouter());
+  board.use(
+    boardToken,
+    acceptQueryToken,
+    requireAuth(deps.auth),
+    requireRole('admin'),
+    rememberBoardToken,
+    adapter.getRouter(),
+  );
 
   return { api, board };
 }
@@ -92,7 +106,9 @@ function boardToken(req: Request, _res: Response, next: NextFunction) {
 }
 
 function rememberBoardToken(req: Request, res: Response, next: NextFunction) {
-  const token = typeof req.query.access_token === 'string' ? req.query.access_token : undefined;
+  // Only a GET may bring it (acceptQueryToken); any other method with one was refused before this.
+  const token =
+    req.method === 'GET' && typeof req.query.access_token === 'string' ? req.query.access_token : undefined;
   if (token) {
     res.cookie(BOARD_COOKIE, token, {
       httpOnly: true,

@@ -21,7 +21,7 @@ import { jobIds } from '@voicepulse/queues';
 import type { NormalizedMetricEvent } from '@voicepulse/contracts';
 import { Router } from 'express';
 import type { GatewayDeps } from '../deps';
-import { resolveSubject } from '../http/auth';
+import { readSubject, resolveSubject } from '../http/auth';
 import { HttpError, unavailable } from '../http/errors';
 import { queryFields } from '../http/params';
 
@@ -95,7 +95,7 @@ export function metricsRouter(deps: GatewayDeps): Router {
 
   router.get('/metrics/summary', async (req, res) => {
     const q = metricsSummaryQuerySchema.parse(queryFields(req.query));
-    const userId = resolveSubject(req, q.userId);
+    const userId = readSubject(req, q.userId);
     try {
       res.json(
         await metricsSummary(deps.database.pool, {
@@ -112,7 +112,7 @@ export function metricsRouter(deps: GatewayDeps): Router {
 
   router.get('/metrics/events', async (req, res) => {
     const q = metricEventsQuerySchema.parse(queryFields(req.query));
-    const userId = resolveSubject(req, q.userId);
+    const userId = readSubject(req, q.userId);
     try {
       res.json(
         await listMetricEvents(deps.database.pool, {
@@ -130,7 +130,7 @@ export function metricsRouter(deps: GatewayDeps): Router {
 
   router.get('/metrics/export.csv', async (req, res) => {
     const q = metricsExportQuerySchema.parse(queryFields(req.query));
-    const userId = resolveSubject(req, q.userId);
+    const userId = readSubject(req, q.userId);
     let stream;
     try {
       stream = await exportMetricEventsCsv(deps.database.pool, { userId, from: q.from, to: q.to });

@@ -8,7 +8,7 @@ import { jobIds } from '@voicepulse/queues';
 import { blobKeys } from '@voicepulse/recordings';
 import { Router, type Request, type Response } from 'express';
 import type { GatewayDeps } from '../deps';
-import { authOf, ownerFilter, resolveSubject } from '../http/auth';
+import { authOf, ownerFilter, readSubject } from '../http/auth';
 import { HttpError, notFound } from '../http/errors';
 import { idParam, queryFields } from '../http/params';
 import { acceptRecording, newRecordingId, parseMetadata, storeAudio } from '../uploads/ingest-upload';
@@ -32,10 +32,20 @@ export function recordingsRouter(deps: GatewayDeps): Router {
       const meta = parseMetadata(queryFields(req.query));
       received = { meta, stored: await storeAudio(deps, req, key) };
     } else {
-      throw new HttpError(415, 'unsupported_media_type', 'send multipart/form-data with a "file" part, or a raw audio/* body');
+      throw new HttpError(
+        415,
+        'unsupported_media_type',
+        'send multipart/form-data with a "file" part, or a raw audio/* body',
+      );
     }
     try {
-      const { body } = await acceptRecording(deps, { userId, correlationId }, id, received.meta, received.stored);
+      const { body } = await acceptRecording(
+        deps,
+        { userId, correlationId },
+        id,
+        received.meta,
+        received.stored,
+      );
       res.status(202).location(body.links.self).json(body);
     } catch (err) {
       // Not acknowledged, so nothing may be left half-done: the client will retry.
@@ -47,7 +57,7 @@ export function recordingsRouter(deps: GatewayDeps): Router {
 
   router.get('/recordings', async (req, res) => {
     const q = recordingListQuerySchema.parse(queryFields(req.query));
-    const owner = resolveSubject(req, q.userId);
+    const owner = readSubject(req, q.userId);
     const page = await deps.recordings.list(owner, { limit: q.limit, cursor: q.cursor });
     if (page === 'bad_cursor') throw new HttpError(400, 'invalid_cursor', 'cursor is not valid');
     res.json(page);

@@ -21,7 +21,8 @@ export function listRoutes(app: Express, mounts: string[]): RouteEntry[] {
   const walk = (stack: Layer[], prefix: string) => {
     for (const layer of stack) {
       if (layer.route) {
-        for (const method of Object.keys(layer.route.methods)) out.push({ method: method.toUpperCase(), path: prefix + layer.route.path });
+        for (const method of Object.keys(layer.route.methods))
+          out.push({ method: method.toUpperCase(), path: prefix + layer.route.path });
       } else if (layer.handle?.stack) {
         const routes = layer.handle.stack.some((l) => l.route || l.handle?.stack);
         if (!routes) continue;
@@ -33,5 +34,6 @@ export function listRoutes(app: Express, mounts: string[]): RouteEntry[] {
     }
   };
   walk((app as unknown as { router: { stack: Layer[] } }).router.stack, '');
-  return out;
+  // A path can be declared twice (a pre-auth step such as acceptQueryToken, then the handler).
+  return [...new Map(out.map((r) => [`${r.method} ${r.path}`, r])).values()];
 }

@@ -65,7 +65,7 @@ describe('graceful shutdown on SIGTERM', () => {
 
   it('the gateway stops accepting, completes the in-flight upload with 202, and exits 0', async () => {
     const port = await freePort();
-    const gateway = startNodeService('gateway', entry('gateway'), { ...stack.env, PORT: String(port), HOST: '127.0.0.1', SHUTDOWN_TIMEOUT_MS: '30000' });
+    const gateway = startNodeService('gateway', entry('gateway'), { ...stack.env, PORT: String(port), HOST: '127.0.0.1', HEALTH_PORT: '0', SHUTDOWN_TIMEOUT_MS: '30000' });
     procs.push(gateway);
     const base = `http://127.0.0.1:${port}`;
     await waitFor(async () => (await fetch(`${base}/readyz`)).ok, { what: 'gateway ready', timeoutMs: 60_000 });

@@ -37,6 +37,8 @@ export async function startWebStack(): Promise<WebStack> {
       PORT: String(gatewayPort),
       HOST: '127.0.0.1',
       AUTH_DEV_TOKENS: 'true',
+      // The suite signs in as an admin too (corpus page).
+      AUTH_DEV_TOKEN_ROLES: 'user,admin',
       // Signed fs URLs must point where the browser can reach them: through the web origin's proxy.
       STORAGE_FS_PUBLIC_URL: `${webUrl}/v1/blobs`,
       CORS_ORIGINS: webUrl,
@@ -48,12 +50,21 @@ export async function startWebStack(): Promise<WebStack> {
   const diagnostics = () => services.map((s) => `--- ${s.name}\n${s.output().slice(-3000)}`).join('\n');
   let server: PreviewServer | undefined;
   try {
-    await waitFor(async () => (await fetch(`${gatewayUrl}/readyz`)).ok, { what: 'gateway ready', timeoutMs: 60_000, intervalMs: 250 });
+    await waitFor(async () => (await fetch(`${gatewayUrl}/readyz`)).ok, {
+      what: 'gateway ready',
+      timeoutMs: 60_000,
+      intervalMs: 250,
+    });
     process.env.VOICEPULSE_API_URL = gatewayUrl;
     const configFile = path.join(webRoot, 'vite.config.ts');
     const outDir = await mkdtemp(path.join(tmpdir(), 'vp-web-dist-'));
     await build({ configFile, logLevel: 'warn', build: { outDir, sourcemap: false } });
-    server = await preview({ configFile, logLevel: 'warn', build: { outDir }, preview: { host: '127.0.0.1', port: webPort, strictPort: true } });
+    server = await preview({
+      configFile,
+      logLevel: 'warn',
+      build: { outDir },
+      preview: { host: '127.0.0.1', port: webPort, strictPort: true },
+    });
     const dist = outDir;
     return {
       webUrl,

@@ -42,7 +42,10 @@ const PCM_CODEC: Record<SampleKind, string> = {
  * resampled by our own filter. MP4/M4A is spooled to a temporary file first because its
  * index (moov) is usually at the end, which ffmpeg cannot reach on a pipe.
  */
-export async function transcodeToCanonical(input: Readable, opts: TranscodeOptions): Promise<TranscodeResult> {
+export async function transcodeToCanonical(
+  input: Readable,
+  opts: TranscodeOptions,
+): Promise<TranscodeResult> {
   const { signal } = opts;
   signal?.throwIfAborted();
   const onAbort = () => input.destroy(signal?.reason as Error);
@@ -106,8 +109,12 @@ async function viaTempFile(input: Readable, opts: TranscodeOptions): Promise<Tra
 }
 
 /** Decode `input` through ffmpeg's stdin, or (input null) the file at `path`. */
-async function viaFfmpeg(input: Readable | null, opts: TranscodeOptions, path = 'pipe:0'): Promise<TranscodeResult> {
-  const proc = startFfmpeg(opts.ffmpegPath ?? 'ffmpeg', ffmpegDecodeArgs(path), input);
+async function viaFfmpeg(
+  input: Readable | null,
+  opts: TranscodeOptions,
+  path = 'pipe:0',
+): Promise<TranscodeResult> {
+  const proc = startFfmpeg(opts.ffmpegPath ?? 'ffmpeg', ffmpegDecodeArgs(opts.format, path), input);
   const decoder = new WavStreamDecoder(opts.maxDurationS);
   const abort = () => proc.kill();
   opts.signal?.addEventListener('abort', abort, { once: true });
@@ -140,6 +147,10 @@ async function viaFfmpeg(input: Readable | null, opts: TranscodeOptions, path = 
   });
 }
 
-function result(wav: Buffer, samples: number, info: Omit<TranscodeResult['info'], 'durationMs'>): TranscodeResult {
+function result(
+  wav: Buffer,
+  samples: number,
+  info: Omit<TranscodeResult['info'], 'durationMs'>,
+): TranscodeResult {
   return { wav, info: { durationMs: Math.round((samples * 1000) / CANONICAL_RATE), ...info } };
 }

@@ -130,9 +130,10 @@ export function ffmpegInputArgs(format: SniffedFormat, input: string): string[] 
 /**
  * Decode `input` (read with the demuxer of `format`) to a 32-bit float WAV at the source's native
  * rate and channel count. The WAV header carries rate and channels in-band, so we never race
- * ffmpeg's stderr for them; resampling and downmixing stay in our own tested code.
+ * ffmpeg's stderr for them; resampling and downmixing stay in our own tested code. ffmpeg stops
+ * by itself a second past `maxDurationS`, so its output is bounded whatever the header claims.
  */
-export function ffmpegDecodeArgs(format: SniffedFormat, input: string): string[] {
+export function ffmpegDecodeArgs(format: SniffedFormat, input: string, maxDurationS: number): string[] {
   return [
     '-hide_banner',
     '-nostdin',
@@ -141,6 +142,8 @@ export function ffmpegDecodeArgs(format: SniffedFormat, input: string): string[]
     '-map',
     '0:a:0',
     '-vn',
+    '-t',
+    String(maxDurationS + 1),
     '-c:a',
     'pcm_f32le',
     '-f',
@@ -150,6 +153,23 @@ export function ffmpegDecodeArgs(format: SniffedFormat, input: string): string[]
     '-map_metadata',
     '-1',
     'pipe:1',
+  ];
+}
+
+/** Open the input, print its header (stream info and declared duration) and decode nothing. */
+export function ffmpegHeaderArgs(format: SniffedFormat, input: string): string[] {
+  return [
+    '-hide_banner',
+    '-nostdin',
+    '-nostats',
+    ...ffmpegInputArgs(format, input),
+    '-map',
+    '0:a:0',
+    '-t',
+    '0',
+    '-f',
+    'null',
+    '-',
   ];
 }
 
@@ -193,6 +213,13 @@ export class StderrLog {
   firstComplaint(): string | null {
     const m = /^\[(\w+) @ 0x[0-9a-f]+\] (.+)$/m.exec(this.head);
     return m ? `${m[1]}: ${m[2]!.trim()}` : null;
+  }
+
+  /** The duration the container declares, in seconds; null when it declares none ("N/A"). */
+  declaredDurationS(): number | null {
+    const input = this.head.split(/^Output #0/m)[0] ?? '';
+    const m = /^\s*Duration: (\d+):(\d\d):(\d\d(?:\.\d+)?)/m.exec(input);
+    return m ? Number(m[1]) * 3600 + Number(m[2]) * 60 + Number(m[3]) : null;
   }
 
   lastLine(): string {

@@ -20,7 +20,8 @@ export interface PcmAudio {
 export function decodeWav(buf: Uint8Array): PcmAudio {
   const layout = readWavLayout(buf);
   if (!layout) throw new CorruptAudioError('WAV header is truncated');
-  if (!layout.kind) throw new UnsupportedAudioError(`WAV codec ${formatTagName(layout.formatTag)} is not decoded in-process`);
+  if (!layout.kind)
+    throw new UnsupportedAudioError(`WAV codec ${formatTagName(layout.formatTag)} is not decoded in-process`);
 
   const available = buf.length - layout.dataOffset;
   const declared = layout.dataBytes ?? available;
@@ -30,7 +31,10 @@ export function decodeWav(buf: Uint8Array): PcmAudio {
   // A trailing partial frame is writer sloppiness, not corruption worth rejecting a call over.
   const frames = Math.floor(declared / layout.blockAlign);
   const data = buf.subarray(layout.dataOffset, layout.dataOffset + frames * layout.blockAlign);
-  return { sampleRate: layout.sampleRate, channels: decodeFrames(data, layout.kind, layout.channels, frames) };
+  return {
+    sampleRate: layout.sampleRate,
+    channels: decodeFrames(data, layout.kind, layout.channels, frames),
+  };
 }
 
 /**
@@ -60,27 +64,36 @@ export function encodeWavPcm16(samples: Float32Array, sampleRate: number): Buffe
 let cachedHeader: { rate: number; bytes: Uint8Array } | undefined;
 
 /**
- * wavefile writes the canonical header; we patch the two size fields and copy the samples
- * ourselves, because wavefile packs sample-by-sample through generic code (~0.5 s and
- * several extra copies for a 10-minute file).
+ * wavefile writes the canonical header; we patch the two size fields, because wavefile packs
+ * samples one by one through generic code (~0.5 s and several extra copies for a 10-minute file).
  */
-export function canonicalWav(pcm: Int16Array | readonly Int16Array[], sampleRate: number): Buffer {
+export function canonicalWavHeader(dataBytes: number, sampleRate: number): Buffer {
   if (cachedHeader?.rate !== sampleRate) {
     const empty = new WaveFile();
     empty.fromScratch(1, sampleRate, '16', new Int16Array(0));
     cachedHeader = { rate: sampleRate, bytes: empty.toBuffer() };
   }
-  const header = cachedHeader.bytes;
+  const header = Buffer.from(cachedHeader.bytes);
+  header.writeUInt32LE(header.length - 8 + dataBytes, 4);
+  header.writeUInt32LE(dataBytes, header.length - 4);
+  return header;
+}
+
+/** Int16Array memory is little-endian on every platform Node supports in production (x64, arm64). */
+export function pcmBytes(p: Int16Array): Uint8Array {
+  return new Uint8Array(p.buffer, p.byteOffset, p.byteLength);
+}
+
+/** Canonical mono 16-bit PCM WAV in memory, for short clips (the transcoder streams to a file). */
+export function canonicalWav(pcm: Int16Array | readonly Int16Array[], sampleRate: number): Buffer {
   const parts = Array.isArray(pcm) ? pcm : [pcm as Int16Array];
   const dataBytes = parts.reduce((n, p) => n + p.byteLength, 0);
+  const header = canonicalWavHeader(dataBytes, sampleRate);
   const out = Buffer.allocUnsafe(header.length + dataBytes);
   out.set(header, 0);
-  out.writeUInt32LE(header.length - 8 + dataBytes, 4);
-  out.writeUInt32LE(dataBytes, header.length - 4);
-  // Int16Array memory is little-endian on every platform Node supports in production (x64, arm64).
   let at = header.length;
   for (const p of parts) {
-    out.set(new Uint8Array(p.buffer, p.byteOffset, p.byteLength), at);
+    out.set(pcmBytes(p), at);
     at += p.byteLength;
   }
   return out;

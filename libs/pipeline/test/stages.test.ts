@@ -2,18 +2,33 @@ import { createAnalyzer, analysisConfigSchema, type Analyzer } from '@voicepulse
 import { encodeWavPcm16 } from '@voicepulse/audio';
 import { createDatabase, runMigrations, type Database } from '@voicepulse/db';
 import { createLogger } from '@voicepulse/logger';
-import { PermanentJobError, createProducer, createRedis, type JobContext, type Producer } from '@voicepulse/queues';
+import {
+  PermanentJobError,
+  createProducer,
+  createRedis,
+  type JobContext,
+  type Producer,
+} from '@voicepulse/queues';
 import { RecordingsRepository, blobKeys } from '@voicepulse/recordings';
 import { FsBlobStore } from '@voicepulse/storage';
-import { createTestDatabase, deleteRedisPrefix, testRedisUrl, uniquePrefix, type TestDatabase } from '@voicepulse/testing';
+import {
+  createTestDatabase,
+  deleteRedisPrefix,
+  testRedisUrl,
+  uniquePrefix,
+  type TestDatabase,
+} from '@voicepulse/testing';
 import type { Job } from 'bullmq';
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { StatusReporter, scoreStage, transcodeStage } from '../src';
 
+const run = promisify(execFile);
 const logger = createLogger({ service: 'test', level: 'silent' });
 const ctx = { job: {} as Job, logger, attempt: 1, isFinalAttempt: false } satisfies JobContext;
 const prefix = uniquePrefix('pipeline');
@@ -66,7 +81,16 @@ async function uploaded(body: Buffer, contentType = 'audio/wav') {
   const userId = 'pipe-user';
   const originalKey = blobKeys.original(userId, id);
   const put = await store.put(originalKey, body, { contentType });
-  await repo.create({ id, userId, status: 'uploaded', originalKey, contentType, sizeBytes: put.sizeBytes, sha256: put.sha256, clientTranscript: 'I love this, it is wonderful.' });
+  await repo.create({
+    id,
+    userId,
+    status: 'uploaded',
+    originalKey,
+    contentType,
+    sizeBytes: put.sizeBytes,
+    sha256: put.sha256,
+    clientTranscript: 'I love this, it is wonderful.',
+  });
   return { id, recordingId: id, userId, correlationId: randomUUID() };
 }
 
@@ -79,13 +103,20 @@ describe('pipeline stages', () => {
     const job = await uploaded(buzzWav());
     await transcode()(job, ctx);
     const row = await repo.get(job.id, null);
-    expect(row, JSON.stringify(row)).toMatchObject({ status: 'transcoded', sampleRate: 48_000, channels: 1, durationMs: 3500 });
+    expect(row, JSON.stringify(row)).toMatchObject({
+      status: 'transcoded',
+      sampleRate: 48_000,
+      channels: 1,
+      durationMs: 3500,
+    });
     expect(await store.exists(blobKeys.normalized(job.userId, job.id))).toBe(true);
     expect(await scoreProducer.queue.getJob(`${job.id}.score`)).toBeDefined();
 
     await transcode()(job, ctx); // a retry after a crash: no state change, score job deduplicated
     expect((await repo.get(job.id, null))?.updatedAt).toEqual(row?.updatedAt);
-    expect(await scoreProducer.queue.getJobCountByTypes('waiting', 'prioritized', 'delayed', 'active')).toBe(1);
+    expect(await scoreProducer.queue.getJobCountByTypes('waiting', 'prioritized', 'delayed', 'active')).toBe(
+      1,
+    );
 
     await score()(job, ctx);
     const view = await repo.view(job.id, null);
@@ -94,12 +125,23 @@ describe('pipeline stages', () => {
     expect(Math.abs(view!.analysis!.talkedTimeMs - 1500)).toBeLessThan(300);
     const metricJob = await metricsProducer.queue.getJob(`${job.id}.metric`);
     expect(metricJob?.data.events).toEqual([
-      expect.objectContaining({ eventId: job.id, recordingId: job.id, userId: 'pipe-user', source: 'recording', voiceSentimentLabel: 'positive' }),
+      expect.objectContaining({
+        eventId: job.id,
+        recordingId: job.id,
+        userId: 'pipe-user',
+        source: 'recording',
+        voiceSentimentLabel: 'positive',
+      }),
     ]);
 
     await score()(job, ctx);
-    expect(await metricsProducer.queue.getJobCountByTypes('waiting', 'prioritized', 'delayed', 'active')).toBe(1);
-    const segs = await database.pool.query('select count(*)::int n from speech_segments where recording_id = $1', [job.id]);
+    expect(
+      await metricsProducer.queue.getJobCountByTypes('waiting', 'prioritized', 'delayed', 'active'),
+    ).toBe(1);
+    const segs = await database.pool.query(
+      'select count(*)::int n from speech_segments where recording_id = $1',
+      [job.id],
+    );
     expect(segs.rows[0].n).toBe(view!.analysis!.segments.length);
   });
 
@@ -121,6 +163,60 @@ describe('pipeline stages', () => {
     const row = await repo.get(job.id, null);
     expect(row).toMatchObject({ status: 'failed', failureCode: 'internal' });
     expect(row?.failureMessage).toMatch(/^gave up after 8 attempts: blob not found/);
+  });
+
+  it('a two-hour silent FLAC: refused by its header when too long, by the wall clock when not; nothing left behind', async () => {
+    const bombPath = path.join(root, 'bomb.flac');
+    await run('ffmpeg', [
+      '-y',
+      '-loglevel',
+      'error',
+      '-f',
+      'lavfi',
+      '-i',
+      'anullsrc=r=44100:cl=mono',
+      '-t',
+      '7200',
+      '-c:a',
+      'flac',
+      bombPath,
+    ]);
+    const bomb = await readFile(bombPath);
+    // os.tmpdir() follows TMPDIR: a private one shows exactly what the stage leaves behind.
+    const scratch = await mkdtemp(path.join(root, 'tmp-'));
+    const savedTmp = process.env.TMPDIR;
+    process.env.TMPDIR = scratch;
+    onTestFinished(() => {
+      if (savedTmp === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = savedTmp;
+    });
+
+    const tooLong = await uploaded(bomb, 'audio/flac');
+    const err = await transcode()(tooLong, ctx).catch((e) => e);
+    expect(err).toBeInstanceOf(PermanentJobError);
+    expect(await repo.get(tooLong.id, null)).toMatchObject({ status: 'failed', failureCode: 'too_long' });
+    expect((await repo.get(tooLong.id, null))?.failureMessage).toMatch(
+      /declares 7200 s, over the 60 s limit/,
+    );
+
+    const slow = await uploaded(bomb, 'audio/flac');
+    const stage = transcodeStage({
+      repo,
+      store,
+      status: status(),
+      scoreProducer,
+      maxDurationS: 7200,
+      timeoutMs: 1000,
+    });
+    const slowErr = await stage(slow, ctx).catch((e) => e);
+    expect(slowErr).toBeInstanceOf(PermanentJobError);
+    expect(await repo.get(slow.id, null)).toMatchObject({ status: 'failed', failureCode: 'too_long' });
+    expect((await repo.get(slow.id, null))?.failureMessage).toMatch(
+      /decoding took longer than the 1 s limit/,
+    );
+    for (const job of [tooLong, slow])
+      expect(await store.exists(blobKeys.normalized(job.userId, job.id))).toBe(false);
+    expect(await readdir(scratch)).toEqual([]);
   });
 
   it('treats a deleted recording as done', async () => {

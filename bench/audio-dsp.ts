@@ -37,8 +37,7 @@ const timeAsync = async <T>(fn: () => Promise<T>): Promise<[T, number]> => {
   return [r, (performance.now() - t) / 1000];
 };
 const fmt = (s: number) => `${s.toFixed(2)} s`;
-const rtf = (s: number, audioS: number) =>
-  `RTF ${(s / audioS).toExponential(2)} (${(audioS / s).toFixed(0)}x real time)`;
+const rtf = (s: number, audioS: number) => `RTF ${(s / audioS).toExponential(2)} (${(audioS / s).toFixed(0)}x real time)`;
 
 /** Stereo 16-bit WAV of `seconds`, tiling `mono` (slightly different gain per channel). */
 function stereoWav(mono: Float32Array, seconds: number): Buffer {
@@ -88,12 +87,8 @@ async function main(): Promise<void> {
   const [, tEncode] = time(() => encodeWavPcm16(mono16k, 16_000));
   const ours = tDecode + tDownmix + tResample + tEncode;
   console.log('voicepulse (in memory)');
-  console.log(
-    `  decodeWav ${fmt(tDecode)}, downmix ${fmt(tDownmix)}, resample ${fmt(tResample)}, encode ${fmt(tEncode)}`,
-  );
-  console.log(
-    `  total ${fmt(ours)}  ${rtf(ours, SECONDS)}; resampler alone ${((SECONDS * RATE) / tResample / 1e6).toFixed(1)} M input samples/s`,
-  );
+  console.log(`  decodeWav ${fmt(tDecode)}, downmix ${fmt(tDownmix)}, resample ${fmt(tResample)}, encode ${fmt(tEncode)}`);
+  console.log(`  total ${fmt(ours)}  ${rtf(ours, SECONDS)}; resampler alone ${((SECONDS * RATE) / tResample / 1e6).toFixed(1)} M input samples/s`);
 
   // 2. Ours, streaming (the transcoder's path): file stream -> canonical WAV.
   const [, tStream] = await timeAsync(() =>
@@ -103,9 +98,7 @@ async function main(): Promise<void> {
       outputPath: join(dir, 'canonical.wav'),
     }),
   );
-  console.log(
-    `voicepulse transcodeToCanonical (streaming, to disk) ${fmt(tStream)}  ${rtf(tStream, SECONDS)}`,
-  );
+  console.log(`voicepulse transcodeToCanonical (streaming, to disk) ${fmt(tStream)}  ${rtf(tStream, SECONDS)}`);
 
   // 3. wavefile only, on a shorter clip because it is far slower and memory-hungry; scaled linearly.
   const clip = new WaveFile(readFileSync(file).subarray(0, 44 + WAVEFILE_CLIP_S * RATE * 4));
@@ -127,9 +120,7 @@ async function main(): Promise<void> {
 
   console.log('\nratios (time / voicepulse in-memory time)');
   console.log(`  wavefile: ${(tWf / ours).toFixed(1)}x slower`);
-  console.log(
-    `  ffmpeg:   ${(tFf / ours).toFixed(2)}x (${tFf < ours ? 'ffmpeg faster' : 'voicepulse faster'})`,
-  );
+  console.log(`  ffmpeg:   ${(tFf / ours).toFixed(2)}x (${tFf < ours ? 'ffmpeg faster' : 'voicepulse faster'})`);
   console.log(`  streaming transcode vs in-memory: ${(tStream / ours).toFixed(2)}x`);
 
   // 5. Analysis on the canonical 16 kHz signal.
@@ -138,9 +129,7 @@ async function main(): Promise<void> {
   const [prosody, tProsody] = time(() => analyzeProsody(mono16k, segments));
   const tAnalysis = tVad + tLevels + tProsody;
   console.log('\nanalysis of the 16 kHz mono result');
-  console.log(
-    `  VAD ${fmt(tVad)} (${segments.length} segments), levels ${fmt(tLevels)}, prosody ${fmt(tProsody)}`,
-  );
+  console.log(`  VAD ${fmt(tVad)} (${segments.length} segments), levels ${fmt(tLevels)}, prosody ${fmt(tProsody)}`);
   console.log(`  VAD+levels+prosody ${fmt(tAnalysis)}  ${rtf(tAnalysis, SECONDS)}`);
   console.log(`  levels: ${JSON.stringify(levels)}`);
   console.log(`  prosody: ${JSON.stringify(prosody)}`);

@@ -18,9 +18,7 @@ import { promisify, parseArgs } from 'node:util';
 import { startStack } from '../../apps/gateway/test/helpers';
 
 const run = promisify(execFile);
-const { values } = parseArgs({
-  options: { seconds: { type: 'string', default: '30' }, runs: { type: 'string', default: '3' } },
-});
+const { values } = parseArgs({ options: { seconds: { type: 'string', default: '30' }, runs: { type: 'string', default: '3' } } });
 const seconds = Number(values.seconds);
 const runs = Number(values.runs);
 
@@ -28,28 +26,11 @@ async function speechClip(targetS: number): Promise<Buffer> {
   const dir = await mkdtemp(path.join(tmpdir(), 'vp-latency-'));
   const one = path.join(dir, 'one.wav');
   const out = path.join(dir, 'clip.wav');
-  await run('espeak-ng', [
-    '-w',
-    one,
-    'Thanks for calling. I really appreciate your help with this, it was a great experience overall.',
-  ]);
+  await run('espeak-ng', ['-w', one, 'Thanks for calling. I really appreciate your help with this, it was a great experience overall.']);
   const { stdout } = await run('soxi', ['-D', one]);
   const repeats = Math.max(1, Math.ceil(targetS / (Number(stdout) + 0.5)));
   const parts = Array.from({ length: repeats }, () => one);
-  await run('sox', [
-    ...parts,
-    '-r',
-    '48000',
-    '-c',
-    '2',
-    out,
-    'pad',
-    '0',
-    '0.5',
-    'trim',
-    '0',
-    String(targetS),
-  ]);
+  await run('sox', [...parts, '-r', '48000', '-c', '2', out, 'pad', '0', '0.5', 'trim', '0', String(targetS)]);
   return readFile(out);
 }
 
@@ -57,9 +38,7 @@ const ms = (t: number) => `${t.toFixed(0)} ms`;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 const clip = await speechClip(seconds);
-console.log(
-  `clip: ${seconds} s of espeak-ng speech, 48 kHz stereo WAV, ${(clip.length / 1e6).toFixed(1)} MB; ${runs} runs each`,
-);
+console.log(`clip: ${seconds} s of espeak-ng speech, 48 kHz stereo WAV, ${(clip.length / 1e6).toFixed(1)} MB; ${runs} runs each`);
 
 // Baseline: the irreducible work, in-process.
 const analyzer = await createAnalyzer(analysisConfigSchema.parse({}));
@@ -68,9 +47,7 @@ for (let i = 0; i < runs; i++) {
   const t0 = performance.now();
   const outputPath = path.join(tmpdir(), `vp-latency-canonical-${process.pid}.wav`);
   await transcodeToCanonical(Readable.from([clip]), { format: 'wav', maxDurationS: 7200, outputPath });
-  await analyzer.analyze(await readFile(outputPath), {
-    transcript: 'Thanks for calling. I really appreciate your help.',
-  });
+  await analyzer.analyze(await readFile(outputPath), { transcript: 'Thanks for calling. I really appreciate your help.' });
   baseline.push(performance.now() - t0);
 }
 await analyzer.close();
@@ -78,11 +55,7 @@ await analyzer.close();
 const stack = await startStack({ storage: 's3' });
 const port = await freePort();
 const services = [
-  startNodeService('gateway', 'apps/gateway/src/main.ts', {
-    ...stack.env,
-    PORT: String(port),
-    AUTH_DEV_TOKENS: 'true',
-  }),
+  startNodeService('gateway', 'apps/gateway/src/main.ts', { ...stack.env, PORT: String(port), AUTH_DEV_TOKENS: 'true' }),
   startNodeService('transcoder', 'apps/transcoder/src/main.ts', { ...stack.env, HEALTH_PORT: '0' }),
   startNodeService('scorer', 'apps/scorer/src/main.ts', { ...stack.env, HEALTH_PORT: '0' }),
   startNodeService('ingestor', 'apps/ingestor/src/main.ts', { ...stack.env, HEALTH_PORT: '0' }),
@@ -90,33 +63,22 @@ const services = [
 const base = `http://127.0.0.1:${port}`;
 try {
   await waitFor(async () => (await fetch(`${base}/readyz`)).ok, { what: 'gateway ready', timeoutMs: 60_000 });
-  const { token } = (await (
-    await fetch(`${base}/v1/dev/token`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: '{"userId":"bench"}',
-    })
-  ).json()) as { token: string };
+  const { token } = (await (await fetch(`${base}/v1/dev/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"userId":"bench"}' })).json()) as { token: string };
   const auth = { authorization: `Bearer ${token}` };
   const totals: number[] = [];
   const accepts: number[] = [];
   for (let i = 0; i < runs + 1; i++) {
     const t0 = performance.now();
-    const res = await fetch(
-      `${base}/v1/recordings?transcript=${encodeURIComponent('Thanks for calling. I really appreciate your help.')}`,
-      {
-        method: 'POST',
-        headers: { ...auth, 'content-type': 'audio/wav' },
-        body: clip,
-      },
-    );
+    const res = await fetch(`${base}/v1/recordings?transcript=${encodeURIComponent('Thanks for calling. I really appreciate your help.')}`, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'audio/wav' },
+      body: clip,
+    });
     const { id } = (await res.json()) as { id: string };
     const accepted = performance.now() - t0;
     const view = await waitFor(
       async () => {
-        const v = (await (await fetch(`${base}/v1/recordings/${id}`, { headers: auth })).json()) as {
-          status: string;
-        };
+        const v = (await (await fetch(`${base}/v1/recordings/${id}`, { headers: auth })).json()) as { status: string };
         return v.status === 'scored' || v.status === 'failed' ? v : undefined;
       },
       { what: 'scored', timeoutMs: 300_000, intervalMs: 20 },
@@ -129,18 +91,10 @@ try {
   console.log('');
   console.log('| measure | median | runs |');
   console.log('|---|---|---|');
-  console.log(
-    `| baseline: in-process decode + resample + VAD + prosody + sentiment | ${ms(median(baseline))} | ${baseline.map(ms).join(', ')} |`,
-  );
-  console.log(
-    `| voicepulse: HTTP upload accepted (202) | ${ms(median(accepts))} | ${accepts.map(ms).join(', ')} |`,
-  );
-  console.log(
-    `| voicepulse: upload → scored (end to end) | ${ms(median(totals))} | ${totals.map(ms).join(', ')} |`,
-  );
-  console.log(
-    `\nend-to-end / baseline = ${(median(totals) / median(baseline)).toFixed(2)}×; real-time factor end to end = ${((seconds * 1000) / median(totals)).toFixed(1)}× faster than real time`,
-  );
+  console.log(`| baseline: in-process decode + resample + VAD + prosody + sentiment | ${ms(median(baseline))} | ${baseline.map(ms).join(', ')} |`);
+  console.log(`| voicepulse: HTTP upload accepted (202) | ${ms(median(accepts))} | ${accepts.map(ms).join(', ')} |`);
+  console.log(`| voicepulse: upload → scored (end to end) | ${ms(median(totals))} | ${totals.map(ms).join(', ')} |`);
+  console.log(`\nend-to-end / baseline = ${(median(totals) / median(baseline)).toFixed(2)}×; real-time factor end to end = ${(seconds * 1000 / median(totals)).toFixed(1)}× faster than real time`);
 } finally {
   await Promise.all(services.map((s) => s.stop()));
   await stack.stop();

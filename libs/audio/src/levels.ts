@@ -47,11 +47,7 @@ export function analyzeLevels(samples: Float32Array, sampleRate: number, speech?
  * SNR from the VAD split: mean power inside speech segments is speech + noise, mean power
  * away from them is noise, so SNR = (P_speech − P_noise) / P_noise.
  */
-export function estimateSnr(
-  samples: Float32Array,
-  sampleRate: number,
-  speech: SpeechSegment[],
-): number | null {
+export function estimateSnr(samples: Float32Array, sampleRate: number, speech: SpeechSegment[]): number | null {
   const n = samples.length;
   const inSpeech = new Uint8Array(n); // 0 = noise, 1 = speech, 2 = guard band
   const toIdx = (ms: number) => Math.max(0, Math.min(n, Math.round((ms * sampleRate) / 1000)));

@@ -68,11 +68,7 @@ export function analyzeProsody(samples16k: Float32Array, segments: SpeechSegment
         }
       : null,
     energy: levels.length
-      ? {
-          meanDb: mean(levels),
-          stdDb: std(levels),
-          rangeDb: percentile(levels, 0.95) - percentile(levels, 0.05),
-        }
+      ? { meanDb: mean(levels), stdDb: std(levels), rangeDb: percentile(levels, 0.95) - percentile(levels, 0.05) }
       : { meanDb: DB_FLOOR, stdDb: 0, rangeDb: 0 },
     speakingRate: { syllablesPerSecond: talkedS > 0 ? nuclei / talkedS : 0 },
     pauses: pauses(segments),

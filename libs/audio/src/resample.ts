@@ -96,8 +96,7 @@ function filterBank(fromRate: number, toRate: number): FilterBank {
 }
 
 function checkRate(name: string, rate: number): void {
-  if (!Number.isInteger(rate) || rate <= 0)
-    throw new RangeError(`${name} must be a positive integer, got ${rate}`);
+  if (!Number.isInteger(rate) || rate <= 0) throw new RangeError(`${name} must be a positive integer, got ${rate}`);
 }
 
 /**

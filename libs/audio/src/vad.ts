@@ -48,12 +48,7 @@ function loadFvad(): Promise<FvadModule> {
 }
 
 /** Per-frame WebRTC VAD decisions, gated by frame energy. */
-async function frameDecisions(
-  samples: Float32Array,
-  frameLen: number,
-  mode: number,
-  gateDbfs: number,
-): Promise<Uint8Array> {
+async function frameDecisions(samples: Float32Array, frameLen: number, mode: number, gateDbfs: number): Promise<Uint8Array> {
   const m = await loadFvad();
   const frames = Math.floor(samples.length / frameLen);
   const out = new Uint8Array(frames);
@@ -89,10 +84,7 @@ async function frameDecisions(
  * Speech segments of 16 kHz mono audio: WebRTC VAD per frame, an energy gate, hangover,
  * gap merging and a minimum segment length.
  */
-export async function detectSpeech(
-  samples16k: Float32Array,
-  opts: VadOptions = {},
-): Promise<SpeechSegment[]> {
+export async function detectSpeech(samples16k: Float32Array, opts: VadOptions = {}): Promise<SpeechSegment[]> {
   const o = { ...DEFAULTS, ...opts };
   const frameLen = (VAD_SAMPLE_RATE * o.frameMs) / 1000;
   const raw = await frameDecisions(samples16k, frameLen, o.mode, o.energyGateDbfs);

@@ -115,10 +115,8 @@ function describe(
   const fmt = wav.fmt as WaveFileFmt;
   const { numChannels: channels, sampleRate, blockAlign, bitsPerSample } = fmt;
 
-  if (!(channels >= 1 && channels <= MAX_CHANNELS))
-    throw new CorruptAudioError(`invalid channel count ${channels}`);
-  if (!(sampleRate >= 1 && sampleRate <= MAX_SAMPLE_RATE))
-    throw new CorruptAudioError(`invalid sample rate ${sampleRate}`);
+  if (!(channels >= 1 && channels <= MAX_CHANNELS)) throw new CorruptAudioError(`invalid channel count ${channels}`);
+  if (!(sampleRate >= 1 && sampleRate <= MAX_SAMPLE_RATE)) throw new CorruptAudioError(`invalid sample rate ${sampleRate}`);
 
   let formatTag = fmt.audioFormat;
   if (formatTag === FORMAT_EXTENSIBLE) {
@@ -148,9 +146,7 @@ function describe(
   }
   const kind = sampleKind(formatTag === FORMAT_FLOAT, width);
   if (!kind) {
-    throw new UnsupportedAudioError(
-      `${formatTag === FORMAT_FLOAT ? 'float' : 'PCM'} samples of ${width} bytes`,
-    );
+    throw new UnsupportedAudioError(`${formatTag === FORMAT_FLOAT ? 'float' : 'PCM'} samples of ${width} bytes`);
   }
   return { ...base, kind };
 }

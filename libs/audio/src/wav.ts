@@ -20,8 +20,7 @@ export interface PcmAudio {
 export function decodeWav(buf: Uint8Array): PcmAudio {
   const layout = readWavLayout(buf);
   if (!layout) throw new CorruptAudioError('WAV header is truncated');
-  if (!layout.kind)
-    throw new UnsupportedAudioError(`WAV codec ${formatTagName(layout.formatTag)} is not decoded in-process`);
+  if (!layout.kind) throw new UnsupportedAudioError(`WAV codec ${formatTagName(layout.formatTag)} is not decoded in-process`);
 
   const available = buf.length - layout.dataOffset;
   const declared = layout.dataBytes ?? available;
@@ -31,10 +30,7 @@ export function decodeWav(buf: Uint8Array): PcmAudio {
   // A trailing partial frame is writer sloppiness, not corruption worth rejecting a call over.
   const frames = Math.floor(declared / layout.blockAlign);
   const data = buf.subarray(layout.dataOffset, layout.dataOffset + frames * layout.blockAlign);
-  return {
-    sampleRate: layout.sampleRate,
-    channels: decodeFrames(data, layout.kind, layout.channels, frames),
-  };
+  return { sampleRate: layout.sampleRate, channels: decodeFrames(data, layout.kind, layout.channels, frames) };
 }
 
 /**

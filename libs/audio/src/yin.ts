@@ -23,13 +23,7 @@ export interface F0Track {
   f0Hz: Float32Array;
 }
 
-export const F0_DEFAULTS: Required<F0Options> = {
-  minHz: 60,
-  maxHz: 500,
-  hopMs: 10,
-  threshold: 0.2,
-  silenceDbfs: -60,
-};
+export const F0_DEFAULTS: Required<F0Options> = { minHz: 60, maxHz: 500, hopMs: 10, threshold: 0.2, silenceDbfs: -60 };
 
 /**
  * YIN pitch tracking (de Cheveigné & Kawahara 2002): difference function, cumulative mean
@@ -59,14 +53,7 @@ export function estimateF0(samples: Float32Array, sampleRate: number, opts: F0Op
 }
 
 /** Fractional period in samples of the window at `start`, or 0 when unvoiced. */
-function yinLag(
-  x: Float32Array,
-  start: number,
-  maxLag: number,
-  minLag: number,
-  threshold: number,
-  d: Float64Array,
-): number {
+function yinLag(x: Float32Array, start: number, maxLag: number, minLag: number, threshold: number, d: Float64Array): number {
   const w = maxLag;
   // Difference function up to maxLag + 1 (one past, for interpolation at the edge).
   for (let tau = 1; tau <= maxLag + 1; tau++) {

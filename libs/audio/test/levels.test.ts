@@ -6,16 +6,13 @@ import { noise, tone } from './signals';
 import { speechClip, type SpeechClip } from './speech';
 
 describe('analyzeLevels', () => {
-  it.each([48_000, 44_100, 16_000])(
-    'reads a full-scale 997 Hz sine as -3.01 dBFS and -3.01 LUFS at %i Hz',
-    (rate) => {
-      const levels = analyzeLevels(tone(997, rate, 5, 1), rate);
-      expect(levels.rmsDbfs).toBeCloseTo(-3.01, 2);
-      expect(levels.peakDbfs).toBeCloseTo(0, 2);
-      expect(Math.abs(levels.integratedLufs - -3.01)).toBeLessThan(0.05);
-      expect(levels.snrDb).toBeNull();
-    },
-  );
+  it.each([48_000, 44_100, 16_000])('reads a full-scale 997 Hz sine as -3.01 dBFS and -3.01 LUFS at %i Hz', (rate) => {
+    const levels = analyzeLevels(tone(997, rate, 5, 1), rate);
+    expect(levels.rmsDbfs).toBeCloseTo(-3.01, 2);
+    expect(levels.peakDbfs).toBeCloseTo(0, 2);
+    expect(Math.abs(levels.integratedLufs - -3.01)).toBeLessThan(0.05);
+    expect(levels.snrDb).toBeNull();
+  });
 
   it('applies K-weighting: 100 Hz reads quieter and 4 kHz louder than 1 kHz', () => {
     const at = (f: number) => analyzeLevels(tone(f, 48_000, 3, 0.5), 48_000).integratedLufs;

@@ -71,7 +71,7 @@ describe('StreamingResampler', () => {
 
     const s = new StreamingResampler(from, to);
     const parts: Float32Array[] = [];
-    for (let i = 0; i < x.length;) {
+    for (let i = 0; i < x.length; ) {
       const size = Math.floor(r() * 5000);
       parts.push(s.push(x.subarray(i, i + size)));
       i += size;
@@ -81,8 +81,7 @@ describe('StreamingResampler', () => {
 
     expect(streamed.length).toBe(oneShot.length);
     let maxDiff = 0;
-    for (let i = 0; i < streamed.length; i++)
-      maxDiff = Math.max(maxDiff, Math.abs(streamed[i]! - oneShot[i]!));
+    for (let i = 0; i < streamed.length; i++) maxDiff = Math.max(maxDiff, Math.abs(streamed[i]! - oneShot[i]!));
     expect(maxDiff).toBeLessThan(1e-6);
   });
 

@@ -21,19 +21,7 @@ export async function speechClip(
   const raw = join(dir, 'raw.wav');
   const out = join(dir, 'speech16k.wav');
   await run('espeak-ng', [...espeakArgs, '-w', raw, text]);
-  await run('sox', [
-    raw,
-    '-r',
-    '16000',
-    '-c',
-    '1',
-    '-b',
-    '16',
-    out,
-    'pad',
-    String(padBeforeS),
-    String(padAfterS),
-  ]);
+  await run('sox', [raw, '-r', '16000', '-c', '1', '-b', '16', out, 'pad', String(padBeforeS), String(padAfterS)]);
   const samples = decodeWav(readFileSync(out)).channels[0]!;
   const unpadded = samples.subarray(padBeforeS * 16_000, samples.length - padAfterS * 16_000);
   let first = 0;

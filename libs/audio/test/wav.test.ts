@@ -12,14 +12,7 @@ type Depth = '8' | '16' | '24' | '32' | '32f' | '64';
 
 /** Quantise float samples to what wavefile expects for each bit depth. */
 function toWavefileSamples(x: Float32Array, depth: Depth): number[] {
-  const scale: Record<Depth, number> = {
-    '8': 128,
-    '16': 32768,
-    '24': 8388608,
-    '32': 2147483648,
-    '32f': 1,
-    '64': 1,
-  };
+  const scale: Record<Depth, number> = { '8': 128, '16': 32768, '24': 8388608, '32': 2147483648, '32f': 1, '64': 1 };
   const s = scale[depth];
   return Array.from(x, (v) => {
     if (depth === '32f' || depth === '64') return v;
@@ -39,14 +32,7 @@ function fixture(depth: Depth, rate: number, channels: Float32Array[]): Uint8Arr
   return w.toBuffer();
 }
 
-const TOLERANCE: Record<Depth, number> = {
-  '8': 1 / 128,
-  '16': 1 / 32768,
-  '24': 1e-6,
-  '32': 1e-7,
-  '32f': 1e-7,
-  '64': 1e-7,
-};
+const TOLERANCE: Record<Depth, number> = { '8': 1 / 128, '16': 1 / 32768, '24': 1e-6, '32': 1e-7, '32f': 1e-7, '64': 1e-7 };
 
 describe('decodeWav', () => {
   const layouts = [
@@ -57,9 +43,7 @@ describe('decodeWav', () => {
   for (const depth of ['8', '16', '24', '32', '32f', '64'] as Depth[]) {
     for (const { name, count, rate } of layouts) {
       it(`decodes ${depth}-bit ${name} at ${rate} Hz`, () => {
-        const channels = Array.from({ length: count }, (_, c) =>
-          tone(200 + 150 * c, rate, 0.05, 0.9 - 0.1 * c),
-        );
+        const channels = Array.from({ length: count }, (_, c) => tone(200 + 150 * c, rate, 0.05, 0.9 - 0.1 * c));
         const audio = decodeWav(fixture(depth, rate, channels));
         expect(audio.sampleRate).toBe(rate);
         expect(audio.channels).toHaveLength(count);
@@ -67,8 +51,7 @@ describe('decodeWav', () => {
           const got = audio.channels[c]!;
           expect(got.length).toBe(channels[c]!.length);
           let maxErr = 0;
-          for (let i = 0; i < got.length; i++)
-            maxErr = Math.max(maxErr, Math.abs(got[i]! - channels[c]![i]!));
+          for (let i = 0; i < got.length; i++) maxErr = Math.max(maxErr, Math.abs(got[i]! - channels[c]![i]!));
           expect(maxErr).toBeLessThanOrEqual(TOLERANCE[depth]);
         }
       });
@@ -143,12 +126,7 @@ describe('encodeWavPcm16', () => {
     const ours = encodeWavPcm16(x, 16_000);
 
     const ref = new WaveFile();
-    ref.fromScratch(
-      1,
-      16_000,
-      '16',
-      Int16Array.from(x, (v) => Math.max(-32768, Math.min(32767, Math.round(v * 32768)))),
-    );
+    ref.fromScratch(1, 16_000, '16', Int16Array.from(x, (v) => Math.max(-32768, Math.min(32767, Math.round(v * 32768)))));
     expect(Buffer.compare(ours, Buffer.from(ref.toBuffer()))).toBe(0);
 
     const back = decodeWav(ours);

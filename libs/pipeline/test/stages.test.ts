@@ -2,22 +2,10 @@ import { createAnalyzer, analysisConfigSchema, type Analyzer } from '@voicepulse
 import { encodeWavPcm16 } from '@voicepulse/audio';
 import { createDatabase, runMigrations, type Database } from '@voicepulse/db';
 import { createLogger } from '@voicepulse/logger';
-import {
-  PermanentJobError,
-  createProducer,
-  createRedis,
-  type JobContext,
-  type Producer,
-} from '@voicepulse/queues';
+import { PermanentJobError, createProducer, createRedis, type JobContext, type Producer } from '@voicepulse/queues';
 import { RecordingsRepository, blobKeys } from '@voicepulse/recordings';
 import { FsBlobStore } from '@voicepulse/storage';
-import {
-  createTestDatabase,
-  deleteRedisPrefix,
-  testRedisUrl,
-  uniquePrefix,
-  type TestDatabase,
-} from '@voicepulse/testing';
+import { createTestDatabase, deleteRedisPrefix, testRedisUrl, uniquePrefix, type TestDatabase } from '@voicepulse/testing';
 import type { Job } from 'bullmq';
 import { randomUUID } from 'node:crypto';
 import { execFile } from 'node:child_process';
@@ -81,16 +69,7 @@ async function uploaded(body: Buffer, contentType = 'audio/wav') {
   const userId = 'pipe-user';
   const originalKey = blobKeys.original(userId, id);
   const put = await store.put(originalKey, body, { contentType });
-  await repo.create({
-    id,
-    userId,
-    status: 'uploaded',
-    originalKey,
-    contentType,
-    sizeBytes: put.sizeBytes,
-    sha256: put.sha256,
-    clientTranscript: 'I love this, it is wonderful.',
-  });
+  await repo.create({ id, userId, status: 'uploaded', originalKey, contentType, sizeBytes: put.sizeBytes, sha256: put.sha256, clientTranscript: 'I love this, it is wonderful.' });
   return { id, recordingId: id, userId, correlationId: randomUUID() };
 }
 
@@ -103,20 +82,13 @@ describe('pipeline stages', () => {
     const job = await uploaded(buzzWav());
     await transcode()(job, ctx);
     const row = await repo.get(job.id, null);
-    expect(row, JSON.stringify(row)).toMatchObject({
-      status: 'transcoded',
-      sampleRate: 48_000,
-      channels: 1,
-      durationMs: 3500,
-    });
+    expect(row, JSON.stringify(row)).toMatchObject({ status: 'transcoded', sampleRate: 48_000, channels: 1, durationMs: 3500 });
     expect(await store.exists(blobKeys.normalized(job.userId, job.id))).toBe(true);
     expect(await scoreProducer.queue.getJob(`${job.id}.score`)).toBeDefined();
 
     await transcode()(job, ctx); // a retry after a crash: no state change, score job deduplicated
     expect((await repo.get(job.id, null))?.updatedAt).toEqual(row?.updatedAt);
-    expect(await scoreProducer.queue.getJobCountByTypes('waiting', 'prioritized', 'delayed', 'active')).toBe(
-      1,
-    );
+    expect(await scoreProducer.queue.getJobCountByTypes('waiting', 'prioritized', 'delayed', 'active')).toBe(1);
 
     await score()(job, ctx);
     const view = await repo.view(job.id, null);
@@ -125,23 +97,12 @@ describe('pipeline stages', () => {
     expect(Math.abs(view!.analysis!.talkedTimeMs - 1500)).toBeLessThan(300);
     const metricJob = await metricsProducer.queue.getJob(`${job.id}.metric`);
     expect(metricJob?.data.events).toEqual([
-      expect.objectContaining({
-        eventId: job.id,
-        recordingId: job.id,
-        userId: 'pipe-user',
-        source: 'recording',
-        voiceSentimentLabel: 'positive',
-      }),
+      expect.objectContaining({ eventId: job.id, recordingId: job.id, userId: 'pipe-user', source: 'recording', voiceSentimentLabel: 'positive' }),
     ]);
 
     await score()(job, ctx);
-    expect(
-      await metricsProducer.queue.getJobCountByTypes('waiting', 'prioritized', 'delayed', 'active'),
-    ).toBe(1);
-    const segs = await database.pool.query(
-      'select count(*)::int n from speech_segments where recording_id = $1',
-      [job.id],
-    );
+    expect(await metricsProducer.queue.getJobCountByTypes('waiting', 'prioritized', 'delayed', 'active')).toBe(1);
+    const segs = await database.pool.query('select count(*)::int n from speech_segments where recording_id = $1', [job.id]);
     expect(segs.rows[0].n).toBe(view!.analysis!.segments.length);
   });
 
@@ -165,22 +126,10 @@ describe('pipeline stages', () => {
     expect(row?.failureMessage).toMatch(/^gave up after 8 attempts: blob not found/);
   });
 
-  it('a two-hour silent FLAC: refused by its header when too long, by the wall clock when not; nothing left behind', async () => {
+  it('a two-hour silent FLAC: refused by its header when too long, by the wall clock when not; nothing left', async () => {
     const bombPath = path.join(root, 'bomb.flac');
-    await run('ffmpeg', [
-      '-y',
-      '-loglevel',
-      'error',
-      '-f',
-      'lavfi',
-      '-i',
-      'anullsrc=r=44100:cl=mono',
-      '-t',
-      '7200',
-      '-c:a',
-      'flac',
-      bombPath,
-    ]);
+    const silence = ['-f', 'lavfi', '-i', 'anullsrc=r=44100:cl=mono', '-t', '7200', '-c:a', 'flac'];
+    await run('ffmpeg', ['-y', '-loglevel', 'error', ...silence, bombPath]);
     const bomb = await readFile(bombPath);
     // os.tmpdir() follows TMPDIR: a private one shows exactly what the stage leaves behind.
     const scratch = await mkdtemp(path.join(root, 'tmp-'));
@@ -192,30 +141,19 @@ describe('pipeline stages', () => {
     });
 
     const tooLong = await uploaded(bomb, 'audio/flac');
-    const err = await transcode()(tooLong, ctx).catch((e) => e);
-    expect(err).toBeInstanceOf(PermanentJobError);
-    expect(await repo.get(tooLong.id, null)).toMatchObject({ status: 'failed', failureCode: 'too_long' });
-    expect((await repo.get(tooLong.id, null))?.failureMessage).toMatch(
-      /declares 7200 s, over the 60 s limit/,
-    );
+    expect(await transcode()(tooLong, ctx).catch((e) => e)).toBeInstanceOf(PermanentJobError);
+    const refused = await repo.get(tooLong.id, null);
+    expect(refused).toMatchObject({ status: 'failed', failureCode: 'too_long' });
+    expect(refused?.failureMessage).toMatch(/declares 7200 s, over the 60 s limit/);
 
     const slow = await uploaded(bomb, 'audio/flac');
-    const stage = transcodeStage({
-      repo,
-      store,
-      status: status(),
-      scoreProducer,
-      maxDurationS: 7200,
-      timeoutMs: 1000,
-    });
-    const slowErr = await stage(slow, ctx).catch((e) => e);
-    expect(slowErr).toBeInstanceOf(PermanentJobError);
-    expect(await repo.get(slow.id, null)).toMatchObject({ status: 'failed', failureCode: 'too_long' });
-    expect((await repo.get(slow.id, null))?.failureMessage).toMatch(
-      /decoding took longer than the 1 s limit/,
-    );
-    for (const job of [tooLong, slow])
-      expect(await store.exists(blobKeys.normalized(job.userId, job.id))).toBe(false);
+    const stage = transcodeStage({ repo, store, status: status(), scoreProducer, maxDurationS: 7200, timeoutMs: 1000 });
+    expect(await stage(slow, ctx).catch((e) => e)).toBeInstanceOf(PermanentJobError);
+    const stopped = await repo.get(slow.id, null);
+    expect(stopped).toMatchObject({ status: 'failed', failureCode: 'too_long' });
+    expect(stopped?.failureMessage).toMatch(/decoding took longer than the 1 s limit/);
+
+    for (const job of [tooLong, slow]) expect(await store.exists(blobKeys.normalized(job.userId, job.id))).toBe(false);
     expect(await readdir(scratch)).toEqual([]);
   });
 

@@ -75,16 +75,29 @@ describe('pipeline quota per user', () => {
         .send({ contentType: 'audio/wav', sizeBytes: wav.length });
       expect(start.status).toBe(201); // pending uploads are not in the pipeline yet
       const url = new URL(start.body.uploadUrl);
-      expect((await request(gw.app).put(url.pathname + url.search).set(start.body.headers).send(wav)).status).toBe(200);
+      expect(
+        (
+          await request(gw.app)
+            .put(url.pathname + url.search)
+            .set(start.body.headers)
+            .send(wav)
+        ).status,
+      ).toBe(200);
       starts.push(start.body.id as string);
     }
-    const complete = (id: string) => request(gw.app).post(`/v1/uploads/${id}/complete`).auth(gus, { type: 'bearer' });
+    const complete = (id: string) =>
+      request(gw.app).post(`/v1/uploads/${id}/complete`).auth(gus, { type: 'bearer' });
     for (const id of starts.slice(0, QUOTA)) expect((await complete(id)).status).toBe(202);
 
     const last = starts[QUOTA]!;
     expectQuota429(await complete(last));
     expect(await gw.deps.recordings.get(last, null)).toMatchObject({ uploadState: 'pending' });
-    expectQuota429(await request(gw.app).post('/v1/uploads').auth(gus, { type: 'bearer' }).send({ contentType: 'audio/wav', sizeBytes: 10 }));
+    expectQuota429(
+      await request(gw.app)
+        .post('/v1/uploads')
+        .auth(gus, { type: 'bearer' })
+        .send({ contentType: 'audio/wav', sizeBytes: 10 }),
+    );
 
     await gw.deps.recordings.fail(starts[0]!, 'corrupt_audio', 'test');
     expect((await complete(last)).status).toBe(202);

@@ -76,6 +76,10 @@ function op(o: Op) {
   };
 }
 
+const QUOTA_429 = {
+  '429': 'Rate limited, or `pipeline_quota_exceeded`: MAX_RECORDINGS_IN_FLIGHT_PER_USER recordings are in the pipeline; retry after Retry-After',
+};
+
 const audioBody = {
   'multipart/form-data': {
     schema: {
@@ -103,7 +107,7 @@ export function buildOpenApi(version: string) {
           summary: 'Upload a recording (multipart `file` part, or a raw audio body with the metadata as query parameters)',
           body: audioBody,
           ok: ['202', 'Accepted; processing continues asynchronously', uploadAcceptedSchema],
-          errors: { '413': 'Larger than MAX_UPLOAD_BYTES', '415': 'Not a recognised audio format', '503': 'Storage unavailable; retry' },
+          errors: { '413': 'Larger than MAX_UPLOAD_BYTES', '415': 'Not a recognised audio format', ...QUOTA_429, '503': 'Storage unavailable; retry' },
         }),
         get: op({ summary: 'Own recordings, newest first', query: recordingListQuerySchema, ok: ['200', 'One page', recordingListSchema] }),
       },
@@ -118,10 +122,10 @@ export function buildOpenApi(version: string) {
         get: op({ summary: 'The original or normalized audio: a redirect to a signed URL, or a stream (fs store)', path: true, ok: ['302', 'Signed URL'], errors: { '409': 'Normalized audio not ready' } }),
       },
       '/v1/uploads': {
-        post: op({ summary: 'Start a direct-to-bucket upload', body: directUploadRequestSchema, ok: ['201', 'Signed upload URL (≤ 15 min)', directUploadResponseSchema], errors: { '413': 'Declared size too large' } }),
+        post: op({ summary: 'Start a direct-to-bucket upload', body: directUploadRequestSchema, ok: ['201', 'Signed upload URL (≤ 15 min)', directUploadResponseSchema], errors: { '413': 'Declared size too large', ...QUOTA_429 } }),
       },
       '/v1/uploads/{id}/complete': {
-        post: op({ summary: 'Confirm a direct upload: the object is sniffed, hashed and queued', path: true, ok: ['202', 'Accepted', uploadAcceptedSchema], errors: { '409': 'Nothing uploaded yet', '415': 'Not audio' } }),
+        post: op({ summary: 'Confirm a direct upload: the object is sniffed, hashed and queued', path: true, ok: ['202', 'Accepted', uploadAcceptedSchema], errors: { '409': 'Nothing uploaded yet', '415': 'Not audio', ...QUOTA_429 } }),
       },
       '/v1/metrics': {
         post: op({

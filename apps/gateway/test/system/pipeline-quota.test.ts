@@ -103,4 +103,13 @@ describe('pipeline quota per user', () => {
     expect((await complete(last)).status).toBe(202);
     expect(await gw.deps.producers.transcode.queue.getJob(`${last}.transcode`)).toBeDefined();
   });
+
+  it('is documented in OpenAPI on every route that admits a recording', async () => {
+    const doc = (await request(gw.app).get('/openapi.json')).body as {
+      paths: Record<string, Record<string, { responses: Record<string, { description: string }> }>>;
+    };
+    for (const path of ['/v1/recordings', '/v1/uploads', '/v1/uploads/{id}/complete']) {
+      expect(doc.paths[path]!.post!.responses['429']!.description).toMatch(/pipeline_quota_exceeded/);
+    }
+  });
 });

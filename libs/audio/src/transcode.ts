@@ -12,7 +12,7 @@ import {
   startFfmpeg,
   type FfmpegProcess,
 } from './ffmpeg';
-import type { SniffedFormat } from './sniff';
+import { SNIFF_BYTES, sniffFormat, type SniffedFormat } from './sniff';
 import { canonicalWavHeader, pcmBytes } from './wav';
 import type { SampleKind } from './wav-layout';
 import { CANONICAL_RATE, WavStreamDecoder } from './wav-stream';
@@ -141,6 +141,11 @@ async function viaSpooledFile(input: Readable, run: Run): Promise<Info> {
   try {
     const file = join(dir, 'input');
     await pipeline(input, createWriteStream(file));
+    // The format comes from the gateway's sniff; the bytes we hold must still say the same thing
+    // before ffmpeg (with that demuxer forced) sees them.
+    const found = sniffFormat(await readHead(file));
+    if (found !== run.format)
+      throw new CorruptAudioError(`the stored bytes are ${found ?? 'not audio'}, not ${run.format}`);
     const declared = await declaredDurationS(file, run);
     if (declared !== null && declared > run.maxDurationS) {
       throw new TooLongError(
@@ -151,6 +156,16 @@ async function viaSpooledFile(input: Readable, run: Run): Promise<Info> {
     return await viaFfmpeg(null, run, file);
   } finally {
     await rm(dir, { recursive: true, force: true });
+  }
+}
+
+async function readHead(file: string): Promise<Buffer> {
+  const fh = await open(file, 'r');
+  try {
+    const { buffer, bytesRead } = await fh.read(Buffer.alloc(SNIFF_BYTES), 0, SNIFF_BYTES, 0);
+    return buffer.subarray(0, bytesRead);
+  } finally {
+    await fh.close();
   }
 }
 

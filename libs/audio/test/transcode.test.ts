@@ -288,6 +288,18 @@ describe('transcodeToCanonical', () => {
     expect((err as Error).message).not.toMatch(/concat/);
   });
 
+  it('refuses bytes that are not the format the gateway sniffed, before ffmpeg ever runs', async () => {
+    const ogg = readFileSync(encoded['s.ogg']!);
+    const err = await transcode(chunked(ogg), {
+      format: 'mp3',
+      maxDurationS: 60,
+      ffmpegPath: join(dir, 'no-such-ffmpeg'),
+    }).catch((e: unknown) => e);
+    // Not FfmpegNotFoundError: the mismatch is caught first.
+    expect(err).toBeInstanceOf(CorruptAudioError);
+    expect((err as Error).message).toBe('the stored bytes are ogg, not mp3');
+  });
+
   it('reads a sniffed MP4 with the MOV demuxer only: a DASH playlist cannot make ffmpeg read a local file', async () => {
     // Bytes 4..7 are "ftyp", so the sniff says MP4; a "jp2 " brand makes ffmpeg's probe prefer DASH,
     // whose playlist names a local file by absolute path.

@@ -68,13 +68,13 @@ export async function transcodeToCanonical(
   input: Readable,
   opts: TranscodeOptions,
 ): Promise<TranscodeResult> {
+  opts.signal?.throwIfAborted();
+  const out = await CanonicalWavFile.create(opts.outputPath);
   const timeout = opts.timeoutMs === undefined ? undefined : AbortSignal.timeout(opts.timeoutMs);
   const signals = [opts.signal, timeout].filter((s): s is AbortSignal => s !== undefined);
   const signal = signals.length ? AbortSignal.any(signals) : undefined;
-  signal?.throwIfAborted();
   const onAbort = () => input.destroy(signal?.reason as Error);
   signal?.addEventListener('abort', onAbort, { once: true });
-  const out = await CanonicalWavFile.create(opts.outputPath);
   const run: Run = {
     format: opts.format,
     maxDurationS: opts.maxDurationS,

@@ -92,9 +92,13 @@ async function main(): Promise<void> {
 
   // 2. Ours, streaming (the transcoder's path): file stream -> canonical WAV.
   const [, tStream] = await timeAsync(() =>
-    transcodeToCanonical(createReadStream(file, { highWaterMark: 256 * 1024 }), { format: 'wav', maxDurationS: 3600 }),
+    transcodeToCanonical(createReadStream(file, { highWaterMark: 256 * 1024 }), {
+      format: 'wav',
+      maxDurationS: 3600,
+      outputPath: join(dir, 'canonical.wav'),
+    }),
   );
-  console.log(`voicepulse transcodeToCanonical (streaming) ${fmt(tStream)}  ${rtf(tStream, SECONDS)}`);
+  console.log(`voicepulse transcodeToCanonical (streaming, to disk) ${fmt(tStream)}  ${rtf(tStream, SECONDS)}`);
 
   // 3. wavefile only, on a shorter clip because it is far slower and memory-hungry; scaled linearly.
   const clip = new WaveFile(readFileSync(file).subarray(0, 44 + WAVEFILE_CLIP_S * RATE * 4));

@@ -45,8 +45,9 @@ const analyzer = await createAnalyzer(analysisConfigSchema.parse({}));
 const baseline: number[] = [];
 for (let i = 0; i < runs; i++) {
   const t0 = performance.now();
-  const t = await transcodeToCanonical(Readable.from([clip]), { format: 'wav', maxDurationS: 7200 });
-  await analyzer.analyze(t.wav, { transcript: 'Thanks for calling. I really appreciate your help.' });
+  const outputPath = path.join(tmpdir(), `vp-latency-canonical-${process.pid}.wav`);
+  await transcodeToCanonical(Readable.from([clip]), { format: 'wav', maxDurationS: 7200, outputPath });
+  await analyzer.analyze(await readFile(outputPath), { transcript: 'Thanks for calling. I really appreciate your help.' });
   baseline.push(performance.now() - t0);
 }
 await analyzer.close();

@@ -54,6 +54,8 @@ export const gatewayConfigSchema = commonSchema
         RATE_LIMIT_PER_MINUTE: envInt(1_200, 0),
         /** Per ingest service token, which forwards many clients' batches. */
         RATE_LIMIT_INGEST_PER_MINUTE: envInt(30_000, 0),
+        /** Recordings one user may have in the pipeline (not yet scored or failed); beyond it uploads get 429. 0 = off. */
+        MAX_RECORDINGS_IN_FLIGHT_PER_USER: envInt(20, 0),
       })
       .superRefine((v, ctx) => {
         if (v.AUTH_MODE === 'hs256' && !v.AUTH_JWT_SECRET) {

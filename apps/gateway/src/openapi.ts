@@ -96,6 +96,10 @@ function op(o: Op) {
   };
 }
 
+const QUOTA_429 = {
+  '429': 'Rate limited, or `pipeline_quota_exceeded`: MAX_RECORDINGS_IN_FLIGHT_PER_USER recordings are in the pipeline; retry after Retry-After',
+};
+
 const audioBody = {
   'multipart/form-data': {
     schema: {
@@ -140,6 +144,7 @@ export function buildOpenApi(version: string) {
           errors: {
             '413': 'Larger than MAX_UPLOAD_BYTES',
             '415': 'Not a recognised audio format',
+            ...QUOTA_429,
             '503': 'Storage unavailable; retry',
           },
         }),
@@ -184,7 +189,7 @@ export function buildOpenApi(version: string) {
           summary: 'Start a direct-to-bucket upload',
           body: directUploadRequestSchema,
           ok: ['201', 'Signed upload URL (≤ 15 min)', directUploadResponseSchema],
-          errors: { '413': 'Declared size too large' },
+          errors: { '413': 'Declared size too large', ...QUOTA_429 },
         }),
       },
       '/v1/uploads/{id}/complete': {
@@ -192,7 +197,7 @@ export function buildOpenApi(version: string) {
           summary: 'Confirm a direct upload: the object is sniffed, hashed and queued',
           path: true,
           ok: ['202', 'Accepted', uploadAcceptedSchema],
-          errors: { '409': 'Nothing uploaded yet', '415': 'Not audio' },
+          errors: { '409': 'Nothing uploaded yet', '415': 'Not audio', ...QUOTA_429 },
         }),
       },
       '/v1/metrics': {

@@ -35,6 +35,7 @@ await runWorkerService('transcoder', config, async ({ logger, database, workerRe
       status: new StatusReporter(repo, redis, config.QUEUE_PREFIX),
       scoreProducer,
       maxDurationS: config.MAX_DURATION_S,
+      timeoutMs: config.TRANSCODE_TIMEOUT_S * 1000,
       ffmpegPath: config.FFMPEG_PATH,
     }),
   });

@@ -11,10 +11,11 @@ describe('transcoder start-up', () => {
       DATABASE_URL: 'mysql://nope',
       WORKER_CONCURRENCY: 'many',
       STORAGE_DRIVER: 'ftp',
+      TRANSCODE_TIMEOUT_S: '0',
     });
     expect(code).toBe(78);
     expect(stderr).toMatch(/^transcoder: invalid configuration/m);
-    for (const v of ['DATABASE_URL', 'WORKER_CONCURRENCY', 'STORAGE_DRIVER']) expect(stderr).toContain(v);
+    for (const v of ['DATABASE_URL', 'WORKER_CONCURRENCY', 'STORAGE_DRIVER', 'TRANSCODE_TIMEOUT_S']) expect(stderr).toContain(v);
   });
 
   it('refuses to start without a usable ffmpeg, naming FFMPEG_PATH and the fix', async () => {

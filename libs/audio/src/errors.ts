@@ -38,3 +38,17 @@ export class TooLongError extends AudioError {
     this.maxDurationS = maxDurationS;
   }
 }
+
+/**
+ * Decoding ran past the wall-clock bound. Real recordings within the duration limit decode far
+ * faster; a file that does not is built to be expensive (or the limit is set too low), and
+ * running it again would burn the same time, so it fails like a too-long recording.
+ */
+export class DecodeTimeoutError extends AudioError {
+  readonly timeoutMs: number;
+
+  constructor(timeoutMs: number) {
+    super('too_long', `decoding took longer than the ${timeoutMs / 1000} s limit`);
+    this.timeoutMs = timeoutMs;
+  }
+}

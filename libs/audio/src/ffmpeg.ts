@@ -3,8 +3,10 @@ import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { promisify } from 'node:util';
 import { CorruptAudioError, UnsupportedAudioError } from './errors';
+import type { SniffedFormat } from './sniff';
 
-const FIX = "install the Debian package 'ffmpeg' (apt-get install ffmpeg) or set FFMPEG_PATH to an ffmpeg binary";
+const FIX =
+  "install the Debian package 'ffmpeg' (apt-get install ffmpeg) or set FFMPEG_PATH to an ffmpeg binary";
 
 /** Raised when the ffmpeg binary cannot be started: an installation problem, not bad audio. */
 export class FfmpegNotFoundError extends Error {
@@ -35,7 +37,10 @@ export const FFMPEG_REQUIREMENTS = {
 const execFileP = promisify(execFile);
 
 async function ffmpegList(ffmpegPath: string, what: '-demuxers' | '-decoders'): Promise<Set<string>> {
-  const { stdout } = await execFileP(ffmpegPath, ['-hide_banner', what], { timeout: 15_000, maxBuffer: 8 * 1024 * 1024 });
+  const { stdout } = await execFileP(ffmpegPath, ['-hide_banner', what], {
+    timeout: 15_000,
+    maxBuffer: 8 * 1024 * 1024,
+  });
   const names = new Set<string>();
   // " D  matroska,webm   Matroska / WebM"   |   " A....D opus   Opus"
   const row = what === '-demuxers' ? /^\s[D ][E ]\s+(\S+)/ : /^\s[AVS][F.][S.][X.][B.][D.]\s+(\S+)/;
@@ -59,38 +64,86 @@ export async function checkFfmpeg(ffmpegPath: string): Promise<{ version: string
     [demuxers, decoders, version] = await Promise.all([
       ffmpegList(ffmpegPath, '-demuxers'),
       ffmpegList(ffmpegPath, '-decoders'),
-      execFileP(ffmpegPath, ['-hide_banner', '-version'], { timeout: 15_000 }).then((r) => r.stdout.split('\n')[0] ?? ''),
+      execFileP(ffmpegPath, ['-hide_banner', '-version'], { timeout: 15_000 }).then(
+        (r) => r.stdout.split('\n')[0] ?? '',
+      ),
     ]);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'not found' : code === 'EACCES' ? 'not executable' : (err as Error).message;
-    throw new FfmpegUnusableError(`ffmpeg could not be started from '${ffmpegPath}' (${why}): ${FIX}`, { cause: err });
+    const why =
+      code === 'ENOENT' ? 'not found' : code === 'EACCES' ? 'not executable' : (err as Error).message;
+    throw new FfmpegUnusableError(`ffmpeg could not be started from '${ffmpegPath}' (${why}): ${FIX}`, {
+      cause: err,
+    });
   }
   const missing = [
     ...FFMPEG_REQUIREMENTS.demuxers.filter((d) => !demuxers.has(d)).map((d) => `demuxer ${d}`),
-    ...FFMPEG_REQUIREMENTS.decoders.filter((group) => !group.some((d) => decoders.has(d))).map((g) => `decoder ${g[0]}`),
+    ...FFMPEG_REQUIREMENTS.decoders
+      .filter((group) => !group.some((d) => decoders.has(d)))
+      .map((g) => `decoder ${g[0]}`),
   ];
   if (missing.length) {
-    throw new FfmpegUnusableError(`the ffmpeg at '${ffmpegPath}' (${version}) lacks ${missing.join(', ')}: ${FIX}`);
+    throw new FfmpegUnusableError(
+      `the ffmpeg at '${ffmpegPath}' (${version}) lacks ${missing.join(', ')}: ${FIX}`,
+    );
   }
   return { version };
 }
 
 /**
- * Decode any container ffmpeg understands to a 32-bit float WAV at the source's native rate
- * and channel count. The WAV header carries rate and channels in-band, so we never race
- * ffmpeg's stderr for them; resampling and downmixing stay in our own tested code.
+ * The one ffmpeg demuxer each sniffed container may be read with. Forcing it (and whitelisting
+ * only it) means ffmpeg never probes the bytes itself: a probe skips an ID3 tag and would then
+ * happily run an ffconcat script, an HLS or DASH playlist, or an image sequence found behind it.
  */
-export function ffmpegDecodeArgs(input: string): string[] {
+export const DEMUXER: Record<SniffedFormat, string> = {
+  wav: 'wav',
+  webm: 'matroska',
+  ogg: 'ogg',
+  mp3: 'mp3',
+  mp4: 'mov',
+  flac: 'flac',
+};
+
+/**
+ * Input options that confine ffmpeg to the one input we hand it: the sniffed demuxer only, and
+ * only the protocol that input needs (`pipe` for stdin, `file` for a spooled file), so no demuxer
+ * can open a second URL (a local path, `data:`, the network) from inside the bytes.
+ */
+export function ffmpegInputArgs(format: SniffedFormat, input: string): string[] {
+  const demuxer = DEMUXER[format];
+  // ffmpeg checks the whitelist against every demuxer it opens, nested ones included.
+  const protocol = input.startsWith('pipe:') ? 'pipe' : 'file';
+  return [
+    '-protocol_whitelist',
+    protocol,
+    '-format_whitelist',
+    demuxer,
+    // MP4 "data references" point at other files; ffmpeg's default is off, keep it so explicitly.
+    ...(format === 'mp4' ? ['-enable_drefs', '0'] : []),
+    '-f',
+    demuxer,
+    '-i',
+    input,
+  ];
+}
+
+/**
+ * Decode `input` (read with the demuxer of `format`) to a 32-bit float WAV at the source's native
+ * rate and channel count. The WAV header carries rate and channels in-band, so we never race
+ * ffmpeg's stderr for them; resampling and downmixing stay in our own tested code. ffmpeg stops
+ * by itself a second past `maxDurationS`, so its output is bounded whatever the header claims.
+ */
+export function ffmpegDecodeArgs(format: SniffedFormat, input: string, maxDurationS: number): string[] {
   return [
     '-hide_banner',
     '-nostdin',
     '-nostats',
-    '-i',
-    input,
+    ...ffmpegInputArgs(format, input),
     '-map',
     '0:a:0',
     '-vn',
+    '-t',
+    String(maxDurationS + 1),
     '-c:a',
     'pcm_f32le',
     '-f',
@@ -100,6 +153,23 @@ export function ffmpegDecodeArgs(input: string): string[] {
     '-map_metadata',
     '-1',
     'pipe:1',
+  ];
+}
+
+/** Open the input, print its header (stream info and declared duration) and decode nothing. */
+export function ffmpegHeaderArgs(format: SniffedFormat, input: string): string[] {
+  return [
+    '-hide_banner',
+    '-nostdin',
+    '-nostats',
+    ...ffmpegInputArgs(format, input),
+    '-map',
+    '0:a:0',
+    '-t',
+    '0',
+    '-f',
+    'null',
+    '-',
   ];
 }
 
@@ -136,6 +206,22 @@ export class StderrLog {
     return /Stream #0:\d+[^:]*: Audio: ([\w-]+)/.exec(input)?.[1] ?? null;
   }
 
+  /**
+   * The first complaint a component logged, e.g. "mp3: Failed to read frame size": it names the
+   * demuxer or decoder that gave up, where the last line is usually just "pipe:0: Invalid data".
+   */
+  firstComplaint(): string | null {
+    const m = /^\[(\w+) @ 0x[0-9a-f]+\] (.+)$/m.exec(this.head);
+    return m ? `${m[1]}: ${m[2]!.trim()}` : null;
+  }
+
+  /** The duration the container declares, in seconds; null when it declares none ("N/A"). */
+  declaredDurationS(): number | null {
+    const input = this.head.split(/^Output #0/m)[0] ?? '';
+    const m = /^\s*Duration: (\d+):(\d\d):(\d\d(?:\.\d+)?)/m.exec(input);
+    return m ? Number(m[1]) * 3600 + Number(m[2]) * 60 + Number(m[3]) : null;
+  }
+
   lastLine(): string {
     const lines = this.tail.trim().split('\n');
     return lines[lines.length - 1]?.trim() ?? '';
@@ -149,7 +235,8 @@ export function classifyFfmpegFailure(exitCode: number | null, log: StderrLog): 
     return new UnsupportedAudioError(`no decodable audio stream (ffmpeg: ${log.lastLine()})`);
   }
   if (exitCode !== 0 || TRUNCATION.some((re) => re.test(text))) {
-    return new CorruptAudioError(`ffmpeg could not decode the input: ${log.lastLine() || `exit ${exitCode}`}`);
+    const why = [log.firstComplaint(), log.lastLine()].filter(Boolean).join('; ');
+    return new CorruptAudioError(`ffmpeg could not decode the input: ${why || `exit ${exitCode}`}`);
   }
   return null;
 }
@@ -179,7 +266,11 @@ export function startFfmpeg(
 
   const exited = new Promise<number | null>((resolve, reject) => {
     child.once('error', (err: NodeJS.ErrnoException) => {
-      reject(err.code === 'ENOENT' || err.code === 'EACCES' ? new FfmpegNotFoundError(ffmpegPath, { cause: err }) : err);
+      reject(
+        err.code === 'ENOENT' || err.code === 'EACCES'
+          ? new FfmpegNotFoundError(ffmpegPath, { cause: err })
+          : err,
+      );
     });
     child.once('close', (code) => resolve(code));
   });
@@ -193,7 +284,10 @@ export function startFfmpeg(
     child.stdin.end();
   } else {
     pipeline(stdin, child.stdin).catch((err: NodeJS.ErrnoException) => {
-      const ours = err.code === 'EPIPE' || err.code === 'ERR_STREAM_DESTROYED' || err.code === 'ERR_STREAM_PREMATURE_CLOSE';
+      const ours =
+        err.code === 'EPIPE' ||
+        err.code === 'ERR_STREAM_DESTROYED' ||
+        err.code === 'ERR_STREAM_PREMATURE_CLOSE';
       if (!ours) {
         inputError = err;
         child.kill('SIGKILL');

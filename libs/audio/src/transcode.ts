@@ -1,27 +1,47 @@
 import { createWriteStream } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, open, rm, type FileHandle } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { CorruptAudioError } from './errors';
-import { classifyFfmpegFailure, ffmpegDecodeArgs, startFfmpeg } from './ffmpeg';
-import type { SniffedFormat } from './sniff';
-import { canonicalWav } from './wav';
+import { CorruptAudioError, DecodeTimeoutError, TooLongError } from './errors';
+import {
+  classifyFfmpegFailure,
+  ffmpegDecodeArgs,
+  ffmpegHeaderArgs,
+  startFfmpeg,
+  type FfmpegProcess,
+} from './ffmpeg';
+import { SNIFF_BYTES, sniffFormat, type SniffedFormat } from './sniff';
+import { canonicalWavHeader, pcmBytes } from './wav';
 import type { SampleKind } from './wav-layout';
 import { CANONICAL_RATE, WavStreamDecoder } from './wav-stream';
 
 export interface TranscodeResult {
-  /** Canonical 16 kHz mono signed 16-bit PCM WAV. */
-  wav: Buffer;
   info: { durationMs: number; sampleRate: number; channels: number; codec: string; format: SniffedFormat };
 }
 
 export interface TranscodeOptions {
   format: SniffedFormat;
   maxDurationS: number;
+  /**
+   * Where the canonical 16 kHz mono signed 16-bit PCM WAV is written, as it is decoded (the
+   * header is completed at the end). On failure a partial file may remain; the caller owns it.
+   */
+  outputPath: string;
+  /** Wall-clock bound on the whole transcode; past it ffmpeg is killed and DecodeTimeoutError raised. */
+  timeoutMs?: number;
   ffmpegPath?: string;
   signal?: AbortSignal;
+}
+
+/** What the decoding steps share: the caller's signal merged with the timeout. */
+interface Run {
+  format: SniffedFormat;
+  maxDurationS: number;
+  ffmpegPath: string;
+  signal: AbortSignal | undefined;
+  out: CanonicalWavFile;
 }
 
 const PCM_CODEC: Record<SampleKind, string> = {
@@ -34,40 +54,59 @@ const PCM_CODEC: Record<SampleKind, string> = {
 };
 
 /**
- * Decode an upload to canonical 16 kHz mono 16-bit WAV.
+ * Decode an upload to a canonical 16 kHz mono 16-bit WAV file.
  *
  * PCM/float WAV is decoded in-process as it streams; a declared length over `maxDurationS`
  * is refused from the header alone. Everything else (including compressed WAV codecs such
  * as µ-law or ADPCM) is decoded by an ffmpeg child process to float at its native rate and
- * resampled by our own filter. MP4/M4A is spooled to a temporary file first because its
- * index (moov) is usually at the end, which ffmpeg cannot reach on a pipe.
+ * resampled by our own filter. Other containers are spooled to a temporary file first: ffmpeg
+ * reads a seekable file's declared duration (an Ogg's from its last page, an MP4's index from
+ * wherever it sits), so a recording that says it is too long is refused before any decoding.
+ * Output goes to disk as it is produced: memory stays flat however long the recording.
  */
-export async function transcodeToCanonical(input: Readable, opts: TranscodeOptions): Promise<TranscodeResult> {
-  const { signal } = opts;
-  signal?.throwIfAborted();
+export async function transcodeToCanonical(
+  input: Readable,
+  opts: TranscodeOptions,
+): Promise<TranscodeResult> {
+  opts.signal?.throwIfAborted();
+  const out = await CanonicalWavFile.create(opts.outputPath);
+  const timeout = opts.timeoutMs === undefined ? undefined : AbortSignal.timeout(opts.timeoutMs);
+  const signals = [opts.signal, timeout].filter((s): s is AbortSignal => s !== undefined);
+  const signal = signals.length ? AbortSignal.any(signals) : undefined;
   const onAbort = () => input.destroy(signal?.reason as Error);
   signal?.addEventListener('abort', onAbort, { once: true });
+  const run: Run = {
+    format: opts.format,
+    maxDurationS: opts.maxDurationS,
+    ffmpegPath: opts.ffmpegPath ?? 'ffmpeg',
+    signal,
+    out,
+  };
   try {
-    if (opts.format === 'wav') return await transcodeWav(input, opts);
-    if (opts.format === 'mp4') return await viaTempFile(input, opts);
-    return await viaFfmpeg(input, opts);
+    const info = opts.format === 'wav' ? await transcodeWav(input, run) : await viaSpooledFile(input, run);
+    await out.finish();
+    return { info: { durationMs: Math.round((out.samples * 1000) / CANONICAL_RATE), ...info } };
   } catch (err) {
-    if (signal?.aborted) throw signal.reason;
+    // The caller's own cancellation wins over our timeout when both fired.
+    if (opts.signal?.aborted) throw opts.signal.reason;
+    if (timeout?.aborted) throw new DecodeTimeoutError(opts.timeoutMs!);
     throw err;
   } finally {
     signal?.removeEventListener('abort', onAbort);
+    await out.close();
   }
 }
 
-async function transcodeWav(input: Readable, opts: TranscodeOptions): Promise<TranscodeResult> {
-  const decoder = new WavStreamDecoder(opts.maxDurationS);
+type Info = Omit<TranscodeResult['info'], 'durationMs'>;
+
+async function transcodeWav(input: Readable, run: Run): Promise<Info> {
+  const decoder = new WavStreamDecoder(run.maxDurationS);
   const it = input[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
   try {
     for (;;) {
       const { value, done } = await it.next();
       if (done) break;
       const state = decoder.write(value);
-      if (state === 'done') break;
       if (state === 'header') {
         // A WAV codec we do not decode ourselves: replay what we have read, then the rest.
         const head = decoder.headerBytes;
@@ -77,69 +116,155 @@ async function transcodeWav(input: Readable, opts: TranscodeOptions): Promise<Tr
             for (let r = await it.next(); !r.done; r = await it.next()) yield r.value;
           })(),
         );
-        return await viaFfmpeg(rest, opts);
+        return await viaFfmpeg(rest, run, 'pipe:0');
       }
+      await run.out.append(decoder.take());
+      if (state === 'done') break;
     }
   } catch (err) {
     input.destroy();
     throw err;
   }
   input.destroy();
-  const { pcm, samples, layout } = decoder.end();
-  return result(canonicalWav(pcm, CANONICAL_RATE), samples, {
+  const { layout } = decoder.end();
+  await run.out.append(decoder.take());
+  return {
     sampleRate: layout.sampleRate,
     channels: layout.channels,
     codec: PCM_CODEC[layout.kind!],
     format: 'wav',
-  });
+  };
 }
 
-async function viaTempFile(input: Readable, opts: TranscodeOptions): Promise<TranscodeResult> {
+async function viaSpooledFile(input: Readable, run: Run): Promise<Info> {
   const dir = await mkdtemp(join(tmpdir(), 'vp-transcode-'));
   try {
     const file = join(dir, 'input');
     await pipeline(input, createWriteStream(file));
-    return await viaFfmpeg(null, opts, file);
+    // The format comes from the gateway's sniff; the bytes we hold must still say the same thing
+    // before ffmpeg (with that demuxer forced) sees them.
+    const found = sniffFormat(await readHead(file));
+    if (found !== run.format)
+      throw new CorruptAudioError(`the stored bytes are ${found ?? 'not audio'}, not ${run.format}`);
+    const declared = await declaredDurationS(file, run);
+    if (declared !== null && declared > run.maxDurationS) {
+      throw new TooLongError(
+        run.maxDurationS,
+        `audio declares ${declared} s, over the ${run.maxDurationS} s limit`,
+      );
+    }
+    return await viaFfmpeg(null, run, file);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
 }
 
-/** Decode `input` through ffmpeg's stdin, or (input null) the file at `path`. */
-async function viaFfmpeg(input: Readable | null, opts: TranscodeOptions, path = 'pipe:0'): Promise<TranscodeResult> {
-  const proc = startFfmpeg(opts.ffmpegPath ?? 'ffmpeg', ffmpegDecodeArgs(path), input);
-  const decoder = new WavStreamDecoder(opts.maxDurationS);
-  const abort = () => proc.kill();
-  opts.signal?.addEventListener('abort', abort, { once: true });
+async function readHead(file: string): Promise<Buffer> {
+  const fh = await open(file, 'r');
   try {
-    for await (const chunk of proc.stdout) {
-      if (decoder.write(chunk as Buffer) === 'done') break;
-    }
-  } catch (err) {
-    proc.kill();
-    await proc.exited.catch(() => undefined);
-    throw err;
+    const { buffer, bytesRead } = await fh.read(Buffer.alloc(SNIFF_BYTES), 0, SNIFF_BYTES, 0);
+    return buffer.subarray(0, bytesRead);
   } finally {
-    opts.signal?.removeEventListener('abort', abort);
+    await fh.close();
   }
+}
+
+/** Kill `proc` when the run is aborted (cancelled or timed out) until `done` settles. */
+async function killOnAbort<T>(proc: FfmpegProcess, run: Run, done: () => Promise<T>): Promise<T> {
+  const abort = () => proc.kill();
+  run.signal?.addEventListener('abort', abort, { once: true });
+  try {
+    return await done();
+  } finally {
+    run.signal?.removeEventListener('abort', abort);
+  }
+}
+
+/** ffmpeg's reading of the header: the declared duration, or null when the container has none. */
+async function declaredDurationS(file: string, run: Run): Promise<number | null> {
+  const proc = startFfmpeg(run.ffmpegPath, ffmpegHeaderArgs(run.format, file), null);
+  const code = await killOnAbort(proc, run, async () => {
+    proc.stdout.resume();
+    return proc.exited;
+  });
+  run.signal?.throwIfAborted();
+  const failure = classifyFfmpegFailure(code, proc.log);
+  if (failure) throw failure;
+  return proc.log.declaredDurationS();
+}
+
+/** Decode `input` through ffmpeg's stdin, or (input null) the file at `path`. */
+async function viaFfmpeg(input: Readable | null, run: Run, path: string): Promise<Info> {
+  const proc = startFfmpeg(run.ffmpegPath, ffmpegDecodeArgs(run.format, path, run.maxDurationS), input);
+  const decoder = new WavStreamDecoder(run.maxDurationS);
+  await killOnAbort(proc, run, async () => {
+    try {
+      for await (const chunk of proc.stdout) {
+        const state = decoder.write(chunk as Buffer);
+        await run.out.append(decoder.take());
+        if (state === 'done') break;
+      }
+    } catch (err) {
+      proc.kill();
+      await proc.exited.catch(() => undefined);
+      throw err;
+    }
+  });
 
   const code = await proc.exited;
-  opts.signal?.throwIfAborted();
+  run.signal?.throwIfAborted();
   const inputError = proc.inputError();
   if (inputError) throw inputError;
   const failure = classifyFfmpegFailure(code, proc.log);
   if (failure) throw failure;
 
-  const { pcm, samples, layout } = decoder.end();
+  const { samples, layout } = decoder.end();
+  await run.out.append(decoder.take());
   if (samples === 0) throw new CorruptAudioError(`ffmpeg decoded no audio: ${proc.log.lastLine()}`);
-  return result(canonicalWav(pcm, CANONICAL_RATE), samples, {
+  return {
     sampleRate: layout.sampleRate,
     channels: layout.channels,
     codec: proc.log.inputCodec() ?? 'unknown',
-    format: opts.format,
-  });
+    format: run.format,
+  };
 }
 
-function result(wav: Buffer, samples: number, info: Omit<TranscodeResult['info'], 'durationMs'>): TranscodeResult {
-  return { wav, info: { durationMs: Math.round((samples * 1000) / CANONICAL_RATE), ...info } };
+/** The canonical WAV on disk: a header up front, completed with the sizes once all samples are in. */
+class CanonicalWavFile {
+  private dataBytes = 0;
+  private closed = false;
+
+  private constructor(
+    private readonly file: FileHandle,
+    private readonly headerBytes: number,
+  ) {}
+
+  static async create(path: string): Promise<CanonicalWavFile> {
+    const file = await open(path, 'w');
+    const header = canonicalWavHeader(0, CANONICAL_RATE);
+    await file.write(header);
+    return new CanonicalWavFile(file, header.length);
+  }
+
+  get samples(): number {
+    return this.dataBytes / 2;
+  }
+
+  async append(parts: Int16Array[]): Promise<void> {
+    if (parts.length === 0) return;
+    const bytes = Buffer.concat(parts.map(pcmBytes));
+    await this.file.write(bytes, 0, bytes.length, this.headerBytes + this.dataBytes);
+    this.dataBytes += bytes.length;
+  }
+
+  async finish(): Promise<void> {
+    const header = canonicalWavHeader(this.dataBytes, CANONICAL_RATE);
+    await this.file.write(header, 0, header.length, 0);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.file.close();
+  }
 }

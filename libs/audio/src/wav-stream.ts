@@ -7,16 +7,16 @@ import { readWavLayout, type WavLayout } from './wav-layout';
 export const CANONICAL_RATE = 16_000;
 
 /**
- * Incremental WAV → 16 kHz mono int16. Holds only the header, one partial frame and the
- * resampler's filter history besides the canonical output, so memory tracks the output
- * size rather than the (possibly 48 kHz, multichannel, 64-bit) input.
+ * Incremental WAV → 16 kHz mono int16. Holds only the header, one partial frame, the
+ * resampler's filter history and the output not yet taken, so memory stays flat whatever the
+ * length of the (possibly 48 kHz, multichannel, 64-bit) input: callers `take()` after each write.
  */
 export class WavStreamDecoder {
   private head: Buffer = Buffer.alloc(0);
   private layout: WavLayout | null = null;
   private carry: Buffer = Buffer.alloc(0);
   private resampler: StreamingResampler | null = null;
-  private readonly out: Int16Array[] = [];
+  private out: Int16Array[] = [];
   private outSamples = 0;
   private consumed = 0;
   private sourceFrames = 0;
@@ -81,16 +81,30 @@ export class WavStreamDecoder {
     this.outSamples += samples.length;
   }
 
-  /** Finish at end of input; throws CorruptAudioError when the file stopped short. */
-  end(): { pcm: Int16Array[]; samples: number; layout: WavLayout } {
+  /** Canonical output produced since the last call. */
+  take(): Int16Array[] {
+    const out = this.out;
+    this.out = [];
+    return out;
+  }
+
+  /**
+   * Finish at end of input (the resampler's tail is then left to `take()`); throws
+   * CorruptAudioError when the file stopped short.
+   */
+  end(): { samples: number; layout: WavLayout } {
     const layout = this.layout;
     if (!layout) {
-      throw new CorruptAudioError(this.head.length < 12 ? 'input is too short to be a WAV file' : 'WAV header is truncated');
+      throw new CorruptAudioError(
+        this.head.length < 12 ? 'input is too short to be a WAV file' : 'WAV header is truncated',
+      );
     }
     if (layout.dataBytes !== null && this.consumed < layout.dataBytes) {
-      throw new CorruptAudioError(`data chunk declares ${layout.dataBytes} bytes but only ${this.consumed} arrived`);
+      throw new CorruptAudioError(
+        `data chunk declares ${layout.dataBytes} bytes but only ${this.consumed} arrived`,
+      );
     }
     if (this.resampler) this.emit(this.resampler.flush());
-    return { pcm: this.out, samples: this.outSamples, layout };
+    return { samples: this.outSamples, layout };
   }
 }

@@ -60,27 +60,36 @@ export function encodeWavPcm16(samples: Float32Array, sampleRate: number): Buffe
 let cachedHeader: { rate: number; bytes: Uint8Array } | undefined;
 
 /**
- * wavefile writes the canonical header; we patch the two size fields and copy the samples
- * ourselves, because wavefile packs sample-by-sample through generic code (~0.5 s and
- * several extra copies for a 10-minute file).
+ * wavefile writes the canonical header; we patch the two size fields, because wavefile packs
+ * samples one by one through generic code (~0.5 s and several extra copies for a 10-minute file).
  */
-export function canonicalWav(pcm: Int16Array | readonly Int16Array[], sampleRate: number): Buffer {
+export function canonicalWavHeader(dataBytes: number, sampleRate: number): Buffer {
   if (cachedHeader?.rate !== sampleRate) {
     const empty = new WaveFile();
     empty.fromScratch(1, sampleRate, '16', new Int16Array(0));
     cachedHeader = { rate: sampleRate, bytes: empty.toBuffer() };
   }
-  const header = cachedHeader.bytes;
+  const header = Buffer.from(cachedHeader.bytes);
+  header.writeUInt32LE(header.length - 8 + dataBytes, 4);
+  header.writeUInt32LE(dataBytes, header.length - 4);
+  return header;
+}
+
+/** Int16Array memory is little-endian on every platform Node supports in production (x64, arm64). */
+export function pcmBytes(p: Int16Array): Uint8Array {
+  return new Uint8Array(p.buffer, p.byteOffset, p.byteLength);
+}
+
+/** Canonical mono 16-bit PCM WAV in memory, for short clips (the transcoder streams to a file). */
+export function canonicalWav(pcm: Int16Array | readonly Int16Array[], sampleRate: number): Buffer {
   const parts = Array.isArray(pcm) ? pcm : [pcm as Int16Array];
   const dataBytes = parts.reduce((n, p) => n + p.byteLength, 0);
+  const header = canonicalWavHeader(dataBytes, sampleRate);
   const out = Buffer.allocUnsafe(header.length + dataBytes);
   out.set(header, 0);
-  out.writeUInt32LE(header.length - 8 + dataBytes, 4);
-  out.writeUInt32LE(dataBytes, header.length - 4);
-  // Int16Array memory is little-endian on every platform Node supports in production (x64, arm64).
   let at = header.length;
   for (const p of parts) {
-    out.set(new Uint8Array(p.buffer, p.byteOffset, p.byteLength), at);
+    out.set(pcmBytes(p), at);
     at += p.byteLength;
   }
   return out;

@@ -1,12 +1,19 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import wf from 'wavefile';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CorruptAudioError, TooLongError } from '../src/errors';
+import {
+  AudioError,
+  CorruptAudioError,
+  DecodeTimeoutError,
+  TooLongError,
+  UnsupportedAudioError,
+} from '../src/errors';
 import { FfmpegNotFoundError } from '../src/ffmpeg';
 import type { SniffedFormat } from '../src/sniff';
-import { transcodeToCanonical } from '../src/transcode';
+import { transcodeToCanonical, type TranscodeOptions } from '../src/transcode';
 import { decodeWav } from '../src/wav';
 import { db, rng, run, tempDir, tone, toneAmplitude } from './signals';
 
@@ -16,7 +23,7 @@ const { WaveFile } = wf;
 function chunked(buf: Uint8Array, seed = 1): Readable {
   const r = rng(seed);
   const parts: Buffer[] = [];
-  for (let i = 0; i < buf.length; ) {
+  for (let i = 0; i < buf.length;) {
     const n = 1 + Math.floor(r() * 20_000);
     parts.push(Buffer.from(buf.subarray(i, i + n)));
     i += n;
@@ -47,7 +54,13 @@ function generated(header: Uint8Array, total: number, fill: number, onPull?: (pu
 }
 
 /** A canonical WAV header for `dataBytes` of data (0xFFFFFFFF = unknown length, as pipes write). */
-function wavHeader(rate: number, channels: number, bits: number, dataBytes: number, formatTag = 1): Uint8Array {
+function wavHeader(
+  rate: number,
+  channels: number,
+  bits: number,
+  dataBytes: number,
+  formatTag = 1,
+): Uint8Array {
   const h = Buffer.alloc(44);
   h.write('RIFF', 0);
   h.writeUInt32LE(dataBytes === 0xffffffff ? 0xffffffff : 36 + dataBytes, 4);
@@ -66,19 +79,51 @@ function wavHeader(rate: number, channels: number, bits: number, dataBytes: numb
 
 describe('transcodeToCanonical', () => {
   const dir = tempDir('transcode');
+  let outputs = 0;
+  /** Transcode to a fresh file in `dir` and read it back. */
+  async function transcode(input: Readable, opts: Omit<TranscodeOptions, 'outputPath'>) {
+    const outputPath = join(dir, `out-${outputs++}.wav`);
+    const res = await transcodeToCanonical(input, { ...opts, outputPath });
+    return { ...res, wav: readFileSync(outputPath) };
+  }
   const speech = join(dir, 'speech.wav');
   let speechMs = 0;
   const encoded: Partial<Record<string, string>> = {};
-  const targets: { name: string; format: SniffedFormat; file: string; args: string[]; codec: string; rate: number }[] = [
-    { name: 'WebM/Opus', format: 'webm', file: 's.webm', args: ['-c:a', 'libopus', '-ar', '48000'], codec: 'opus', rate: 48_000 },
-    { name: 'Ogg/Vorbis', format: 'ogg', file: 's.ogg', args: ['-c:a', 'libvorbis'], codec: 'vorbis', rate: 22_050 },
+  const targets: {
+    name: string;
+    format: SniffedFormat;
+    file: string;
+    args: string[];
+    codec: string;
+    rate: number;
+  }[] = [
+    {
+      name: 'WebM/Opus',
+      format: 'webm',
+      file: 's.webm',
+      args: ['-c:a', 'libopus', '-ar', '48000'],
+      codec: 'opus',
+      rate: 48_000,
+    },
+    {
+      name: 'Ogg/Vorbis',
+      format: 'ogg',
+      file: 's.ogg',
+      args: ['-c:a', 'libvorbis'],
+      codec: 'vorbis',
+      rate: 22_050,
+    },
     { name: 'MP3', format: 'mp3', file: 's.mp3', args: ['-c:a', 'libmp3lame'], codec: 'mp3', rate: 22_050 },
     { name: 'M4A/AAC', format: 'mp4', file: 's.m4a', args: ['-c:a', 'aac'], codec: 'aac', rate: 22_050 },
     { name: 'FLAC', format: 'flac', file: 's.flac', args: ['-c:a', 'flac'], codec: 'flac', rate: 22_050 },
   ];
 
   beforeAll(async () => {
-    await run('espeak-ng', ['-w', speech, 'The quarterly numbers look great and the customer was very happy.']);
+    await run('espeak-ng', [
+      '-w',
+      speech,
+      'The quarterly numbers look great and the customer was very happy.',
+    ]);
     const audio = decodeWav(readFileSync(speech));
     speechMs = (audio.channels[0]!.length * 1000) / audio.sampleRate;
     await Promise.all(
@@ -91,7 +136,10 @@ describe('transcodeToCanonical', () => {
   });
 
   it('converts a 22.05 kHz WAV in-process to canonical 16 kHz mono', async () => {
-    const res = await transcodeToCanonical(chunked(readFileSync(speech)), { format: 'wav', maxDurationS: 60 });
+    const res = await transcode(chunked(readFileSync(speech)), {
+      format: 'wav',
+      maxDurationS: 60,
+    });
     expect(res.info).toMatchObject({ sampleRate: 22_050, channels: 1, codec: 'pcm_s16le', format: 'wav' });
     expect(Math.abs(res.info.durationMs - speechMs)).toBeLessThanOrEqual(1);
     const out = decodeWav(res.wav);
@@ -103,7 +151,10 @@ describe('transcodeToCanonical', () => {
 
   it.each(targets)('decodes $name through ffmpeg with matching duration', async (t) => {
     const file = encoded[t.file]!;
-    const res = await transcodeToCanonical(chunked(readFileSync(file), 2), { format: t.format, maxDurationS: 60 });
+    const res = await transcode(chunked(readFileSync(file), 2), {
+      format: t.format,
+      maxDurationS: 60,
+    });
     expect(res.info).toMatchObject({ format: t.format, codec: t.codec, sampleRate: t.rate, channels: 1 });
     expect(Math.abs(res.info.durationMs - speechMs)).toBeLessThanOrEqual(60);
     const out = decodeWav(res.wav);
@@ -113,10 +164,24 @@ describe('transcodeToCanonical', () => {
 
   it('decodes a WebM written to a pipe, without duration or cues (as MediaRecorder produces)', async () => {
     const out = join(dir, 'live.webm');
-    await run('sh', ['-c', `ffmpeg -loglevel error -i '${speech}' -c:a libopus -ar 48000 -f webm - > '${out}'`]);
-    const ffprobe = await run('ffprobe', ['-v', 'error', '-show_entries', 'format=duration', '-of', 'csv=p=0', out]);
+    await run('sh', [
+      '-c',
+      `ffmpeg -loglevel error -i '${speech}' -c:a libopus -ar 48000 -f webm - > '${out}'`,
+    ]);
+    const ffprobe = await run('ffprobe', [
+      '-v',
+      'error',
+      '-show_entries',
+      'format=duration',
+      '-of',
+      'csv=p=0',
+      out,
+    ]);
     expect(ffprobe.stdout.trim()).toBe('N/A');
-    const res = await transcodeToCanonical(chunked(readFileSync(out), 4), { format: 'webm', maxDurationS: 60 });
+    const res = await transcode(chunked(readFileSync(out), 4), {
+      format: 'webm',
+      maxDurationS: 60,
+    });
     expect(res.info.codec).toBe('opus');
     expect(Math.abs(res.info.durationMs - speechMs)).toBeLessThanOrEqual(60);
   });
@@ -125,8 +190,13 @@ describe('transcodeToCanonical', () => {
     const left = tone(7000, 48_000, 2, 0.4);
     const right = tone(11_000, 48_000, 2, 0.4);
     const w = new WaveFile();
-    w.fromScratch(2, 48_000, '24', [left, right].map((c) => Array.from(c, (v) => Math.round(v * 8388607))));
-    const res = await transcodeToCanonical(chunked(w.toBuffer(), 3), { format: 'wav', maxDurationS: 60 });
+    w.fromScratch(
+      2,
+      48_000,
+      '24',
+      [left, right].map((c) => Array.from(c, (v) => Math.round(v * 8388607))),
+    );
+    const res = await transcode(chunked(w.toBuffer(), 3), { format: 'wav', maxDurationS: 60 });
     const y = decodeWav(res.wav).channels[0]!;
     // Downmixing halves each tone: 0.4 -> 0.2.
     expect(Math.abs(db(toneAmplitude(y, 16_000, 7000, 1000) / 0.2))).toBeLessThan(0.5);
@@ -136,7 +206,7 @@ describe('transcodeToCanonical', () => {
   it('rejects a truncated WebM as corrupt', async () => {
     const full = readFileSync(encoded['s.webm']!);
     const half = full.subarray(0, Math.floor(full.length / 2));
-    await expect(transcodeToCanonical(chunked(half), { format: 'webm', maxDurationS: 60 })).rejects.toBeInstanceOf(
+    await expect(transcode(chunked(half), { format: 'webm', maxDurationS: 60 })).rejects.toBeInstanceOf(
       CorruptAudioError,
     );
   });
@@ -144,37 +214,39 @@ describe('transcodeToCanonical', () => {
   it('rejects random bytes declared as MP3 as corrupt', async () => {
     const r = rng(11);
     const garbage = Buffer.from(Uint8Array.from({ length: 50_000 }, () => Math.floor(r() * 256)));
-    await expect(transcodeToCanonical(chunked(garbage), { format: 'mp3', maxDurationS: 60 })).rejects.toBeInstanceOf(
+    await expect(transcode(chunked(garbage), { format: 'mp3', maxDurationS: 60 })).rejects.toBeInstanceOf(
       CorruptAudioError,
     );
   });
 
   it('survives ffmpeg quitting while input is still being written (EPIPE)', async () => {
-    const { stream, stats } = generated(new Uint8Array(0), 64 * 1024 * 1024, 0x55);
-    await expect(transcodeToCanonical(stream, { format: 'ogg', maxDurationS: 60 })).rejects.toBeInstanceOf(
-      CorruptAudioError,
+    // A WAV codec ffmpeg has no decoder for: it gives up after the header while 64 MB wait in the pipe.
+    const total = 64 * 1024 * 1024;
+    const { stream, stats } = generated(wavHeader(8000, 1, 8, total, 0x1234), 44 + total, 0x55);
+    await expect(transcode(stream, { format: 'wav', maxDurationS: 60 })).rejects.toBeInstanceOf(
+      UnsupportedAudioError,
     );
-    expect(stats.pulled).toBeLessThan(64 * 1024 * 1024);
+    expect(stats.pulled).toBeLessThan(total);
   });
 
   it('rejects a WAV whose data chunk stops short as corrupt', async () => {
     const wav = readFileSync(speech);
     await expect(
-      transcodeToCanonical(chunked(wav.subarray(0, wav.length - 5000)), { format: 'wav', maxDurationS: 60 }),
+      transcode(chunked(wav.subarray(0, wav.length - 5000)), { format: 'wav', maxDurationS: 60 }),
     ).rejects.toBeInstanceOf(CorruptAudioError);
   });
 
   it('refuses an hour-long WAV from its header, after reading only the header', async () => {
     const bytes = 3600 * 48_000 * 4;
     const { stream, stats } = generated(wavHeader(48_000, 2, 16, bytes), 44 + bytes, 0);
-    await expect(transcodeToCanonical(stream, { format: 'wav', maxDurationS: 30 })).rejects.toBeInstanceOf(TooLongError);
+    await expect(transcode(stream, { format: 'wav', maxDurationS: 30 })).rejects.toBeInstanceOf(TooLongError);
     expect(stats.pulled).toBeLessThan(256 * 1024);
   });
 
   it('stops an hour of silence with no declared length as soon as the limit passes', async () => {
     const total = 3600 * 16_000 * 2;
     const { stream, stats } = generated(wavHeader(16_000, 1, 16, 0xffffffff), total, 0);
-    await expect(transcodeToCanonical(stream, { format: 'wav', maxDurationS: 5 })).rejects.toBeInstanceOf(TooLongError);
+    await expect(transcode(stream, { format: 'wav', maxDurationS: 5 })).rejects.toBeInstanceOf(TooLongError);
     // 5 s is 160 kB; allow for stream buffering but nowhere near the 115 MB hour.
     expect(stats.pulled).toBeLessThan(1024 * 1024);
   });
@@ -182,25 +254,169 @@ describe('transcodeToCanonical', () => {
   it('kills ffmpeg as soon as a compressed stream passes the limit (an hour of µ-law)', async () => {
     const total = 3600 * 8000;
     const { stream, stats } = generated(wavHeader(8000, 1, 8, total, 7), 44 + total, 0xff);
-    await expect(transcodeToCanonical(stream, { format: 'wav', maxDurationS: 5 })).rejects.toBeInstanceOf(TooLongError);
+    await expect(transcode(stream, { format: 'wav', maxDurationS: 5 })).rejects.toBeInstanceOf(TooLongError);
     // ffmpeg and the pipe buffer a little ahead; the hour is 28.8 MB.
     expect(stats.pulled).toBeLessThan(2 * 1024 * 1024);
   });
 
   it('hands compressed WAV codecs to ffmpeg', async () => {
     const w = new WaveFile();
-    w.fromScratch(1, 8000, '16', Array.from(tone(440, 8000, 1, 0.5), (v) => Math.round(v * 32767)));
+    w.fromScratch(
+      1,
+      8000,
+      '16',
+      Array.from(tone(440, 8000, 1, 0.5), (v) => Math.round(v * 32767)),
+    );
     w.toMuLaw();
-    const res = await transcodeToCanonical(chunked(w.toBuffer()), { format: 'wav', maxDurationS: 60 });
+    const res = await transcode(chunked(w.toBuffer()), { format: 'wav', maxDurationS: 60 });
     expect(res.info).toMatchObject({ codec: 'pcm_mulaw', sampleRate: 8000, format: 'wav' });
     expect(Math.abs(res.info.durationMs - 1000)).toBeLessThanOrEqual(1);
     const y = decodeWav(res.wav).channels[0]!;
     expect(Math.abs(db(toneAmplitude(y, 16_000, 440, 1000) / 0.5))).toBeLessThan(0.5);
   });
 
+  it('reads a sniffed MP3 with the MP3 demuxer only: an ffconcat script behind an ID3 tag is refused', async () => {
+    // ffmpeg's own probe skips the ID3 tag and finds the script; the sniff (and the gateway) saw "ID3".
+    const script = Buffer.from(`ffconcat version 1.0\nfile s.ogg\n`);
+    const tag = Buffer.concat([Buffer.from('ID3\x04\x00\x00\x00\x00\x00\x0a', 'latin1'), Buffer.alloc(10)]);
+    const err = await transcode(chunked(Buffer.concat([tag, script])), {
+      format: 'mp3',
+      maxDurationS: 60,
+    }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(CorruptAudioError);
+    expect((err as Error).message).toMatch(/ffmpeg could not decode the input: mp3: /);
+    expect((err as Error).message).not.toMatch(/concat/);
+  });
+
+  it('refuses bytes that are not the format the gateway sniffed, before ffmpeg ever runs', async () => {
+    const ogg = readFileSync(encoded['s.ogg']!);
+    const err = await transcode(chunked(ogg), {
+      format: 'mp3',
+      maxDurationS: 60,
+      ffmpegPath: join(dir, 'no-such-ffmpeg'),
+    }).catch((e: unknown) => e);
+    // Not FfmpegNotFoundError: the mismatch is caught first.
+    expect(err).toBeInstanceOf(CorruptAudioError);
+    expect((err as Error).message).toBe('the stored bytes are ogg, not mp3');
+  });
+
+  it('reads a sniffed MP4 with the MOV demuxer only: a DASH playlist cannot make ffmpeg read a local file', async () => {
+    // Bytes 4..7 are "ftyp", so the sniff says MP4; a "jp2 " brand makes ffmpeg's probe prefer DASH,
+    // whose playlist names a local file by absolute path.
+    const secret = join(dir, 'secret.m4a');
+    await run('ffmpeg', [
+      '-y',
+      '-loglevel',
+      'error',
+      '-f',
+      'lavfi',
+      '-i',
+      'sine=f=440:d=3',
+      '-c:a',
+      'aac',
+      secret,
+    ]);
+    const playlist = Buffer.from(
+      `<!--ftypjp2 -->\n<MPD xmlns="urn:mpeg:dash:schema:mpd:2011" profiles="urn:mpeg:dash:profile:isoff-on-demand:2011"` +
+        ` type="static" mediaPresentationDuration="PT3S" minBufferTime="PT1S"><Period><AdaptationSet mimeType="audio/mp4">` +
+        `<Representation id="a" bandwidth="128000"><BaseURL>${secret}</BaseURL></Representation></AdaptationSet></Period></MPD>\n`,
+    );
+    writeFileSync(join(dir, 'playlist.mp4'), playlist);
+    // Plain ffmpeg on the same bytes does read the secret: the attack is real on this machine.
+    const probe = await run('ffmpeg', [
+      '-hide_banner',
+      '-i',
+      join(dir, 'playlist.mp4'),
+      '-f',
+      'null',
+      '-',
+    ]).catch((e: { stderr: string }) => e);
+    expect(probe.stderr).toMatch(/Input #0, dash/);
+    await expect(transcode(chunked(playlist), { format: 'mp4', maxDurationS: 60 })).rejects.toBeInstanceOf(
+      AudioError,
+    );
+  });
+
+  describe('a duration bomb: two hours of silence in a FLAC of about a megabyte', () => {
+    const bomb = join(dir, 'bomb.flac');
+    beforeAll(async () => {
+      await run('ffmpeg', [
+        '-y',
+        '-loglevel',
+        'error',
+        '-f',
+        'lavfi',
+        '-i',
+        'anullsrc=r=44100:cl=mono',
+        '-t',
+        '7200',
+        '-c:a',
+        'flac',
+        bomb,
+      ]);
+      expect(readFileSync(bomb).length).toBeLessThan(2 * 1024 * 1024);
+    }, 120_000);
+
+    it('is refused from its declared duration before anything is decoded', async () => {
+      const outputPath = join(dir, 'bomb-refused.wav');
+      const err = await transcodeToCanonical(chunked(readFileSync(bomb)), {
+        format: 'flac',
+        maxDurationS: 3600,
+        outputPath,
+      }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(TooLongError);
+      expect((err as Error).message).toMatch(/declares 7200 s, over the 3600 s limit/);
+      // Only the header was written: no sample was decoded.
+      expect(readFileSync(outputPath).length).toBe(44);
+    });
+
+    it('within the duration limit, is stopped by the wall-clock bound', async () => {
+      const err = await transcode(chunked(readFileSync(bomb)), {
+        format: 'flac',
+        maxDurationS: 7200,
+        timeoutMs: 1000,
+      }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(DecodeTimeoutError);
+      expect((err as DecodeTimeoutError).code).toBe('too_long');
+    });
+
+    it('when its header declares no length, is stopped as soon as the decoded audio passes the limit', async () => {
+      // Erase the STREAMINFO total-samples field: the header then declares no duration.
+      const lying = Buffer.from(readFileSync(bomb));
+      const streaminfo = 4 + 4; // "fLaC", then the metadata block header
+      lying[streaminfo + 13] = lying[streaminfo + 13]! & 0xf0;
+      lying.fill(0, streaminfo + 14, streaminfo + 18);
+      await expect(transcode(chunked(lying), { format: 'flac', maxDurationS: 5 })).rejects.toBeInstanceOf(
+        TooLongError,
+      );
+    });
+
+    it('streams its canonical output to disk instead of holding it in memory', async () => {
+      const outputPath = join(dir, 'bomb-20min.wav');
+      const twentyMin = join(dir, 'bomb-20min.flac');
+      await run('ffmpeg', ['-y', '-loglevel', 'error', '-i', bomb, '-t', '1200', '-c:a', 'flac', twentyMin]);
+      const input = chunked(readFileSync(twentyMin));
+      // What is still referenced after a collection: buffers in flight, not the garbage they leave.
+      const held = () => (globalThis.gc!(), process.memoryUsage().arrayBuffers);
+      const before = held();
+      let peak = 0;
+      const sample = setInterval(() => (peak = Math.max(peak, held() - before)), 50);
+      const res = await transcodeToCanonical(input, {
+        format: 'flac',
+        maxDurationS: 7200,
+        outputPath,
+      }).finally(() => clearInterval(sample));
+      expect(res.info.durationMs).toBe(1_200_000);
+      const size = (await stat(outputPath)).size;
+      expect(size).toBe(44 + 1200 * 16_000 * 2);
+      // The 38 MB output never sat in memory: what is held (about 4 MB) is the input and chunks in flight.
+      expect(peak).toBeLessThan(size / 4);
+    }, 120_000);
+  });
+
   it('names the Debian package when ffmpeg is missing', async () => {
     const file = readFileSync(encoded['s.ogg']!);
-    const err = await transcodeToCanonical(chunked(file), {
+    const err = await transcode(chunked(file), {
       format: 'ogg',
       maxDurationS: 60,
       ffmpegPath: join(dir, 'no-such-ffmpeg'),
@@ -217,7 +433,7 @@ describe('transcodeToCanonical', () => {
     const { stream, stats } = generated(wavHeader(16_000, 1, 16, 0xffffffff), total, 0, (pulled) => {
       if (pulled > 1024 * 1024) ctl.abort(reason);
     });
-    await expect(transcodeToCanonical(stream, { format: 'wav', maxDurationS: 7200, signal: ctl.signal })).rejects.toBe(
+    await expect(transcode(stream, { format: 'wav', maxDurationS: 7200, signal: ctl.signal })).rejects.toBe(
       reason,
     );
     expect(stats.pulled).toBeLessThan(2 * 1024 * 1024);

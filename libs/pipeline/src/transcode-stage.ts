@@ -8,6 +8,10 @@ import {
 } from '@voicepulse/queues';
 import { blobKeys, type RecordingsRepository } from '@voicepulse/recordings';
 import type { BlobStore } from '@voicepulse/storage';
+import { createReadStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { failOnLastAttempt, type StatusReporter } from './status';
 
 export interface TranscodeStageDeps {
@@ -16,6 +20,8 @@ export interface TranscodeStageDeps {
   status: StatusReporter;
   scoreProducer: Producer<'score'>;
   maxDurationS: number;
+  /** Wall-clock bound on decoding one recording (ffmpeg is killed past it). */
+  timeoutMs?: number;
   ffmpegPath?: string;
 }
 
@@ -53,22 +59,32 @@ export function transcodeStage(deps: TranscodeStageDeps) {
         await deps.repo.transition(row.id, ['uploaded', 'transcoding'], 'transcoding'),
       );
 
+      const normalizedKey = blobKeys.normalized(row.userId, row.id);
+      // The canonical WAV goes to a local file as it is decoded and from there to the store, so
+      // a two-hour recording costs disk, not hundreds of MB of worker memory.
+      const work = await mkdtemp(join(tmpdir(), 'vp-transcode-stage-'));
       let result;
       try {
-        result = await transcodeToCanonical(await deps.store.get(row.originalKey), {
-          format,
-          maxDurationS: deps.maxDurationS,
-          ffmpegPath: deps.ffmpegPath,
-        });
-      } catch (err) {
-        if (err instanceof AudioError) {
-          await deps.status.fail(row.id, err.code, err.message);
-          throw new PermanentJobError(err.message, err.code);
+        const outputPath = join(work, 'normalized.wav');
+        try {
+          result = await transcodeToCanonical(await deps.store.get(row.originalKey), {
+            format,
+            maxDurationS: deps.maxDurationS,
+            timeoutMs: deps.timeoutMs,
+            ffmpegPath: deps.ffmpegPath,
+            outputPath,
+          });
+        } catch (err) {
+          if (err instanceof AudioError) {
+            await deps.status.fail(row.id, err.code, err.message);
+            throw new PermanentJobError(err.message, err.code);
+          }
+          throw err;
         }
-        throw err;
+        await deps.store.put(normalizedKey, createReadStream(outputPath), { contentType: 'audio/wav' });
+      } finally {
+        await rm(work, { recursive: true, force: true });
       }
-      const normalizedKey = blobKeys.normalized(row.userId, row.id);
-      await deps.store.put(normalizedKey, result.wav, { contentType: 'audio/wav' });
       const moved = await deps.repo.transition(row.id, ['transcoding'], 'transcoded', {
         normalizedKey,
         durationMs: Math.round(result.info.durationMs),

@@ -8,12 +8,15 @@ import { FsBlobStore } from '@voicepulse/storage';
 import { createTestDatabase, deleteRedisPrefix, testRedisUrl, uniquePrefix, type TestDatabase } from '@voicepulse/testing';
 import type { Job } from 'bullmq';
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { StatusReporter, scoreStage, transcodeStage } from '../src';
 
+const run = promisify(execFile);
 const logger = createLogger({ service: 'test', level: 'silent' });
 const ctx = { job: {} as Job, logger, attempt: 1, isFinalAttempt: false } satisfies JobContext;
 const prefix = uniquePrefix('pipeline');
@@ -132,6 +135,37 @@ describe('pipeline stages', () => {
     const row = await repo.get(job.id, null);
     expect(row).toMatchObject({ status: 'failed', failureCode: 'internal' });
     expect(row?.failureMessage).toMatch(/^gave up after 8 attempts: blob not found/);
+  });
+
+  it('a two-hour silent FLAC: refused by its header when too long, by the wall clock when not; nothing left', async () => {
+    const bombPath = path.join(root, 'bomb.flac');
+    const silence = ['-f', 'lavfi', '-i', 'anullsrc=r=44100:cl=mono', '-t', '7200', '-c:a', 'flac'];
+    await run('ffmpeg', ['-y', '-loglevel', 'error', ...silence, bombPath]);
+    const bomb = await readFile(bombPath);
+    // os.tmpdir() follows TMPDIR: a private one shows exactly what the stage leaves behind.
+    const scratch = await mkdtemp(path.join(root, 'tmp-'));
+    const savedTmp = process.env.TMPDIR;
+    process.env.TMPDIR = scratch;
+    onTestFinished(() => {
+      if (savedTmp === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = savedTmp;
+    });
+
+    const tooLong = await uploaded(bomb, 'audio/flac');
+    expect(await transcode()(tooLong, ctx).catch((e) => e)).toBeInstanceOf(PermanentJobError);
+    const refused = await repo.get(tooLong.id, null);
+    expect(refused).toMatchObject({ status: 'failed', failureCode: 'too_long' });
+    expect(refused?.failureMessage).toMatch(/declares 7200 s, over the 60 s limit/);
+
+    const slow = await uploaded(bomb, 'audio/flac');
+    const stage = transcodeStage({ repo, store, status: status(), scoreProducer, maxDurationS: 7200, timeoutMs: 1000 });
+    expect(await stage(slow, ctx).catch((e) => e)).toBeInstanceOf(PermanentJobError);
+    const stopped = await repo.get(slow.id, null);
+    expect(stopped).toMatchObject({ status: 'failed', failureCode: 'too_long' });
+    expect(stopped?.failureMessage).toMatch(/decoding took longer than the 1 s limit/);
+
+    for (const job of [tooLong, slow]) expect(await store.exists(blobKeys.normalized(job.userId, job.id))).toBe(false);
+    expect(await readdir(scratch)).toEqual([]);
   });
 
   it('treats a deleted recording as done', async () => {

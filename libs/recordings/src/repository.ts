@@ -1,5 +1,6 @@
 import {
   canTransition,
+  TERMINAL_STATUSES,
   statusesLeadingTo,
   type FailureCode,
   type RecordingStatus,
@@ -14,7 +15,7 @@ import {
   users,
   type Db,
 } from '@voicepulse/db';
-import { and, desc, eq, inArray, lt, or, sql } from 'drizzle-orm';
+import { and, count, desc, eq, inArray, lt, notInArray, or, sql } from 'drizzle-orm';
 import { decodeCursor, encodeCursor } from './cursor';
 import { toRecordingView } from './view';
 
@@ -42,6 +43,20 @@ export interface AnalysisInput {
   prosody?: unknown;
 }
 
+/**
+ * A user already has as many recordings in the pipeline (uploaded, not yet scored or failed) as
+ * the quota allows. Transcoding is the expensive part of the system; without a bound per user one
+ * account could keep every transcoder busy with recordings that are each within the limits.
+ */
+export class PipelineQuotaError extends Error {
+  constructor(readonly limit: number) {
+    super(`${limit} recordings are already being processed for this user; retry when one has finished`);
+    this.name = 'PipelineQuotaError';
+  }
+}
+
+type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+
 /** Who may see a recording: its owner, or anyone when `owner` is null (admin). */
 function ownedBy(owner: string | null) {
   return owner === null ? undefined : eq(recordings.userId, owner);
@@ -50,8 +65,13 @@ function ownedBy(owner: string | null) {
 export class RecordingsRepository {
   constructor(private readonly db: Db) {}
 
-  async create(input: NewRecording): Promise<RecordingRow> {
+  /**
+   * `pipelineQuota` (0 = none): refuse with PipelineQuotaError when the user already has that many
+   * recordings in flight. A pending direct upload is not in the pipeline yet, so it is not checked.
+   */
+  async create(input: NewRecording, opts: { pipelineQuota?: number } = {}): Promise<RecordingRow> {
     return this.db.transaction(async (tx) => {
+      if (input.uploadState !== 'pending') await this.admit(tx, input.userId, opts.pipelineQuota);
       await tx
         .insert(users)
         .values({ id: input.userId })
@@ -200,16 +220,53 @@ export class RecordingsRepository {
     });
   }
 
+  /** Completing a direct upload puts it in the pipeline: the same quota as `create` applies. */
   async markUploadComplete(
     id: string,
     facts: { sizeBytes: number; sha256: string; contentType: string },
+    opts: { pipelineQuota?: number } = {},
   ): Promise<RecordingRow | undefined> {
-    const [row] = await this.db
-      .update(recordings)
-      .set({ ...facts, uploadState: 'complete', updatedAt: sql`now()` })
-      .where(eq(recordings.id, id))
-      .returning();
-    return row;
+    return this.db.transaction(async (tx) => {
+      const [owner] = await tx.select({ userId: recordings.userId }).from(recordings).where(eq(recordings.id, id));
+      if (!owner) return undefined;
+      await this.admit(tx, owner.userId, opts.pipelineQuota);
+      const [row] = await tx
+        .update(recordings)
+        .set({ ...facts, uploadState: 'complete', updatedAt: sql`now()` })
+        .where(eq(recordings.id, id))
+        .returning();
+      return row;
+    });
+  }
+
+  /** Recordings of `userId` the pipeline has accepted and not yet finished. */
+  async inFlight(userId: string, db: Db | Tx = this.db): Promise<number> {
+    const [row] = await db
+      .select({ n: count() })
+      .from(recordings)
+      .where(
+        and(
+          eq(recordings.userId, userId),
+          eq(recordings.uploadState, 'complete'),
+          notInArray(recordings.status, [...TERMINAL_STATUSES]),
+        ),
+      );
+    return row!.n;
+  }
+
+  /**
+   * A cheap early refusal, before a client sends a body that would be refused anyway; `create` and
+   * `markUploadComplete` check again, atomically, when the recording actually enters the pipeline.
+   */
+  async checkPipelineQuota(userId: string, quota: number | undefined): Promise<void> {
+    if (quota && (await this.inFlight(userId)) >= quota) throw new PipelineQuotaError(quota);
+  }
+
+  private async admit(tx: Tx, userId: string, quota: number | undefined): Promise<void> {
+    if (!quota) return;
+    // Admissions of one user are serialised, so two concurrent uploads cannot both take the last slot.
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`pipeline-quota:${userId}`}, 0))`);
+    if ((await this.inFlight(userId, tx)) >= quota) throw new PipelineQuotaError(quota);
   }
 
   async delete(id: string, owner: string | null): Promise<RecordingRow | undefined> {

@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler } from 'express';
 import type { Logger } from '@voicepulse/logger';
 import { toFieldIssues } from '@voicepulse/contracts';
+import { PipelineQuotaError } from '@voicepulse/recordings';
 import { ZodError } from 'zod';
 
 /** An error whose status, code and message are safe to show the client as they are. */
@@ -24,6 +25,9 @@ export const unavailable = (what: string) =>
 /** Errors from body parsers and dependencies, translated once for every route. */
 function classify(err: unknown): HttpError {
   if (err instanceof HttpError) return err;
+  // A transcode takes seconds to a few minutes: by then a slot is likely free.
+  if (err instanceof PipelineQuotaError)
+    return new HttpError(429, 'pipeline_quota_exceeded', err.message, { limit: err.limit }, { 'Retry-After': '30' });
   if (err instanceof ZodError) return new HttpError(400, 'invalid_request', 'request validation failed', toFieldIssues(err));
   const e = err as { type?: string; status?: number; code?: string; name?: string; message?: string };
   if (e?.type === 'entity.too.large') return new HttpError(413, 'payload_too_large', 'request body is too large');

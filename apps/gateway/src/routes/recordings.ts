@@ -20,6 +20,8 @@ export function recordingsRouter(deps: GatewayDeps): Router {
 
   router.post('/recordings', async (req, res) => {
     const { userId } = authOf(req);
+    // Refuse before reading the body; acceptRecording checks again, atomically, as it admits it.
+    await deps.recordings.checkPipelineQuota(userId, deps.config.MAX_RECORDINGS_IN_FLIGHT_PER_USER);
     const correlationId = String(res.locals.requestId);
     const id = newRecordingId();
     const key = blobKeys.original(userId, id);

@@ -19,6 +19,8 @@ export function uploadsRouter(deps: GatewayDeps): Router {
 
   router.post('/uploads', smallJson, async (req, res) => {
     const { userId } = authOf(req);
+    // Not counted until /complete, but a client already over quota should not upload at all.
+    await deps.recordings.checkPipelineQuota(userId, deps.config.MAX_RECORDINGS_IN_FLIGHT_PER_USER);
     const body = await checkPromptReference(deps, directUploadRequestSchema.parse(req.body));
     if (body.sizeBytes > deps.config.MAX_UPLOAD_BYTES) {
       throw new HttpError(413, 'payload_too_large', `the file exceeds the ${deps.config.MAX_UPLOAD_BYTES}-byte limit`);
@@ -65,6 +67,8 @@ export function uploadsRouter(deps: GatewayDeps): Router {
       res.status(202).json(acceptedBody(row.id));
       return;
     }
+    // Over quota the upload stays pending: the client retries /complete after Retry-After.
+    await deps.recordings.checkPipelineQuota(userId, deps.config.MAX_RECORDINGS_IN_FLIGHT_PER_USER);
     let info;
     try {
       info = await deps.store.head(row.originalKey);
@@ -94,7 +98,7 @@ export function uploadsRouter(deps: GatewayDeps): Router {
       sizeBytes: info.sizeBytes,
       sha256: hash.digest('hex'),
       contentType: CONTENT_TYPES[format!],
-    });
+    }, { pipelineQuota: deps.config.MAX_RECORDINGS_IN_FLIGHT_PER_USER });
     await enqueueTranscode(deps, updated ?? row, String(res.locals.requestId));
     res.status(202).location(`/v1/recordings/${row.id}`).json(acceptedBody(row.id));
   });

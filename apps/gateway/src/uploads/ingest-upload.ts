@@ -86,7 +86,7 @@ export async function acceptRecording(
     sizeBytes: stored.sizeBytes,
     sha256: stored.sha256,
     correlationId: ctx.correlationId,
-  });
+  }, { pipelineQuota: deps.config.MAX_RECORDINGS_IN_FLIGHT_PER_USER });
   await enqueueTranscode(deps, row, ctx.correlationId);
   return { row, body: acceptedBody(id) };
 }

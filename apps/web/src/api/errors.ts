@@ -29,6 +29,7 @@ const PLAIN: Record<string, string> = {
   empty_upload: 'The file is empty.',
   corrupt_audio: 'The audio file is damaged or incomplete, so it cannot be used.',
   rate_limited: 'Too many requests in a short time. Please wait a moment and try again.',
+  pipeline_quota_exceeded: 'Your earlier recordings are still being processed. Try this upload again in a minute.',
   payload_too_large: 'The file is too large to upload.',
   invalid_metadata: 'Some details sent with the recording were not valid.',
   unknown_prompt: 'That prompt no longer exists. Fetch a new prompt and try again.',

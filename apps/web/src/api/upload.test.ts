@@ -46,6 +46,12 @@ describe('uploadRecording', () => {
     await expect(offline).rejects.toMatchObject({ status: 0, retryable: true, message: expect.stringMatching(/Could not reach the server/) });
   });
 
+  it('explains the pipeline quota (429) in plain words and offers a retry', async () => {
+    const over = uploadRecording(new Blob(['a']), 'a.wav', {}, { token: 't', createXhr: FakeXhr.create });
+    FakeXhr.last().respond(429, { error: { code: 'pipeline_quota_exceeded', message: '20 recordings are already being processed for this user; retry when one has finished', details: { limit: 20 } } });
+    await expect(over).rejects.toMatchObject({ status: 429, retryable: true, message: expect.stringMatching(/still being processed/) });
+  });
+
   it('aborts on the signal', async () => {
     const controller = new AbortController();
     const done = uploadRecording(new Blob(['a']), 'a.wav', {}, { token: 't', signal: controller.signal, createXhr: FakeXhr.create });

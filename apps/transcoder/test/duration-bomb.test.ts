@@ -1,0 +1,132 @@
+import { createDatabase, runMigrations, type Database } from '@voicepulse/db';
+import { createProducer, createRedis, jobIds, type Producer } from '@voicepulse/queues';
+import { RecordingsRepository, blobKeys } from '@voicepulse/recordings';
+import { FsBlobStore } from '@voicepulse/storage';
+import {
+  createTestDatabase,
+  deleteRedisPrefix,
+  startNodeService,
+  testRedisUrl,
+  uniquePrefix,
+  waitFor,
+  type ServiceProcess,
+  type TestDatabase,
+} from '@voicepulse/testing';
+import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+/**
+ * Issue 12 #7 against the real transcoder process: a 0.9 MB FLAC of two hours of silence, seeded
+ * as an upload and handed to the transcoder through its queue.
+ */
+const main = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../src/main.ts');
+const run = promisify(execFile);
+const SIGNING_SECRET = 'transcoder-test-signing-secret-0123456789';
+
+let tdb: TestDatabase;
+let database: Database;
+let repo: RecordingsRepository;
+let root: string;
+let store: FsBlobStore;
+let bomb: Buffer;
+const redis = createRedis(testRedisUrl(), 'worker');
+const started: { prefix: string; producer: Producer<'transcode'>; proc: ServiceProcess }[] = [];
+
+beforeAll(async () => {
+  tdb = await createTestDatabase({ prefix: 'transcoder', migrate: runMigrations });
+  database = createDatabase(tdb.url, { max: 2 });
+  repo = new RecordingsRepository(database.db);
+  root = await mkdtemp(path.join(tmpdir(), 'vp-transcoder-test-'));
+  store = new FsBlobStore({ root, signingSecret: SIGNING_SECRET, publicUrl: 'http://127.0.0.1/v1/blobs' });
+  const file = path.join(root, 'bomb.flac');
+  const silence = ['-f', 'lavfi', '-i', 'anullsrc=r=44100:cl=mono', '-t', '7200', '-c:a', 'flac'];
+  await run('ffmpeg', ['-y', '-loglevel', 'error', ...silence, file]);
+  bomb = await readFile(file);
+});
+afterAll(async () => {
+  for (const s of started) {
+    await s.proc.stop();
+    await s.producer.close();
+    await deleteRedisPrefix(s.prefix);
+  }
+  redis.disconnect();
+  await database?.close();
+  await tdb?.drop();
+  await rm(root, { recursive: true, force: true });
+});
+
+/** A transcoder of its own (queue prefix and settings), as deployed. */
+function startTranscoder(env: Record<string, string>) {
+  const prefix = uniquePrefix('transcoder');
+  const proc = startNodeService('transcoder', main, {
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'info',
+    DATABASE_URL: tdb.url,
+    REDIS_URL: testRedisUrl(),
+    QUEUE_PREFIX: prefix,
+    HEALTH_PORT: '0',
+    STORAGE_DRIVER: 'fs',
+    STORAGE_FS_ROOT: root,
+    STORAGE_FS_SIGNING_SECRET: SIGNING_SECRET,
+    ...env,
+  });
+  const producer = createProducer('transcode', redis, prefix);
+  started.push({ prefix, producer, proc });
+  return { proc, producer };
+}
+
+async function transcodeBomb(producer: Producer<'transcode'>, proc: ServiceProcess) {
+  const id = randomUUID();
+  const userId = 'bomb-user';
+  const originalKey = blobKeys.original(userId, id);
+  const put = await store.put(originalKey, bomb, { contentType: 'audio/flac' });
+  await repo.create({
+    id,
+    userId,
+    status: 'uploaded',
+    originalKey,
+    contentType: 'audio/flac',
+    sizeBytes: put.sizeBytes,
+    sha256: put.sha256,
+  });
+  await producer.add(
+    { recordingId: id, userId, correlationId: randomUUID() },
+    { jobId: jobIds.transcode(id) },
+  );
+  const row = await waitFor(
+    async () => {
+      const r = await repo.get(id, null);
+      return r?.status === 'failed' || r?.status === 'transcoded' ? r : undefined;
+    },
+    {
+      what: `recording ${id} to leave transcoding\n${proc.output().slice(-3000)}`,
+      timeoutMs: 120_000,
+      intervalMs: 200,
+    },
+  );
+  return { row, normalized: await store.exists(blobKeys.normalized(userId, id)) };
+}
+
+describe('transcoder against a duration bomb', () => {
+  it('refuses it from the declared duration when MAX_DURATION_S is lower', async () => {
+    const { proc, producer } = startTranscoder({ MAX_DURATION_S: '3600' });
+    const { row, normalized } = await transcodeBomb(producer, proc);
+    expect(row).toMatchObject({ status: 'failed', failureCode: 'too_long' });
+    expect(row.failureMessage).toMatch(/declares 7200 s, over the 3600 s limit/);
+    expect(normalized).toBe(false);
+  });
+
+  it('within MAX_DURATION_S, stops it at TRANSCODE_TIMEOUT_S', async () => {
+    const { proc, producer } = startTranscoder({ MAX_DURATION_S: '7200', TRANSCODE_TIMEOUT_S: '1' });
+    const { row, normalized } = await transcodeBomb(producer, proc);
+    expect(row).toMatchObject({ status: 'failed', failureCode: 'too_long' });
+    expect(row.failureMessage).toMatch(/decoding took longer than the 1 s limit/);
+    expect(normalized).toBe(false);
+  });
+});

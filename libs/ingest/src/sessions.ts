@@ -48,7 +48,7 @@ export async function recordSessionEvents(
        select e.event_id, $1, $2, e.device_id, e.type, e.occurred_at, e.data
          from unnest($3::uuid[], $4::text[], $5::text[], $6::timestamptz[], $7::jsonb[])
               as e(event_id, device_id, type, occurred_at, data)
-       on conflict (event_id) do nothing`,
+       on conflict (session_id, user_id, event_id) do nothing`,
       [
         sessionId,
         userId,

@@ -6,7 +6,7 @@ import {
   type Producer,
   type TranscodeJob,
 } from '@voicepulse/queues';
-import { blobKeys, type RecordingsRepository } from '@voicepulse/recordings';
+import { blobKeys, deleteRecordingBlobs, type RecordingsRepository } from '@voicepulse/recordings';
 import type { BlobStore } from '@voicepulse/storage';
 import { failOnLastAttempt, type StatusReporter } from './status';
 
@@ -76,6 +76,12 @@ export function transcodeStage(deps: TranscodeStageDeps) {
         channels: result.info.channels,
         codec: result.info.codec,
       });
+      if (!moved && !(await deps.repo.get(row.id, null))) {
+        // Deleted while ffmpeg ran: the delete may have listed the prefix before our WAV existed.
+        await deleteRecordingBlobs(deps.store, row.userId, row.id);
+        ctx.logger.info('recording was deleted while transcoding; its blobs are removed');
+        return;
+      }
       await deps.status.announce(moved);
       ctx.logger.info({ durationMs: result.info.durationMs, codec: result.info.codec }, 'transcoded');
       await enqueueScore(job);

@@ -4,7 +4,7 @@ import {
   type RecordingStatusEvent,
 } from '@voicepulse/contracts';
 import { jobIds } from '@voicepulse/queues';
-import { blobKeys } from '@voicepulse/recordings';
+import { blobKeys, deleteRecordingBlobs } from '@voicepulse/recordings';
 import { Router, type Request, type Response } from 'express';
 import type { GatewayDeps } from '../deps';
 import { authOf, ownerFilter, resolveSubject } from '../http/auth';
@@ -32,10 +32,20 @@ export function recordingsRouter(deps: GatewayDeps): Router {
       const meta = parseMetadata(queryFields(req.query));
       received = { meta, stored: await storeAudio(deps, req, key) };
     } else {
-      throw new HttpError(415, 'unsupported_media_type', 'send multipart/form-data with a "file" part, or a raw audio/* body');
+      throw new HttpError(
+        415,
+        'unsupported_media_type',
+        'send multipart/form-data with a "file" part, or a raw audio/* body',
+      );
     }
     try {
-      const { body } = await acceptRecording(deps, { userId, correlationId }, id, received.meta, received.stored);
+      const { body } = await acceptRecording(
+        deps,
+        { userId, correlationId },
+        id,
+        received.meta,
+        received.stored,
+      );
       res.status(202).location(body.links.self).json(body);
     } catch (err) {
       // Not acknowledged, so nothing may be left half-done: the client will retry.
@@ -102,9 +112,7 @@ export function recordingsRouter(deps: GatewayDeps): Router {
     // missing row as "deleted" and finish quietly.
     await deps.producers.transcode.queue.remove(jobIds.transcode(id)).catch(() => 0);
     await deps.recordings.delete(id, null);
-    for await (const blob of deps.store.list(blobKeys.prefix(row.userId, id))) {
-      await deps.store.delete(blob.key);
-    }
+    await deleteRecordingBlobs(deps.store, row.userId, id);
     res.status(204).end();
   });
 

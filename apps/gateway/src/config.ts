@@ -28,10 +28,17 @@ export const gatewayConfigSchema = commonSchema
         AUTH_DEV_TOKENS: envBool(false),
         MAX_UPLOAD_BYTES: envInt(200 * 1024 * 1024, 1),
         SIGNED_URL_TTL_S: envInt(600, 1, 900),
+        /** Direct uploads a user may have signed but not completed; beyond it POST /uploads answers 429. */
+        UPLOAD_MAX_PENDING_PER_USER: envInt(10, 1, 1_000),
         CORS_ORIGINS: z
           .string()
           .default('http://127.0.0.1:3000,http://localhost:3000')
-          .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean)),
+          .transform((v) =>
+            v
+              .split(',')
+              .map((s) => s.trim())
+              .filter(Boolean),
+          ),
         TRUST_PROXY: envBool(false),
         /** Requests per minute per user/admin subject (0 = off); generous enough for a busy UI. */
         RATE_LIMIT_PER_MINUTE: envInt(1_200, 0),
@@ -40,13 +47,21 @@ export const gatewayConfigSchema = commonSchema
       })
       .superRefine((v, ctx) => {
         if (v.AUTH_MODE === 'hs256' && !v.AUTH_JWT_SECRET) {
-          ctx.addIssue({ code: 'custom', path: ['AUTH_JWT_SECRET'], message: 'required when AUTH_MODE=hs256' });
+          ctx.addIssue({
+            code: 'custom',
+            path: ['AUTH_JWT_SECRET'],
+            message: 'required when AUTH_MODE=hs256',
+          });
         }
         if (v.AUTH_MODE === 'jwks' && !v.AUTH_JWKS_URL) {
           ctx.addIssue({ code: 'custom', path: ['AUTH_JWKS_URL'], message: 'required when AUTH_MODE=jwks' });
         }
         if (v.AUTH_MODE === 'jwks' && v.AUTH_DEV_TOKENS) {
-          ctx.addIssue({ code: 'custom', path: ['AUTH_DEV_TOKENS'], message: 'dev tokens need AUTH_MODE=hs256' });
+          ctx.addIssue({
+            code: 'custom',
+            path: ['AUTH_DEV_TOKENS'],
+            message: 'dev tokens need AUTH_MODE=hs256',
+          });
         }
       }),
   );

@@ -8,6 +8,7 @@ import {
 } from '@voicepulse/queues';
 import { blobKeys, deleteRecordingBlobs, type RecordingsRepository } from '@voicepulse/recordings';
 import type { BlobStore } from '@voicepulse/storage';
+import { digestWhileReading } from './input-digest';
 import { failOnLastAttempt, type StatusReporter } from './status';
 
 export interface TranscodeStageDeps {
@@ -53,9 +54,11 @@ export function transcodeStage(deps: TranscodeStageDeps) {
         await deps.repo.transition(row.id, ['uploaded', 'transcoding'], 'transcoding'),
       );
 
+      // A direct upload arrives without a digest (the gateway only sniffed its head): hash it here.
+      const input = row.sha256 ? undefined : digestWhileReading(await deps.store.get(row.originalKey));
       let result;
       try {
-        result = await transcodeToCanonical(await deps.store.get(row.originalKey), {
+        result = await transcodeToCanonical(input?.stream ?? (await deps.store.get(row.originalKey)), {
           format,
           maxDurationS: deps.maxDurationS,
           ffmpegPath: deps.ffmpegPath,
@@ -67,6 +70,7 @@ export function transcodeStage(deps: TranscodeStageDeps) {
         }
         throw err;
       }
+      const sha256 = input && (await input.finish(deps.store, row.originalKey, row.sizeBytes));
       const normalizedKey = blobKeys.normalized(row.userId, row.id);
       await deps.store.put(normalizedKey, result.wav, { contentType: 'audio/wav' });
       const moved = await deps.repo.transition(row.id, ['transcoding'], 'transcoded', {
@@ -75,6 +79,7 @@ export function transcodeStage(deps: TranscodeStageDeps) {
         sampleRate: result.info.sampleRate,
         channels: result.info.channels,
         codec: result.info.codec,
+        ...(sha256 && { sha256 }),
       });
       if (!moved && !(await deps.repo.get(row.id, null))) {
         // Deleted while ffmpeg ran: the delete may have listed the prefix before our WAV existed.

@@ -19,7 +19,7 @@ import {
   type TestDatabase,
 } from '@voicepulse/testing';
 import type { Job } from 'bullmq';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -193,5 +193,15 @@ describe('pipeline stages', () => {
     for await (const blob of store.list(blobKeys.prefix(job.userId, job.id))) left.push(blob.key);
     expect(left).toEqual([]);
     expect(await scoreProducer.queue.getJob(`${job.id}.score`)).toBeUndefined();
+  });
+
+  it('records the sha256 of a direct upload (completed without one) from the bytes it transcodes', async () => {
+    const wav = buzzWav();
+    const job = await uploaded(wav);
+    await database.pool.query("update recordings set sha256 = '' where id = $1", [job.id]);
+    await transcode()(job, ctx);
+    const row = await repo.get(job.id, null);
+    expect(row?.status).toBe('transcoded');
+    expect(row?.sha256).toBe(createHash('sha256').update(wav).digest('hex'));
   });
 });

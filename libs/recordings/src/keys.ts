@@ -7,6 +7,11 @@ export const blobKeys = {
   original: (userId: string, recordingId: string) => `${blobKeys.prefix(userId, recordingId)}original`,
   normalized: (userId: string, recordingId: string) =>
     `${blobKeys.prefix(userId, recordingId)}normalized.wav`,
+  /**
+   * Where a direct (signed-URL) upload lands. Completing moves it to `original`, which no signed URL
+   * ever names, so replaying the URL cannot swap bytes that were already validated.
+   */
+  staging: (userId: string, recordingId: string) => `${blobKeys.prefix(userId, recordingId)}staging`,
 };
 
 /** The part of a blob store that deleting needs (structural, so this library does not depend on storage). */

@@ -46,6 +46,56 @@ export class RecordingsRepository {
     });
   }
 
+  /**
+   * Creates a pending direct upload unless its owner already has `maxPending` of them; the check
+   * and the insert run under a per-user advisory lock so concurrent requests cannot both squeeze in.
+   */
+  async createPending(input: NewRecording, maxPending: number): Promise<RecordingRow | 'too_many_pending'> {
+    return this.db.transaction(async (tx) => {
+      await tx.execute(
+        sql`select pg_advisory_xact_lock(hashtextextended(${'pending-uploads:' + input.userId}, 0))`,
+      );
+      const [{ n } = { n: 0 }] = await tx
+        .select({ n: sql<number>`count(*)::int` })
+        .from(recordings)
+        .where(and(eq(recordings.userId, input.userId), eq(recordings.uploadState, 'pending')));
+      if (n >= maxPending) return 'too_many_pending';
+      await tx
+        .insert(users)
+        .values({ id: input.userId })
+        .onConflictDoUpdate({ target: users.id, set: { lastSeenAt: sql`now()` } });
+      const [row] = await tx
+        .insert(recordings)
+        .values({ ...input, uploadState: 'pending' })
+        .returning();
+      return row!;
+    });
+  }
+
+  /** Direct uploads still pending after `olderThanMs`: their signed URLs are long dead. */
+  async expiredPending(olderThanMs: number, limit = 500): Promise<RecordingRow[]> {
+    return this.db
+      .select()
+      .from(recordings)
+      .where(
+        and(
+          eq(recordings.uploadState, 'pending'),
+          lt(recordings.createdAt, sql`now() - make_interval(secs => ${olderThanMs / 1000})`),
+        ),
+      )
+      .orderBy(recordings.createdAt)
+      .limit(limit);
+  }
+
+  /** Deletes a row only while it is still a pending upload (a concurrent /complete wins). */
+  async deletePending(id: string): Promise<RecordingRow | undefined> {
+    const [row] = await this.db
+      .delete(recordings)
+      .where(and(eq(recordings.id, id), eq(recordings.uploadState, 'pending')))
+      .returning();
+    return row;
+  }
+
   async get(id: string, owner: string | null): Promise<RecordingRow | undefined> {
     const [row] = await this.db
       .select()
@@ -75,7 +125,10 @@ export class RecordingsRepository {
           eq(recordings.userId, owner),
           eq(recordings.uploadState, 'complete'),
           c
-            ? or(lt(recordings.createdAt, c.createdAt), and(eq(recordings.createdAt, c.createdAt), lt(recordings.id, c.id)))
+            ? or(
+                lt(recordings.createdAt, c.createdAt),
+                and(eq(recordings.createdAt, c.createdAt), lt(recordings.id, c.id)),
+              )
             : undefined,
         ),
       )
@@ -85,7 +138,8 @@ export class RecordingsRepository {
     const last = page[page.length - 1];
     return {
       items: await this.views(page),
-      nextCursor: rows.length > limit && last ? encodeCursor({ createdAt: last.createdAt, id: last.id }) : null,
+      nextCursor:
+        rows.length > limit && last ? encodeCursor({ createdAt: last.createdAt, id: last.id }) : null,
     };
   }
 
@@ -129,7 +183,12 @@ export class RecordingsRepository {
   async fail(id: string, code: FailureCode, message: string): Promise<RecordingRow | undefined> {
     const [row] = await this.db
       .update(recordings)
-      .set({ status: 'failed', failureCode: code, failureMessage: message.slice(0, 1000), updatedAt: sql`now()` })
+      .set({
+        status: 'failed',
+        failureCode: code,
+        failureMessage: message.slice(0, 1000),
+        updatedAt: sql`now()`,
+      })
       .where(and(eq(recordings.id, id), sql`${recordings.status} <> 'scored'`))
       .returning();
     return row;
@@ -152,13 +211,23 @@ export class RecordingsRepository {
         levels: a.levels ?? null,
         prosody: a.prosody ?? null,
       };
-      await tx.insert(recordingAnalyses).values(values).onConflictDoUpdate({ target: recordingAnalyses.recordingId, set: values });
+      await tx
+        .insert(recordingAnalyses)
+        .values(values)
+        .onConflictDoUpdate({ target: recordingAnalyses.recordingId, set: values });
       await tx.delete(speechSegments).where(eq(speechSegments.recordingId, id));
       await tx.delete(sentimentTimeline).where(eq(sentimentTimeline.recordingId, id));
       if (a.segments.length) {
-        await tx.insert(speechSegments).values(
-          a.segments.map((s, idx) => ({ recordingId: id, idx, startMs: Math.round(s.startMs), endMs: Math.round(s.endMs) })),
-        );
+        await tx
+          .insert(speechSegments)
+          .values(
+            a.segments.map((s, idx) => ({
+              recordingId: id,
+              idx,
+              startMs: Math.round(s.startMs),
+              endMs: Math.round(s.endMs),
+            })),
+          );
       }
       if (a.timeline?.length) {
         await tx.insert(sentimentTimeline).values(

@@ -8,6 +8,8 @@ export const QUEUES = {
   metrics: 'metrics',
   /** scheduled housekeeping run by the ingestor (partitions, retention). */
   maintenance: 'maintenance',
+  /** scheduled recording housekeeping run by the transcoder (stuck recordings, expired direct uploads). */
+  housekeeping: 'housekeeping',
 } as const;
 
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];

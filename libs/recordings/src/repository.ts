@@ -87,6 +87,25 @@ export class RecordingsRepository {
       .limit(limit);
   }
 
+  /**
+   * Uploaded recordings that have not moved for `olderThanMs` in a non-terminal state: their job
+   * was probably lost (a Redis failover between the 202 and replication, say).
+   */
+  async stuck(olderThanMs: number, limit = 500): Promise<RecordingRow[]> {
+    return this.db
+      .select()
+      .from(recordings)
+      .where(
+        and(
+          eq(recordings.uploadState, 'complete'),
+          inArray(recordings.status, ['uploaded', 'transcoding', 'transcoded', 'scoring']),
+          lt(recordings.updatedAt, sql`now() - make_interval(secs => ${olderThanMs / 1000})`),
+        ),
+      )
+      .orderBy(recordings.updatedAt)
+      .limit(limit);
+  }
+
   /** Deletes a row only while it is still a pending upload (a concurrent /complete wins). */
   async deletePending(id: string): Promise<RecordingRow | undefined> {
     const [row] = await this.db
@@ -218,16 +237,14 @@ export class RecordingsRepository {
       await tx.delete(speechSegments).where(eq(speechSegments.recordingId, id));
       await tx.delete(sentimentTimeline).where(eq(sentimentTimeline.recordingId, id));
       if (a.segments.length) {
-        await tx
-          .insert(speechSegments)
-          .values(
-            a.segments.map((s, idx) => ({
-              recordingId: id,
-              idx,
-              startMs: Math.round(s.startMs),
-              endMs: Math.round(s.endMs),
-            })),
-          );
+        await tx.insert(speechSegments).values(
+          a.segments.map((s, idx) => ({
+            recordingId: id,
+            idx,
+            startMs: Math.round(s.startMs),
+            endMs: Math.round(s.endMs),
+          })),
+        );
       }
       if (a.timeline?.length) {
         await tx.insert(sentimentTimeline).values(

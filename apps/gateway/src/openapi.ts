@@ -54,14 +54,29 @@ interface Op {
   admin?: boolean;
   public?: boolean;
   errors?: Record<string, string>;
+  /** Accepts an Idempotency-Key header (uploads). */
+  idempotent?: boolean;
 }
+
+const idempotencyHeader = {
+  name: 'Idempotency-Key',
+  in: 'header',
+  required: false,
+  description:
+    'Up to 128 printable ASCII characters, scoped to the caller: a retry with the same key answers with the recording the first attempt made (header Idempotent-Replayed: true) instead of creating another',
+  schema: { type: 'string', maxLength: 128 },
+};
 
 function op(o: Op) {
   const [status, description, body, mediaType] = o.ok;
   return {
     summary: o.admin ? `${o.summary} (admin)` : o.summary,
     ...(o.public ? { security: [] } : {}),
-    parameters: [...(o.path ? idParam : []), ...(o.query ? query(o.query) : [])],
+    parameters: [
+      ...(o.path ? idParam : []),
+      ...(o.query ? query(o.query) : []),
+      ...(o.idempotent ? [idempotencyHeader] : []),
+    ],
     ...(o.body ? { requestBody: { content: o.body instanceof z.ZodType ? json(o.body) : o.body } } : {}),
     responses: {
       [status]: {
@@ -114,6 +129,7 @@ export function buildOpenApi(version: string) {
           summary:
             'Upload a recording (multipart `file` part, or a raw audio body with the metadata as query parameters)',
           body: audioBody,
+          idempotent: true,
           ok: ['202', 'Accepted; processing continues asynchronously', uploadAcceptedSchema],
           errors: {
             '413': 'Larger than MAX_UPLOAD_BYTES',
@@ -159,8 +175,10 @@ export function buildOpenApi(version: string) {
           summary:
             'Start a direct-to-bucket upload: the URL writes a staging key and only a body of exactly sizeBytes',
           body: directUploadRequestSchema,
+          idempotent: true,
           ok: ['201', 'Signed upload URL (≤ 15 min); send `headers` verbatim', directUploadResponseSchema],
           errors: {
+            '409': 'Idempotency-Key already used by a completed upload',
             '413': 'Declared size too large',
             '429': 'Too many pending direct uploads (Retry-After)',
           },

@@ -245,6 +245,68 @@ describe('reading recordings', () => {
   });
 });
 
+describe('Idempotency-Key on uploads', () => {
+  it('a retried multipart upload with the same key answers with the first recording and stores nothing twice', async () => {
+    const wav = toneWav(0.3);
+    const send = (who: string, key: string) =>
+      request(gw.app)
+        .post('/v1/recordings')
+        .auth(who, { type: 'bearer' })
+        .set('Idempotency-Key', key)
+        .attach('file', wav, 'a.wav');
+    const key = `retry-${randomBytes(6).toString('hex')}`;
+    const first = await send(alice, key);
+    expect(first.status).toBe(202);
+    const before = await countBlobs();
+    const retry = await send(alice, key);
+    expect(retry.status).toBe(202);
+    expect(retry.body.id).toBe(first.body.id);
+    expect(retry.headers['idempotent-replayed']).toBe('true');
+    expect(await countBlobs()).toBe(before);
+    // Keys are per user: bob's same key is a different upload.
+    const other = await send(bob, key);
+    expect(other.status).toBe(202);
+    expect(other.body.id).not.toBe(first.body.id);
+    // Two racing twins: one recording.
+    const raceKey = `race-${randomBytes(6).toString('hex')}`;
+    const beforeRace = await countBlobs();
+    const [a, b] = await Promise.all([send(alice, raceKey), send(alice, raceKey)]);
+    expect([a.status, b.status]).toEqual([202, 202]);
+    expect(a.body.id).toBe(b.body.id);
+    expect(
+      (
+        await gw.deps.database.pool.query(
+          'select count(*)::int n from recordings where idempotency_key = $1',
+          [raceKey],
+        )
+      ).rows[0].n,
+    ).toBe(1);
+    // The loser's bytes were dropped: one original more, not two.
+    expect(await countBlobs()).toBe(beforeRace + 1);
+    const bad = await request(gw.app)
+      .post('/v1/recordings')
+      .auth(alice, { type: 'bearer' })
+      .set('Idempotency-Key', 'has space')
+      .attach('file', wav, 'a.wav');
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.code).toBe('invalid_idempotency_key');
+  });
+
+  it('a retried POST /uploads with the same key gets the same upload id with a fresh URL', async () => {
+    const key = `direct-${randomBytes(6).toString('hex')}`;
+    const start = () =>
+      request(gw.app)
+        .post('/v1/uploads')
+        .auth(alice, { type: 'bearer' })
+        .set('Idempotency-Key', key)
+        .send({ contentType: 'audio/wav', sizeBytes: 100 });
+    const first = await start();
+    const again = await start();
+    expect([first.status, again.status]).toEqual([201, 201]);
+    expect(again.body.id).toBe(first.body.id);
+  });
+});
+
 describe('direct-to-bucket uploads', () => {
   it('signs an upload URL, accepts the PUT, sniffs and enqueues on complete', async () => {
     const wav = toneWav(0.5);
@@ -402,15 +464,12 @@ describe('direct-to-bucket uploads', () => {
       .auth(alice, { type: 'bearer' })
       .send({ contentType: 'audio/wav', sizeBytes: 10 ** 10 });
     expect(big.status).toBe(413);
-    const unknownPrompt = await request(gw.app)
-      .post('/v1/uploads')
-      .auth(alice, { type: 'bearer' })
-      .send({
-        contentType: 'audio/wav',
-        sizeBytes: 100,
-        promptId: '8d7f2c1e-3b4a-4c5d-9e6f-7a8b9c0d1e2f',
-        actedEmotion: 'happy',
-      });
+    const unknownPrompt = await request(gw.app).post('/v1/uploads').auth(alice, { type: 'bearer' }).send({
+      contentType: 'audio/wav',
+      sizeBytes: 100,
+      promptId: '8d7f2c1e-3b4a-4c5d-9e6f-7a8b9c0d1e2f',
+      actedEmotion: 'happy',
+    });
     expect(unknownPrompt.status).toBe(400);
     expect(unknownPrompt.body.error.code).toBe('unknown_prompt');
     const start = await request(gw.app)

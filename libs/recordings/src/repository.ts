@@ -32,29 +32,73 @@ function ownedBy(owner: string | null) {
   return owner === null ? undefined : eq(recordings.userId, owner);
 }
 
+type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+
+async function insertOnce(tx: Tx, input: NewRecording): Promise<RecordingRow & { created: boolean }> {
+  const [row] = await tx
+    .insert(recordings)
+    .values(input)
+    .onConflictDoNothing({
+      target: [recordings.userId, recordings.idempotencyKey],
+      where: sql`${recordings.idempotencyKey} is not null`,
+    })
+    .returning();
+  if (row) return { ...row, created: true };
+  const [prior] = await tx
+    .select()
+    .from(recordings)
+    .where(and(eq(recordings.userId, input.userId), eq(recordings.idempotencyKey, input.idempotencyKey!)));
+  return { ...prior!, created: false };
+}
+
 export class RecordingsRepository {
   constructor(private readonly db: Db) {}
 
-  async create(input: NewRecording): Promise<RecordingRow> {
+  /**
+   * Inserts a recording; with an idempotency key already used by its owner, inserts nothing and
+   * returns the earlier row with `created: false` (a concurrent twin waits for the first to commit).
+   */
+  async create(input: NewRecording): Promise<RecordingRow & { created: boolean }> {
     return this.db.transaction(async (tx) => {
       await tx
         .insert(users)
         .values({ id: input.userId })
         .onConflictDoUpdate({ target: users.id, set: { lastSeenAt: sql`now()` } });
-      const [row] = await tx.insert(recordings).values(input).returning();
-      return row!;
+      return insertOnce(tx, input);
     });
+  }
+
+  async byIdempotencyKey(owner: string, key: string): Promise<RecordingRow | undefined> {
+    const [row] = await this.db
+      .select()
+      .from(recordings)
+      .where(and(eq(recordings.userId, owner), eq(recordings.idempotencyKey, key)))
+      .limit(1);
+    return row;
   }
 
   /**
    * Creates a pending direct upload unless its owner already has `maxPending` of them; the check
    * and the insert run under a per-user advisory lock so concurrent requests cannot both squeeze in.
    */
-  async createPending(input: NewRecording, maxPending: number): Promise<RecordingRow | 'too_many_pending'> {
+  async createPending(
+    input: NewRecording,
+    maxPending: number,
+  ): Promise<(RecordingRow & { created: boolean }) | 'too_many_pending'> {
     return this.db.transaction(async (tx) => {
       await tx.execute(
         sql`select pg_advisory_xact_lock(hashtextextended(${'pending-uploads:' + input.userId}, 0))`,
       );
+      if (input.idempotencyKey) {
+        // A retry is answered with its upload even at the cap: it takes no new slot.
+        const [prior] = await tx
+          .select()
+          .from(recordings)
+          .where(
+            and(eq(recordings.userId, input.userId), eq(recordings.idempotencyKey, input.idempotencyKey)),
+          );
+        if (prior) return { ...prior, created: false };
+      }
       const [{ n } = { n: 0 }] = await tx
         .select({ n: sql<number>`count(*)::int` })
         .from(recordings)
@@ -64,11 +108,7 @@ export class RecordingsRepository {
         .insert(users)
         .values({ id: input.userId })
         .onConflictDoUpdate({ target: users.id, set: { lastSeenAt: sql`now()` } });
-      const [row] = await tx
-        .insert(recordings)
-        .values({ ...input, uploadState: 'pending' })
-        .returning();
-      return row!;
+      return insertOnce(tx, { ...input, uploadState: 'pending' });
     });
   }
 

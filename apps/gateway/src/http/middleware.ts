@@ -49,10 +49,16 @@ export function cors(allowed: string[]) {
     if (origin && allowed.includes(origin)) {
       res.setHeader('access-control-allow-origin', origin);
       res.setHeader('vary', 'Origin');
-      res.setHeader('access-control-expose-headers', 'Location, Retry-After, X-Request-Id');
+      res.setHeader(
+        'access-control-expose-headers',
+        'Location, Retry-After, X-Request-Id, Idempotent-Replayed',
+      );
       if (req.method === 'OPTIONS') {
         res.setHeader('access-control-allow-methods', 'GET, POST, PUT, DELETE, OPTIONS');
-        res.setHeader('access-control-allow-headers', 'Authorization, Content-Type, X-Request-Id');
+        res.setHeader(
+          'access-control-allow-headers',
+          'Authorization, Content-Type, X-Request-Id, Idempotency-Key',
+        );
         res.setHeader('access-control-max-age', '600');
         res.status(204).end();
         return;

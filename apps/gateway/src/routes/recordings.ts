@@ -10,7 +10,14 @@ import type { GatewayDeps } from '../deps';
 import { authOf, ownerFilter, resolveSubject } from '../http/auth';
 import { HttpError, notFound } from '../http/errors';
 import { idParam, queryFields } from '../http/params';
-import { acceptRecording, newRecordingId, parseMetadata, storeAudio } from '../uploads/ingest-upload';
+import { idempotencyKeyOf, REPLAYED_HEADER } from '../http/idempotency';
+import {
+  acceptedBody,
+  acceptRecording,
+  newRecordingId,
+  parseMetadata,
+  storeAudio,
+} from '../uploads/ingest-upload';
 import { receiveMultipart } from '../uploads/multipart';
 
 const STATUS_ORDER = ['uploaded', 'transcoding', 'transcoded', 'scoring', 'scored', 'failed'];
@@ -21,6 +28,15 @@ export function recordingsRouter(deps: GatewayDeps): Router {
   router.post('/recordings', async (req, res) => {
     const { userId } = authOf(req);
     const correlationId = String(res.locals.requestId);
+    const idempotencyKey = idempotencyKeyOf(req);
+    const prior = idempotencyKey && (await deps.recordings.byIdempotencyKey(userId, idempotencyKey));
+    if (prior) {
+      // A retry of an upload we already acknowledged: same answer, and the body is not stored again.
+      req.resume();
+      const body = acceptedBody(prior.id);
+      res.status(202).location(body.links.self).set(REPLAYED_HEADER, 'true').json(body);
+      return;
+    }
     const id = newRecordingId();
     const key = blobKeys.original(userId, id);
     const contentType = req.headers['content-type'] ?? '';
@@ -39,13 +55,18 @@ export function recordingsRouter(deps: GatewayDeps): Router {
       );
     }
     try {
-      const { body } = await acceptRecording(
+      const { row, body } = await acceptRecording(
         deps,
-        { userId, correlationId },
+        { userId, correlationId, idempotencyKey },
         id,
         received.meta,
         received.stored,
       );
+      if (row.id !== id) {
+        // A concurrent twin with the same key won: ours was never acknowledged, drop its bytes.
+        await deps.store.delete(key).catch(() => undefined);
+        res.set(REPLAYED_HEADER, 'true');
+      }
       res.status(202).location(body.links.self).json(body);
     } catch (err) {
       // Not acknowledged, so nothing may be left half-done: the client will retry.

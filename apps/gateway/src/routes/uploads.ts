@@ -8,6 +8,7 @@ import type { GatewayDeps } from '../deps';
 import { smallJson } from '../http/body';
 import { authOf } from '../http/auth';
 import { HttpError, notFound } from '../http/errors';
+import { idempotencyKeyOf, REPLAYED_HEADER } from '../http/idempotency';
 import { idParam } from '../http/params';
 import {
   acceptedBody,
@@ -39,6 +40,7 @@ export function uploadsRouter(deps: GatewayDeps): Router {
         `the file exceeds the ${deps.config.MAX_UPLOAD_BYTES}-byte limit`,
       );
     }
+    const idempotencyKey = idempotencyKeyOf(req);
     const id = newRecordingId();
     const row = await deps.recordings.createPending(
       {
@@ -57,6 +59,7 @@ export function uploadsRouter(deps: GatewayDeps): Router {
         contentType: body.contentType,
         sizeBytes: body.sizeBytes,
         correlationId: String(res.locals.requestId),
+        idempotencyKey: idempotencyKey ?? null,
       },
       deps.config.UPLOAD_MAX_PENDING_PER_USER,
     );
@@ -70,14 +73,23 @@ export function uploadsRouter(deps: GatewayDeps): Router {
         { 'Retry-After': '60' },
       );
     }
+    if (!row.created && row.uploadState === 'complete') {
+      throw new HttpError(
+        409,
+        'idempotency_key_reused',
+        `this Idempotency-Key already made recording ${row.id}`,
+      );
+    }
+    // A retry (same key, still pending) gets a fresh URL for the same upload, signed as first declared.
+    if (!row.created) res.set(REPLAYED_HEADER, 'true');
     // The client writes to a staging key only; the declared size is signed into the URL.
-    const signed = await deps.store.signedUploadUrl(blobKeys.staging(userId, id), {
+    const signed = await deps.store.signedUploadUrl(blobKeys.staging(userId, row.id), {
       expiresInSeconds: Math.min(deps.config.SIGNED_URL_TTL_S, 900),
-      contentType: body.contentType,
-      sizeBytes: body.sizeBytes,
+      contentType: row.contentType,
+      sizeBytes: row.sizeBytes,
     });
     const response: DirectUploadResponse = {
-      id,
+      id: row.id,
       uploadUrl: signed.url,
       method: 'PUT',
       headers: signed.headers,

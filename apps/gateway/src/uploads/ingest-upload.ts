@@ -1,5 +1,10 @@
 import { CONTENT_TYPES, SNIFF_BYTES, sniffFormat } from '@voicepulse/audio';
-import { recordingMetadataSchema, toFieldIssues, type RecordingMetadata, type UploadAccepted } from '@voicepulse/contracts';
+import {
+  recordingMetadataSchema,
+  toFieldIssues,
+  type RecordingMetadata,
+  type UploadAccepted,
+} from '@voicepulse/contracts';
 import { jobIds } from '@voicepulse/queues';
 import { blobKeys, PromptsRepository, type RecordingRow } from '@voicepulse/recordings';
 import { TooLargeError } from '@voicepulse/storage';
@@ -13,12 +18,14 @@ import { WAV_GUARD_BYTES, wavHeaderProblem } from './wav-guard';
 export interface UploadContext {
   userId: string;
   correlationId: string;
+  idempotencyKey?: string;
 }
 
 /** Validates metadata strings from a form or a query string into the typed upload metadata. */
 export function parseMetadata(fields: Record<string, unknown>): RecordingMetadata {
   const parsed = recordingMetadataSchema.safeParse(fields);
-  if (!parsed.success) throw new HttpError(400, 'invalid_metadata', 'invalid recording metadata', toFieldIssues(parsed.error));
+  if (!parsed.success)
+    throw new HttpError(400, 'invalid_metadata', 'invalid recording metadata', toFieldIssues(parsed.error));
   return parsed.data;
 }
 
@@ -37,7 +44,11 @@ export async function storeAudio(
   if (!format) {
     stream.destroy();
     body.resume();
-    throw new HttpError(415, 'unsupported_media_type', 'not a recognised audio format (WAV, WebM, Ogg, MP3, MP4/M4A or FLAC)');
+    throw new HttpError(
+      415,
+      'unsupported_media_type',
+      'not a recognised audio format (WAV, WebM, Ogg, MP3, MP4/M4A or FLAC)',
+    );
   }
   const wavProblem = format === 'wav' ? wavHeaderProblem(head) : null;
   if (wavProblem) {
@@ -53,7 +64,11 @@ export async function storeAudio(
   } catch (err) {
     if (err instanceof TooLargeError) {
       body.resume();
-      throw new HttpError(413, 'payload_too_large', `the file exceeds the ${deps.config.MAX_UPLOAD_BYTES}-byte limit`);
+      throw new HttpError(
+        413,
+        'payload_too_large',
+        `the file exceeds the ${deps.config.MAX_UPLOAD_BYTES}-byte limit`,
+      );
     }
     throw err;
   }
@@ -86,7 +101,10 @@ export async function acceptRecording(
     sizeBytes: stored.sizeBytes,
     sha256: stored.sha256,
     correlationId: ctx.correlationId,
+    idempotencyKey: ctx.idempotencyKey ?? null,
   });
+  // An earlier request with the same key made this recording (and enqueued it): answer with it.
+  if (!row.created) return { row, body: acceptedBody(row.id) };
   await enqueueTranscode(deps, row, ctx.correlationId);
   return { row, body: acceptedBody(id) };
 }
@@ -121,7 +139,11 @@ export async function enqueueTranscode(deps: GatewayDeps, row: RecordingRow, cor
 }
 
 export function acceptedBody(id: string): UploadAccepted {
-  return { id, status: 'uploaded', links: { self: `/v1/recordings/${id}`, events: `/v1/recordings/${id}/events` } };
+  return {
+    id,
+    status: 'uploaded',
+    links: { self: `/v1/recordings/${id}`, events: `/v1/recordings/${id}/events` },
+  };
 }
 
 export const newRecordingId = () => randomUUID();

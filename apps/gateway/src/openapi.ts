@@ -237,17 +237,26 @@ export function buildOpenApi(version: string) {
       },
       '/v1/sessions/{id}': {
         get: op({
-          summary: 'A session: participants, timeline and sentiment',
+          summary: 'A session: participants, timeline and sentiment (its owner and admitted members only)',
           path: true,
           ok: ['200', 'Session', sessionDetailSchema],
         }),
       },
       '/v1/sessions/{id}/events': {
         post: op({
-          summary: 'Append join/leave/mute/unmute/device-change events to a session timeline',
+          summary:
+            'Append join/leave/mute/unmute/device-change events to a session timeline; an unused id creates a session you own, another’s session needs admission',
           path: true,
           body: sessionEventsRequestSchema,
           ok: ['202', 'Recorded', sessionEventsResponseSchema],
+        }),
+      },
+      '/v1/sessions/{id}/members': {
+        post: op({
+          summary: 'Admit a user to a session (its owner or an admin): they may then read it and write to it',
+          path: true,
+          body: z.object({ userId: z.string() }),
+          ok: ['204', 'Admitted (idempotent)'],
         }),
       },
       '/v1/prompts': {

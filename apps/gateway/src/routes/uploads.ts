@@ -13,6 +13,7 @@ import { idParam } from '../http/params';
 import {
   acceptedBody,
   checkPromptReference,
+  checkSessionReference,
   enqueueTranscode,
   newRecordingId,
 } from '../uploads/ingest-upload';
@@ -33,6 +34,7 @@ export function uploadsRouter(deps: GatewayDeps): Router {
   router.post('/uploads', smallJson, async (req, res) => {
     const { userId } = authOf(req);
     const body = await checkPromptReference(deps, directUploadRequestSchema.parse(req.body));
+    await checkSessionReference(deps, userId, body.sessionId);
     if (body.sizeBytes > deps.config.MAX_UPLOAD_BYTES) {
       throw new HttpError(
         413,

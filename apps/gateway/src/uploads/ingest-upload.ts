@@ -11,7 +11,8 @@ import { TooLargeError } from '@voicepulse/storage';
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import type { GatewayDeps } from '../deps';
-import { HttpError } from '../http/errors';
+import { HttpError, notFound } from '../http/errors';
+import { admitSessionWrites } from '@voicepulse/ingest';
 import { peekHead } from './head';
 import { WAV_GUARD_BYTES, wavHeaderProblem } from './wav-guard';
 
@@ -83,6 +84,7 @@ export async function acceptRecording(
   stored: { contentType: string; sizeBytes: number; sha256: string },
 ): Promise<{ row: RecordingRow; body: UploadAccepted }> {
   meta = await checkPromptReference(deps, meta);
+  await checkSessionReference(deps, ctx.userId, meta.sessionId);
   const originalKey = blobKeys.original(ctx.userId, id);
   const row = await deps.recordings.create({
     id,
@@ -107,6 +109,23 @@ export async function acceptRecording(
   if (!row.created) return { row, body: acceptedBody(row.id) };
   await enqueueTranscode(deps, row, ctx.correlationId);
   return { row, body: acceptedBody(id) };
+}
+
+/**
+ * A recording may name only a session its owner was admitted to (its metric joins that session's
+ * timeline); unknown session ids become sessions owned by the uploader, as for any other write.
+ */
+export async function checkSessionReference(
+  deps: GatewayDeps,
+  userId: string,
+  sessionId: string | undefined,
+): Promise<void> {
+  if (!sessionId) return;
+  const at = new Date().toISOString();
+  const refused = await admitSessionWrites(deps.database.pool, { id: userId, admin: false }, [
+    { sessionId, userId, at },
+  ]);
+  if (refused.length) throw notFound('session');
 }
 
 /**

@@ -24,10 +24,18 @@ const logLines = new PassThrough();
 let logText = '';
 logLines.on('data', (d: Buffer) => (logText += d.toString()));
 
-const tokens: Record<'alice' | 'mallory' | 'admin' | 'ingest', string> = { alice: '', mallory: '', admin: '', ingest: '' };
+const tokens: Record<'alice' | 'mallory' | 'admin' | 'ingest', string> = {
+  alice: '',
+  mallory: '',
+  admin: '',
+  ingest: '',
+};
 const seeded = { recordingId: '', uploadId: '', sessionId: randomUUID() };
 
-const sign = (claims: Record<string, unknown>, opts: { secret?: string; iss?: string; aud?: string; exp?: number | string; sub?: string } = {}) =>
+const sign = (
+  claims: Record<string, unknown>,
+  opts: { secret?: string; iss?: string; aud?: string; exp?: number | string; sub?: string } = {},
+) =>
   new SignJWT(claims)
     .setProtectedHeader({ alg: 'HS256' })
     .setSubject(opts.sub ?? 'alice')
@@ -54,15 +62,26 @@ function metricEvent(overrides: Record<string, unknown> = {}) {
 beforeAll(async () => {
   stack = await startStack({ storage: 'fs' });
   config = parseConfig('gateway', gatewayConfigSchema, { ...stack.env, RATE_LIMIT_PER_MINUTE: '0' });
-  const composed = await composeGateway(config, createLogger({ service: 'gateway-sec', level: 'debug', destination: logLines }));
+  const composed = await composeGateway(
+    config,
+    createLogger({ service: 'gateway-sec', level: 'debug', destination: logLines }),
+  );
   deps = composed.deps;
   close = composed.close;
   app = createApp(deps);
-  for (const [who, role] of [['alice', 'user'], ['mallory', 'user'], ['admin', 'admin'], ['ingest', 'ingest']] as const) {
+  for (const [who, role] of [
+    ['alice', 'user'],
+    ['mallory', 'user'],
+    ['admin', 'admin'],
+    ['ingest', 'ingest'],
+  ] as const) {
     tokens[who] = (await deps.auth.sign!({ userId: who === 'ingest' ? 'ingest-svc' : who, role })).token;
   }
   // Alice's data: a recording, a pending direct upload, a session timeline and metric events.
-  const rec = await request(app).post('/v1/recordings').set(as('alice')).attach('file', toneWav(0.5), 'a.wav');
+  const rec = await request(app)
+    .post('/v1/recordings')
+    .set(as('alice'))
+    .attach('file', toneWav(0.5), 'a.wav');
   expect(rec.status, JSON.stringify(rec.body)).toBe(202);
   seeded.recordingId = rec.body.id;
   const up = await request(app)
@@ -104,16 +123,33 @@ const aliceStillHasRecording = async () => {
 const CASES: Record<string, Case> = {
   '_ALL /v1/blobs/*key': {
     // Signature-only route (fs driver): a URL for Alice's key with a forged signature.
-    probe: () => request(app).get(`/v1/blobs/${encodeURIComponent(`users/alice/${seeded.recordingId}/original`)}?exp=9999999999&sig=forged`),
+    probe: () =>
+      request(app).get(
+        `/v1/blobs/${encodeURIComponent(`users/alice/${seeded.recordingId}/original`)}?exp=9999999999&sig=forged`,
+      ),
     expect: [403],
   },
   'GET /v1/admin/jobs': { probe: () => request(app).get('/v1/admin/jobs').set(as('mallory')), expect: [403] },
-  'GET /v1/admin/jobs/failed': { probe: () => request(app).get('/v1/admin/jobs/failed').set(as('mallory')), expect: [403] },
-  'POST /v1/admin/jobs/:queue/retry': { probe: () => request(app).post('/v1/admin/jobs/transcode/retry').set(as('mallory')).send({}), expect: [403] },
-  'POST /v1/admin/jobs/:queue/purge': { probe: () => request(app).post('/v1/admin/jobs/transcode/purge').set(as('mallory')).send({}), expect: [403] },
+  'GET /v1/admin/jobs/failed': {
+    probe: () => request(app).get('/v1/admin/jobs/failed').set(as('mallory')),
+    expect: [403],
+  },
+  'POST /v1/admin/jobs/:queue/retry': {
+    probe: () => request(app).post('/v1/admin/jobs/transcode/retry').set(as('mallory')).send({}),
+    expect: [403],
+  },
+  'POST /v1/admin/jobs/:queue/purge': {
+    probe: () => request(app).post('/v1/admin/jobs/transcode/purge').set(as('mallory')).send({}),
+    expect: [403],
+  },
   'POST /v1/recordings': {
     // The owner is the token's subject; naming Alice is refused, not obeyed.
-    probe: () => request(app).post('/v1/recordings?userId=alice').set(as('mallory')).set('content-type', 'audio/wav').send(toneWav(0.2)),
+    probe: () =>
+      request(app)
+        .post('/v1/recordings?userId=alice')
+        .set(as('mallory'))
+        .set('content-type', 'audio/wav')
+        .send(toneWav(0.2)),
     expect: [400, 403],
     after: async () => {
       const list = await request(app).get('/v1/recordings').set(as('alice'));
@@ -128,9 +164,18 @@ const CASES: Record<string, Case> = {
       expect(JSON.stringify(own.body)).not.toContain(seeded.recordingId);
     },
   },
-  'GET /v1/recordings/:id': { probe: () => request(app).get(`/v1/recordings/${seeded.recordingId}`).set(as('mallory')), expect: [404] },
-  'GET /v1/recordings/:id/events': { probe: () => request(app).get(`/v1/recordings/${seeded.recordingId}/events`).set(as('mallory')), expect: [404] },
-  'GET /v1/recordings/:id/audio': { probe: () => request(app).get(`/v1/recordings/${seeded.recordingId}/audio`).set(as('mallory')), expect: [404] },
+  'GET /v1/recordings/:id': {
+    probe: () => request(app).get(`/v1/recordings/${seeded.recordingId}`).set(as('mallory')),
+    expect: [404],
+  },
+  'GET /v1/recordings/:id/events': {
+    probe: () => request(app).get(`/v1/recordings/${seeded.recordingId}/events`).set(as('mallory')),
+    expect: [404],
+  },
+  'GET /v1/recordings/:id/audio': {
+    probe: () => request(app).get(`/v1/recordings/${seeded.recordingId}/audio`).set(as('mallory')),
+    expect: [404],
+  },
   'DELETE /v1/recordings/:id': {
     probe: () => request(app).delete(`/v1/recordings/${seeded.recordingId}`).set(as('mallory')),
     expect: [404],
@@ -143,38 +188,95 @@ const CASES: Record<string, Case> = {
     after: (res) => expect(JSON.stringify(res.body ?? {})).not.toContain('alice'),
   },
   'GET /v1/prompts': { probe: () => request(app).get('/v1/prompts').set(as('mallory')), expect: [403] },
-  'POST /v1/prompts': { probe: () => request(app).post('/v1/prompts').set(as('mallory')).send({ text: 'x' }), expect: [403] },
-  'GET /v1/prompts/:id': { probe: () => request(app).get(`/v1/prompts/${randomUUID()}`).set(as('mallory')), expect: [403] },
-  'PATCH /v1/prompts/:id': { probe: () => request(app).patch(`/v1/prompts/${randomUUID()}`).set(as('mallory')).send({}), expect: [403] },
-  'DELETE /v1/prompts/:id': { probe: () => request(app).delete(`/v1/prompts/${randomUUID()}`).set(as('mallory')), expect: [403] },
-  'GET /v1/corpus/export': { probe: () => request(app).get('/v1/corpus/export').set(as('mallory')), expect: [403] },
+  'POST /v1/prompts': {
+    probe: () => request(app).post('/v1/prompts').set(as('mallory')).send({ text: 'x' }),
+    expect: [403],
+  },
+  'GET /v1/prompts/:id': {
+    probe: () => request(app).get(`/v1/prompts/${randomUUID()}`).set(as('mallory')),
+    expect: [403],
+  },
+  'PATCH /v1/prompts/:id': {
+    probe: () => request(app).patch(`/v1/prompts/${randomUUID()}`).set(as('mallory')).send({}),
+    expect: [403],
+  },
+  'DELETE /v1/prompts/:id': {
+    probe: () => request(app).delete(`/v1/prompts/${randomUUID()}`).set(as('mallory')),
+    expect: [403],
+  },
+  'GET /v1/corpus/export': {
+    probe: () => request(app).get('/v1/corpus/export').set(as('mallory')),
+    expect: [403],
+  },
   'POST /v1/uploads': {
     probe: () =>
       request(app)
         .post('/v1/uploads')
         .set(as('mallory'))
-        .send({ contentType: 'audio/wav', sizeBytes: 1000, microphoneUsed: true, speakerUsed: false, userId: 'alice' }),
+        .send({
+          contentType: 'audio/wav',
+          sizeBytes: 1000,
+          microphoneUsed: true,
+          speakerUsed: false,
+          userId: 'alice',
+        }),
     expect: [400, 403],
   },
-  'POST /v1/uploads/:id/complete': { probe: () => request(app).post(`/v1/uploads/${seeded.uploadId}/complete`).set(as('mallory')), expect: [404] },
+  'POST /v1/uploads/:id/complete': {
+    probe: () => request(app).post(`/v1/uploads/${seeded.uploadId}/complete`).set(as('mallory')),
+    expect: [404],
+  },
   'POST /v1/metrics': {
     // Per-event authorisation: an event naming Alice is rejected with the reason, nothing enqueued.
-    probe: () => request(app).post('/v1/metrics').set(as('mallory')).send({ events: [metricEvent({ userId: 'alice' })] }),
+    probe: () =>
+      request(app)
+        .post('/v1/metrics')
+        .set(as('mallory'))
+        .send({ events: [metricEvent({ userId: 'alice' })] }),
     expect: [400, 403],
     after: (res) => expect(JSON.stringify(res.body)).toMatch(/only act for your own user id/),
   },
-  'GET /v1/metrics/summary': { probe: () => request(app).get(`/v1/metrics/summary?userId=alice&${range}`).set(as('mallory')), expect: [403] },
-  'GET /v1/metrics/events': { probe: () => request(app).get(`/v1/metrics/events?userId=alice&${range}`).set(as('mallory')), expect: [403] },
-  'GET /v1/metrics/export.csv': { probe: () => request(app).get(`/v1/metrics/export.csv?userId=alice&${range}`).set(as('mallory')), expect: [403] },
-  'GET /v1/sessions/:id': { probe: () => request(app).get(`/v1/sessions/${seeded.sessionId}`).set(as('mallory')), expect: [404] },
+  'GET /v1/metrics/summary': {
+    probe: () => request(app).get(`/v1/metrics/summary?userId=alice&${range}`).set(as('mallory')),
+    expect: [403],
+  },
+  'GET /v1/metrics/events': {
+    probe: () => request(app).get(`/v1/metrics/events?userId=alice&${range}`).set(as('mallory')),
+    expect: [403],
+  },
+  'GET /v1/metrics/export.csv': {
+    probe: () => request(app).get(`/v1/metrics/export.csv?userId=alice&${range}`).set(as('mallory')),
+    expect: [403],
+  },
+  'GET /v1/sessions/:id': {
+    probe: () => request(app).get(`/v1/sessions/${seeded.sessionId}`).set(as('mallory')),
+    expect: [404],
+  },
   'POST /v1/sessions/:id/events': {
-    // Writes are attributed to the caller: Mallory cannot post events as Alice.
+    // Membership is granted, not asserted: posting her own event to Alice's session admits nobody.
     probe: () =>
       request(app)
         .post(`/v1/sessions/${seeded.sessionId}/events`)
         .set(as('mallory'))
-        .send({ type: 'mute', occurredAt: new Date().toISOString(), userId: 'alice' }),
-    expect: [400, 403],
+        .send({ type: 'join', occurredAt: new Date().toISOString() }),
+    expect: [404],
+    after: async () =>
+      expect((await request(app).get(`/v1/sessions/${seeded.sessionId}`).set(as('mallory'))).status).toBe(
+        404,
+      ),
+  },
+  'POST /v1/sessions/:id/members': {
+    // Only the session's owner (or an admin) admits: Mallory cannot admit herself.
+    probe: () =>
+      request(app)
+        .post(`/v1/sessions/${seeded.sessionId}/members`)
+        .set(as('mallory'))
+        .send({ userId: 'mallory' }),
+    expect: [404],
+    after: async () =>
+      expect((await request(app).get(`/v1/sessions/${seeded.sessionId}`).set(as('mallory'))).status).toBe(
+        404,
+      ),
   },
 };
 
@@ -184,7 +286,13 @@ describe('security', () => {
   it('calls every read/write route as another user and gets 403/404 (routes read from the router)', async () => {
     const routes = listRoutes(app, ['/v1', BOARD_PATH])
       .map((r) => `${r.method} ${r.path}`)
-      .filter((r) => !r.startsWith(`GET ${BOARD_PATH}`) && !r.startsWith(`PUT ${BOARD_PATH}`) && !r.startsWith(`POST ${BOARD_PATH}`) && !r.startsWith(`DELETE ${BOARD_PATH}`))
+      .filter(
+        (r) =>
+          !r.startsWith(`GET ${BOARD_PATH}`) &&
+          !r.startsWith(`PUT ${BOARD_PATH}`) &&
+          !r.startsWith(`POST ${BOARD_PATH}`) &&
+          !r.startsWith(`DELETE ${BOARD_PATH}`),
+      )
       .filter((r) => !['GET /healthz', 'GET /readyz', 'GET /metrics', 'GET /openapi.json'].includes(r));
     const missing = routes.filter((r) => !(r in CASES));
     expect(missing, 'routes with no cross-user case: add one to CASES').toEqual([]);
@@ -199,12 +307,16 @@ describe('security', () => {
       if (res.status >= 400) expect(res.body?.error?.code, `${route} error body`).toEqual(expect.any(String));
       await c.after?.(res);
     }
-    console.log(`\n[security] cross-user route checks: ${results.filter((r) => r.ok).length}/${results.length} refused or scoped`);
+    console.log(
+      `\n[security] cross-user route checks: ${results.filter((r) => r.ok).length}/${results.length} refused or scoped`,
+    );
     console.table(results);
   });
 
   it('also refuses unauthenticated calls on every /v1 route except the signature-checked blob route', async () => {
-    for (const { method, path } of listRoutes(app, ['/v1', BOARD_PATH]).filter((r) => r.path.startsWith('/v1/') && !r.path.startsWith('/v1/blobs'))) {
+    for (const { method, path } of listRoutes(app, ['/v1', BOARD_PATH]).filter(
+      (r) => r.path.startsWith('/v1/') && !r.path.startsWith('/v1/blobs'),
+    )) {
       const url = path.replace(/:id/g, randomUUID()).replace(/:queue/g, 'transcode');
       const res = await request(app)[method.toLowerCase() as 'get'](url);
       expect(res.status, `${method} ${url}`).toBe(401);
@@ -225,7 +337,9 @@ describe('security', () => {
       const res = await request(app).get('/v1/recordings').set('Authorization', `Bearer ${token}`);
       expect(res.status, name).toBe(401);
     }
-    const good = await request(app).get('/v1/recordings').set('Authorization', `Bearer ${await sign({})}`);
+    const good = await request(app)
+      .get('/v1/recordings')
+      .set('Authorization', `Bearer ${await sign({})}`);
     expect(good.status).toBe(200);
   });
 
@@ -237,7 +351,10 @@ describe('security', () => {
       res.end(JSON.stringify({ keys: [jwk] }));
     });
     await new Promise<void>((r) => jwks.listen(0, '127.0.0.1', r));
-    const gw = await startGateway(stack, { AUTH_MODE: 'jwks', AUTH_JWKS_URL: `http://127.0.0.1:${(jwks.address() as { port: number }).port}/jwks.json` });
+    const gw = await startGateway(stack, {
+      AUTH_MODE: 'jwks',
+      AUTH_JWKS_URL: `http://127.0.0.1:${(jwks.address() as { port: number }).port}/jwks.json`,
+    });
     try {
       const rs = await new SignJWT({ role: 'user' })
         .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
@@ -246,7 +363,9 @@ describe('security', () => {
         .setAudience(gw.config.AUTH_AUDIENCE)
         .setExpirationTime('5m')
         .sign(privateKey);
-      const ok = await request(gw.app).get(`/v1/recordings/${seeded.recordingId}`).set('Authorization', `Bearer ${rs}`);
+      const ok = await request(gw.app)
+        .get(`/v1/recordings/${seeded.recordingId}`)
+        .set('Authorization', `Bearer ${rs}`);
       expect(ok.status).toBe(200);
       const hs = await request(gw.app).get('/v1/recordings').set(as('alice'));
       expect(hs.status).toBe(401);
@@ -290,8 +409,16 @@ describe('security', () => {
       // A second replica sees the same counter; another subject has its own budget.
       const replica = await startGateway(stack, { RATE_LIMIT_PER_MINUTE: '5' });
       try {
-        expect((await request(replica.app).get('/v1/recordings').set('Authorization', `Bearer ${tok}`)).status).toBe(429);
-        expect((await request(replica.app).get('/v1/recordings').set('Authorization', `Bearer ${await replica.token('other')}`)).status).toBe(200);
+        expect(
+          (await request(replica.app).get('/v1/recordings').set('Authorization', `Bearer ${tok}`)).status,
+        ).toBe(429);
+        expect(
+          (
+            await request(replica.app)
+              .get('/v1/recordings')
+              .set('Authorization', `Bearer ${await replica.token('other')}`)
+          ).status,
+        ).toBe(200);
       } finally {
         await replica.close();
       }
@@ -312,12 +439,21 @@ describe('security', () => {
     expect(allowed.headers['access-control-allow-origin']).toBe(config.CORS_ORIGINS[0]);
     expect(allowed.headers['access-control-allow-credentials']).toBeUndefined();
 
-    const big = await request(app).post('/v1/uploads').set(as('alice')).set('content-type', 'application/json').send(`{"x":"${'a'.repeat(400_000)}"}`);
+    const big = await request(app)
+      .post('/v1/uploads')
+      .set(as('alice'))
+      .set('content-type', 'application/json')
+      .send(`{"x":"${'a'.repeat(400_000)}"}`);
     expect(big.status).toBe(413);
 
-    const up = await request(app).post('/v1/uploads').set(as('alice')).send({ contentType: 'audio/wav', sizeBytes: 10, microphoneUsed: true, speakerUsed: false });
+    const up = await request(app)
+      .post('/v1/uploads')
+      .set(as('alice'))
+      .send({ contentType: 'audio/wav', sizeBytes: 10, microphoneUsed: true, speakerUsed: false });
     expect(new Date(up.body.expiresAt).getTime() - Date.now()).toBeLessThanOrEqual(15 * 60_000);
-    expect(() => parseConfig('gateway', gatewayConfigSchema, { ...stack.env, SIGNED_URL_TTL_S: '901' })).toThrow();
+    expect(() =>
+      parseConfig('gateway', gatewayConfigSchema, { ...stack.env, SIGNED_URL_TTL_S: '901' }),
+    ).toThrow();
   });
 
   it('never writes tokens or secrets to the logs', async () => {

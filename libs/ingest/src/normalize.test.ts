@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { hasLegacySessionIds } from './event-id';
 import { normalizeEvent, normalizeEvents, type NormalizeContext } from './normalize';
 import { parseIngestBody, PayloadError } from './payload';
 
@@ -177,5 +178,15 @@ describe('time zones', () => {
       ok: false,
       errors: [{ path: 'timezone' }],
     });
+  });
+});
+
+describe('hasLegacySessionIds', () => {
+  it('is true only when a legacy event carries a non-uuid session id (the key is then needed)', () => {
+    expect(hasLegacySessionIds([{ sessionId: 'x' }, { session_id: valid.sessionId }, null, 'junk'])).toBe(
+      false,
+    );
+    expect(hasLegacySessionIds([{ session_id: valid.sessionId }, { session_id: 42 }])).toBe(true);
+    expect(hasLegacySessionIds([{ session_id: 'room-7' }])).toBe(true);
   });
 });

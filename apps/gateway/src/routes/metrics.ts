@@ -9,6 +9,7 @@ import {
   admitSessionWrites,
   bodyKindOf,
   exportMetricEventsCsv,
+  hasLegacySessionIds,
   listMetricEvents,
   metricsSummary,
   normalizeEvent,
@@ -57,7 +58,10 @@ export function metricsRouter(deps: GatewayDeps): Router {
       now: new Date(),
       retentionDays,
       // Legacy session numbers are the sender's own: scoped to it, keyed so they stay opaque.
-      sessionScope: { tenant: principal.id, key: await deps.legacySessionKey() },
+      sessionScope: {
+        tenant: principal.id,
+        ...(hasLegacySessionIds(parsed.raws) && { key: await deps.legacySessionKey() }),
+      },
       resolveUser: (requested: string | undefined) => {
         try {
           return { userId: resolveSubject(req, requested) };

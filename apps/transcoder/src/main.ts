@@ -76,10 +76,11 @@ await runWorkerService('transcoder', config, async ({ logger, database, workerRe
     readiness: { storage: () => store.ping() },
     async start() {
       for (const { task, everyMs } of HOUSEKEEPING) {
-        // Idempotent by id: every replica may upsert the scheduler, Redis keeps one.
+        // Idempotent by id: every replica may upsert the scheduler, Redis keeps one. Run at once too:
+        // a transcoder (re)starting after a Redis failover reconciles what the failover lost.
         await housekeepingProducer.queue.upsertJobScheduler(
           task,
-          { every: everyMs },
+          { every: everyMs, immediately: true },
           { name: 'housekeeping', data: { task, correlationId: `schedule.${task}` } },
         );
       }

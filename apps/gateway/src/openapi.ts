@@ -208,6 +208,7 @@ export function buildOpenApi(version: string) {
           },
           ok: ['202', 'Accepted once enqueued; rejected events listed by index', metricsIngestResponseSchema],
           errors: {
+            '404': 'An event names a session its user was not admitted to (nothing is enqueued)',
             '413': 'Over 5 MB or 5,000 events',
             '415': 'Not JSON or NDJSON',
             '503': 'Queue unavailable; retry',

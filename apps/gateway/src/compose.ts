@@ -1,4 +1,5 @@
 import { createDatabase } from '@voicepulse/db';
+import { legacySessionKey } from '@voicepulse/ingest';
 import type { Logger } from '@voicepulse/logger';
 import { createProducer, createRedis, createStatusHub } from '@voicepulse/queues';
 import { RecordingsRepository } from '@voicepulse/recordings';
@@ -14,7 +15,10 @@ export async function composeGateway(
   logger: Logger,
 ): Promise<{ deps: GatewayDeps; close: () => Promise<void>; setShuttingDown: () => void }> {
   let shuttingDown = false;
-  const database = createDatabase(config.DATABASE_URL, { max: config.DATABASE_POOL_MAX, applicationName: 'gateway' });
+  const database = createDatabase(config.DATABASE_URL, {
+    max: config.DATABASE_POOL_MAX,
+    applicationName: 'gateway',
+  });
   const redis = createRedis(config.REDIS_URL, 'producer');
   const statusHub = await createStatusHub(createRedis(config.REDIS_URL, 'subscriber'), config.QUEUE_PREFIX);
   const producers = {
@@ -40,6 +44,7 @@ export async function composeGateway(
     bytesStored,
     auth: createAuthenticator(config),
     recordings: new RecordingsRepository(database.db),
+    legacySessionKey: legacySessionKey(database.pool),
     isShuttingDown: () => shuttingDown,
   };
   return {

@@ -40,6 +40,8 @@ export const gatewayConfigSchema = commonSchema
           .pipe(z.array(roleSchema).min(1)),
         MAX_UPLOAD_BYTES: envInt(200 * 1024 * 1024, 1),
         SIGNED_URL_TTL_S: envInt(600, 1, 900),
+        /** Direct uploads a user may have signed but not completed; beyond it POST /uploads answers 429. */
+        UPLOAD_MAX_PENDING_PER_USER: envInt(10, 1, 1_000),
         CORS_ORIGINS: z
           .string()
           .default('http://127.0.0.1:3000,http://localhost:3000')

@@ -21,5 +21,7 @@ export interface GatewayDeps {
   bytesStored: prom.Counter;
   auth: Authenticator;
   recordings: RecordingsRepository;
+  /** The installation's key for mapping legacy (integer) session ids, loaded once from Postgres. */
+  legacySessionKey: () => Promise<string>;
   isShuttingDown: () => boolean;
 }

@@ -3,6 +3,9 @@ import { createDatabase, runMigrations, type Database } from '@voicepulse/db';
 import { createTestDatabase, type TestDatabase } from '@voicepulse/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  admitSessionMember,
+  admitSessionWrites,
+  SessionAccessError,
   exportMetricEventsCsv,
   getSessionDetail,
   listMetricEvents,
@@ -168,6 +171,7 @@ describe('query API (real Postgres)', () => {
 
   it('records a session timeline idempotently and shows it to participants only', async () => {
     const sessionId = randomUUID();
+    const alice = { id: 'alice', admin: false };
     const input = [
       {
         type: 'join' as const,
@@ -178,11 +182,11 @@ describe('query API (real Postgres)', () => {
       { type: 'mute' as const, occurredAt: '2026-11-06T09:05:00Z', deviceId: 'laptop' },
       { type: 'leave' as const, occurredAt: '2026-11-06T09:30:00Z', deviceId: 'laptop' },
     ];
-    expect(await recordSessionEvents(database.pool, sessionId, 'alice', input)).toEqual({
+    expect(await recordSessionEvents(database.pool, sessionId, alice, 'alice', input)).toEqual({
       accepted: 3,
       duplicates: 0,
     });
-    expect(await recordSessionEvents(database.pool, sessionId, 'alice', input)).toEqual({
+    expect(await recordSessionEvents(database.pool, sessionId, alice, 'alice', input)).toEqual({
       accepted: 0,
       duplicates: 3,
     });
@@ -211,5 +215,39 @@ describe('query API (real Postgres)', () => {
     ]);
     expect(await getSessionDetail(database.pool, sessionId, 'mallory')).toBeNull();
     expect(await getSessionDetail(database.pool, sessionId, null)).not.toBeNull();
+  });
+
+  it('session membership is granted, not asserted: a non-member cannot write or read until the owner admits them', async () => {
+    const sessionId = randomUUID();
+    const [owner, bob] = [
+      { id: 'owner', admin: false },
+      { id: 'bob', admin: false },
+    ];
+    const join = [{ type: 'join' as const, occurredAt: '2026-11-06T09:00:00Z' }];
+    await recordSessionEvents(database.pool, sessionId, owner, 'owner', join);
+    await expect(recordSessionEvents(database.pool, sessionId, bob, 'bob', join)).rejects.toBeInstanceOf(
+      SessionAccessError,
+    );
+    // A metric naming the session is refused the same way, and admits nobody.
+    expect(
+      await admitSessionWrites(database.pool, bob, [{ sessionId, userId: 'bob', at: join[0]!.occurredAt }]),
+    ).toEqual([sessionId]);
+    expect(await getSessionDetail(database.pool, sessionId, 'bob')).toBeNull();
+    expect(await admitSessionMember(database.pool, sessionId, bob, 'bob')).toBe(false);
+    expect(await admitSessionMember(database.pool, sessionId, owner, 'bob')).toBe(true);
+    await recordSessionEvents(database.pool, sessionId, bob, 'bob', join);
+    expect(
+      (await getSessionDetail(database.pool, sessionId, 'bob'))?.participants.map((p) => p.userId).sort(),
+    ).toEqual(['bob', 'owner']);
+    // An ingest service owning its session admits the users it writes for.
+    const svc = { id: 'ingest-svc', admin: false };
+    const svcSession = randomUUID();
+    expect(
+      await admitSessionWrites(database.pool, svc, [
+        { sessionId: svcSession, userId: 'carol', at: join[0]!.occurredAt },
+      ]),
+    ).toEqual([]);
+    expect(await getSessionDetail(database.pool, svcSession, 'carol')).not.toBeNull();
+    expect(await getSessionDetail(database.pool, svcSession, 'bob')).toBeNull();
   });
 });

@@ -8,6 +8,8 @@ export const QUEUES = {
   metrics: 'metrics',
   /** scheduled housekeeping run by the ingestor (partitions, retention). */
   maintenance: 'maintenance',
+  /** scheduled recording housekeeping run by the transcoder (stuck recordings, expired direct uploads). */
+  housekeeping: 'housekeeping',
 } as const;
 
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
@@ -19,7 +21,7 @@ export const ALL_QUEUES = Object.values(QUEUES) as QueueName[];
  * each worker on its first queue (checked against the rendered chart by scripts/shipped-config.test.ts).
  */
 export const WORKER_QUEUES = {
-  transcoder: ['transcode'],
+  transcoder: ['transcode', 'housekeeping'],
   scorer: ['score'],
   ingestor: ['metrics', 'maintenance'],
 } as const satisfies Record<string, readonly QueueName[]>;

@@ -6,8 +6,10 @@ import {
   metricsSummaryQuerySchema,
 } from '@voicepulse/contracts';
 import {
+  admitSessionWrites,
   bodyKindOf,
   exportMetricEventsCsv,
+  hasLegacySessionIds,
   listMetricEvents,
   metricsSummary,
   normalizeEvent,
@@ -23,6 +25,7 @@ import { Router } from 'express';
 import type { GatewayDeps } from '../deps';
 import { readSubject, resolveSubject } from '../http/auth';
 import { HttpError, unavailable } from '../http/errors';
+import { sessionPrincipal } from './sessions';
 import { queryFields } from '../http/params';
 
 function asHttp(err: unknown): unknown {
@@ -50,9 +53,15 @@ export function metricsRouter(deps: GatewayDeps): Router {
     } catch (err) {
       throw asHttp(err);
     }
+    const principal = sessionPrincipal(req);
     const ctx = {
       now: new Date(),
       retentionDays,
+      // Legacy session numbers are the sender's own: scoped to it, keyed so they stay opaque.
+      sessionScope: {
+        tenant: principal.id,
+        ...(hasLegacySessionIds(parsed.raws) && { key: await deps.legacySessionKey() }),
+      },
       resolveUser: (requested: string | undefined) => {
         try {
           return { userId: resolveSubject(req, requested) };
@@ -75,6 +84,12 @@ export function metricsRouter(deps: GatewayDeps): Router {
     if (!events.length) {
       throw new HttpError(400, 'invalid_events', 'every event was rejected', { accepted: 0, rejected });
     }
+    // Before acknowledging: every session named must be one the event's user was admitted to.
+    const writes = events.flatMap((e) =>
+      e.sessionId ? [{ sessionId: e.sessionId, userId: e.userId, at: e.recordedAt }] : [],
+    );
+    const refused = await admitSessionWrites(deps.database.pool, principal, writes);
+    if (refused.length) throw new HttpError(404, 'not_found', 'session not found', { sessionIds: refused });
     const digest = createHash('sha256')
       .update(events.map((e) => e.eventId).join(','))
       .digest('hex')

@@ -1,24 +1,32 @@
 import { CONTENT_TYPES, SNIFF_BYTES, sniffFormat } from '@voicepulse/audio';
-import { recordingMetadataSchema, toFieldIssues, type RecordingMetadata, type UploadAccepted } from '@voicepulse/contracts';
+import {
+  recordingMetadataSchema,
+  toFieldIssues,
+  type RecordingMetadata,
+  type UploadAccepted,
+} from '@voicepulse/contracts';
 import { jobIds } from '@voicepulse/queues';
 import { blobKeys, PromptsRepository, type RecordingRow } from '@voicepulse/recordings';
 import { TooLargeError } from '@voicepulse/storage';
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import type { GatewayDeps } from '../deps';
-import { HttpError } from '../http/errors';
+import { HttpError, notFound } from '../http/errors';
+import { admitSessionWrites } from '@voicepulse/ingest';
 import { peekHead } from './head';
 import { WAV_GUARD_BYTES, wavHeaderProblem } from './wav-guard';
 
 export interface UploadContext {
   userId: string;
   correlationId: string;
+  idempotencyKey?: string;
 }
 
 /** Validates metadata strings from a form or a query string into the typed upload metadata. */
 export function parseMetadata(fields: Record<string, unknown>): RecordingMetadata {
   const parsed = recordingMetadataSchema.safeParse(fields);
-  if (!parsed.success) throw new HttpError(400, 'invalid_metadata', 'invalid recording metadata', toFieldIssues(parsed.error));
+  if (!parsed.success)
+    throw new HttpError(400, 'invalid_metadata', 'invalid recording metadata', toFieldIssues(parsed.error));
   return parsed.data;
 }
 
@@ -37,7 +45,11 @@ export async function storeAudio(
   if (!format) {
     stream.destroy();
     body.resume();
-    throw new HttpError(415, 'unsupported_media_type', 'not a recognised audio format (WAV, WebM, Ogg, MP3, MP4/M4A or FLAC)');
+    throw new HttpError(
+      415,
+      'unsupported_media_type',
+      'not a recognised audio format (WAV, WebM, Ogg, MP3, MP4/M4A or FLAC)',
+    );
   }
   const wavProblem = format === 'wav' ? wavHeaderProblem(head) : null;
   if (wavProblem) {
@@ -53,7 +65,11 @@ export async function storeAudio(
   } catch (err) {
     if (err instanceof TooLargeError) {
       body.resume();
-      throw new HttpError(413, 'payload_too_large', `the file exceeds the ${deps.config.MAX_UPLOAD_BYTES}-byte limit`);
+      throw new HttpError(
+        413,
+        'payload_too_large',
+        `the file exceeds the ${deps.config.MAX_UPLOAD_BYTES}-byte limit`,
+      );
     }
     throw err;
   }
@@ -68,27 +84,51 @@ export async function acceptRecording(
   stored: { contentType: string; sizeBytes: number; sha256: string },
 ): Promise<{ row: RecordingRow; body: UploadAccepted }> {
   meta = await checkPromptReference(deps, meta);
+  await checkSessionReference(deps, ctx.userId, meta.sessionId);
   const originalKey = blobKeys.original(ctx.userId, id);
-  const row = await deps.recordings.create({
-    id,
-    userId: ctx.userId,
-    status: 'uploaded',
-    sessionId: meta.sessionId ?? null,
-    deviceId: meta.deviceId ?? null,
-    microphoneUsed: meta.microphoneUsed,
-    speakerUsed: meta.speakerUsed,
-    clientTranscript: meta.transcript ?? null,
-    recordedAt: meta.recordedAt ? new Date(meta.recordedAt) : null,
-    promptId: meta.promptId ?? null,
-    actedEmotion: meta.actedEmotion ?? null,
-    originalKey,
-    contentType: stored.contentType,
-    sizeBytes: stored.sizeBytes,
-    sha256: stored.sha256,
-    correlationId: ctx.correlationId,
-  }, { pipelineQuota: deps.config.MAX_RECORDINGS_IN_FLIGHT_PER_USER });
+  const row = await deps.recordings.create(
+    {
+      id,
+      userId: ctx.userId,
+      status: 'uploaded',
+      sessionId: meta.sessionId ?? null,
+      deviceId: meta.deviceId ?? null,
+      microphoneUsed: meta.microphoneUsed,
+      speakerUsed: meta.speakerUsed,
+      clientTranscript: meta.transcript ?? null,
+      recordedAt: meta.recordedAt ? new Date(meta.recordedAt) : null,
+      promptId: meta.promptId ?? null,
+      actedEmotion: meta.actedEmotion ?? null,
+      originalKey,
+      contentType: stored.contentType,
+      sizeBytes: stored.sizeBytes,
+      sha256: stored.sha256,
+      correlationId: ctx.correlationId,
+      idempotencyKey: ctx.idempotencyKey ?? null,
+    },
+    { pipelineQuota: deps.config.MAX_RECORDINGS_IN_FLIGHT_PER_USER },
+  );
+  // An earlier request with the same key made this recording (and enqueued it): answer with it.
+  if (!row.created) return { row, body: acceptedBody(row.id) };
   await enqueueTranscode(deps, row, ctx.correlationId);
   return { row, body: acceptedBody(id) };
+}
+
+/**
+ * A recording may name only a session its owner was admitted to (its metric joins that session's
+ * timeline); unknown session ids become sessions owned by the uploader, as for any other write.
+ */
+export async function checkSessionReference(
+  deps: GatewayDeps,
+  userId: string,
+  sessionId: string | undefined,
+): Promise<void> {
+  if (!sessionId) return;
+  const at = new Date().toISOString();
+  const refused = await admitSessionWrites(deps.database.pool, { id: userId, admin: false }, [
+    { sessionId, userId, at },
+  ]);
+  if (refused.length) throw notFound('session');
 }
 
 /**
@@ -121,7 +161,11 @@ export async function enqueueTranscode(deps: GatewayDeps, row: RecordingRow, cor
 }
 
 export function acceptedBody(id: string): UploadAccepted {
-  return { id, status: 'uploaded', links: { self: `/v1/recordings/${id}`, events: `/v1/recordings/${id}/events` } };
+  return {
+    id,
+    status: 'uploaded',
+    links: { self: `/v1/recordings/${id}`, events: `/v1/recordings/${id}/events` },
+  };
 }
 
 export const newRecordingId = () => randomUUID();

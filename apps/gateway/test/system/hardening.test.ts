@@ -1,0 +1,108 @@
+import { randomUUID } from 'node:crypto';
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startGateway, startStack, toneWav, type GatewayHarness, type Stack } from '../helpers';
+
+// Issue 12 items 3, 8, 9, 11, 16, 18, 21: input and resource limits of the gateway, against real
+// Postgres, Redis and an fs blob store.
+let stack: Stack;
+let gw: GatewayHarness;
+const bearer = async (userId: string, role: 'user' | 'admin' | 'ingest' = 'user') =>
+  `Bearer ${await gw.token(userId, role)}`;
+
+const metricEvent = (overrides: Record<string, unknown> = {}) => ({
+  eventId: randomUUID(),
+  talkedTimeMs: 1_000,
+  microphoneUsed: true,
+  speakerUsed: false,
+  voiceSentiment: 0.1,
+  recordedAt: new Date(Date.now() - 60_000).toISOString(),
+  ...overrides,
+});
+
+/** Every blob key the store holds under a prefix. */
+async function keysUnder(prefix: string): Promise<string[]> {
+  const keys: string[] = [];
+  for await (const b of gw.deps.store.list(prefix)) keys.push(b.key);
+  return keys;
+}
+
+beforeAll(async () => {
+  stack = await startStack({ storage: 'fs' });
+  gw = await startGateway(stack, { RATE_LIMIT_PER_MINUTE: '0' });
+});
+afterAll(async () => {
+  await gw?.close();
+  await stack?.stop();
+});
+
+describe('text fields with control characters (item 11)', () => {
+  it('/v1/metrics refuses a NUL in a text field with a 400 naming it, and never counts it as accepted', async () => {
+    const auth = await bearer('nul-user');
+    const only = await request(gw.app)
+      .post('/v1/metrics')
+      .set('authorization', auth)
+      .send({ events: [metricEvent({ deviceId: 'a\u0000b' })] });
+    expect(only.status).toBe(400);
+    expect(only.body.error.details.rejected[0].errors.map((e: { path: string }) => e.path)).toEqual([
+      'deviceId',
+    ]);
+
+    const mixed = await request(gw.app)
+      .post('/v1/metrics')
+      .set('authorization', auth)
+      .send({ events: [metricEvent(), metricEvent({ platform: 'ios\ud800' })] });
+    expect(mixed.status).toBe(202);
+    expect(mixed.body.accepted).toBe(1);
+    expect(mixed.body.rejected).toEqual([
+      { index: 1, errors: [expect.objectContaining({ path: 'platform' })] },
+    ]);
+  });
+
+  it('session events answer 400 naming the field instead of 500', async () => {
+    const res = await request(gw.app)
+      .post(`/v1/sessions/${randomUUID()}/events`)
+      .set('authorization', await bearer('nul-user'))
+      .send({ type: 'join', occurredAt: new Date().toISOString(), data: { note: 'x\u0000' } });
+    expect(res.status).toBe(400);
+    expect(res.body.error.details.map((d: { path: string }) => d.path)).toContain('data.note');
+  });
+
+  it('uploads answer 400 naming the metadata field instead of 500, and store nothing', async () => {
+    const auth = await bearer('nul-uploader');
+    const multipart = await request(gw.app)
+      .post('/v1/recordings')
+      .set('authorization', auth)
+      .field('deviceId', 'mic\u0000')
+      .attach('file', toneWav(0.2), { filename: 'a.wav', contentType: 'audio/wav' });
+    expect(multipart.status).toBe(400);
+    expect(multipart.body.error.details).toEqual([expect.objectContaining({ path: 'deviceId' })]);
+    const direct = await request(gw.app)
+      .post('/v1/uploads')
+      .set('authorization', auth)
+      .send({ contentType: 'audio/wav', sizeBytes: 1000, transcript: 'hi\u0000' });
+    expect(direct.status).toBe(400);
+    expect(direct.body.error.details).toEqual([expect.objectContaining({ path: 'transcript' })]);
+    expect(await keysUnder('recordings/nul-uploader/')).toEqual([]);
+  });
+});
+
+describe('user ids with @ and : (item 16)', () => {
+  it.each(['alice@example.com', 'google-oauth2:1234', 'a:b@c'])(
+    '%s can upload, read back and delete',
+    async (userId) => {
+      const auth = await bearer(userId);
+      const up = await request(gw.app)
+        .post('/v1/recordings')
+        .set('authorization', auth)
+        .attach('file', toneWav(0.2), { filename: 'a.wav', contentType: 'audio/wav' });
+      expect(up.status, JSON.stringify(up.body)).toBe(202);
+      const audio = await request(gw.app)
+        .get(`/v1/recordings/${up.body.id}/audio`)
+        .set('authorization', auth);
+      expect(audio.status).toBe(200);
+      const del = await request(gw.app).delete(`/v1/recordings/${up.body.id}`).set('authorization', auth);
+      expect(del.status).toBe(204);
+    },
+  );
+});

@@ -1,6 +1,8 @@
 import type { ErrorRequestHandler } from 'express';
 import type { Logger } from '@voicepulse/logger';
 import { toFieldIssues } from '@voicepulse/contracts';
+import { isTransientDbError } from '@voicepulse/db';
+import { isNetworkError, NotFoundError, UnavailableError } from '@voicepulse/storage';
 import { ZodError } from 'zod';
 
 /** An error whose status, code and message are safe to show the client as they are. */
@@ -19,19 +21,37 @@ export class HttpError extends Error {
 
 export const notFound = (what = 'resource') => new HttpError(404, 'not_found', `${what} not found`);
 export const unavailable = (what: string) =>
-  new HttpError(503, 'unavailable', `${what} is temporarily unavailable; retry shortly`, undefined, { 'Retry-After': '5' });
+  new HttpError(503, 'unavailable', `${what} is temporarily unavailable; retry shortly`, undefined, {
+    'Retry-After': '5',
+  });
 
-/** Errors from body parsers and dependencies, translated once for every route. */
+/** The error and the errors it wraps (Drizzle wraps pg's in `cause`), outermost first. */
+function* causes(err: unknown): Generator<unknown> {
+  for (let e = err, depth = 0; e && depth < 5; depth++, e = (e as { cause?: unknown }).cause) yield e;
+}
+
+/**
+ * Errors from body parsers and dependencies, translated once for every route — by type, never by
+ * message text: body-parser's `type`, the storage adapters' typed errors, and the database
+ * library's own classification of pg's connection failures.
+ */
 function classify(err: unknown): HttpError {
   if (err instanceof HttpError) return err;
-  if (err instanceof ZodError) return new HttpError(400, 'invalid_request', 'request validation failed', toFieldIssues(err));
-  const e = err as { type?: string; status?: number; code?: string; name?: string; message?: string };
-  if (e?.type === 'entity.too.large') return new HttpError(413, 'payload_too_large', 'request body is too large');
-  if (e?.type === 'entity.parse.failed') return new HttpError(400, 'invalid_json', 'request body is not valid JSON');
+  if (err instanceof ZodError)
+    return new HttpError(400, 'invalid_request', 'request validation failed', toFieldIssues(err));
+  const e = err as { type?: string; status?: number };
+  if (e?.type === 'entity.too.large')
+    return new HttpError(413, 'payload_too_large', 'request body is too large');
+  if (e?.type === 'entity.parse.failed')
+    return new HttpError(400, 'invalid_json', 'request body is not valid JSON');
   if (e?.type === 'encoding.unsupported' || e?.type === 'charset.unsupported')
     return new HttpError(415, 'unsupported_encoding', 'unsupported content encoding');
-  if (e?.name === 'UnavailableError' || e?.code === 'UNAVAILABLE') return unavailable('storage');
-  if (e?.code === 'ECONNREFUSED' || e?.message?.includes('Connection is closed')) return unavailable('a backing service');
+  for (const cause of causes(err)) {
+    if (cause instanceof NotFoundError) return notFound('audio');
+    if (cause instanceof UnavailableError) return unavailable('storage');
+    if (isTransientDbError(cause)) return unavailable('the database');
+    if (isNetworkError(cause)) return unavailable('a backing service');
+  }
   if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500)
     return new HttpError(e.status, 'bad_request', 'malformed request');
   return new HttpError(500, 'internal', 'internal error');
@@ -49,7 +69,11 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     else log.info({ code: httpErr.code, status: httpErr.status }, httpErr.message);
     res.set(httpErr.headers);
     res.status(httpErr.status).json({
-      error: { code: httpErr.code, message: httpErr.message, ...(httpErr.details !== undefined ? { details: httpErr.details } : {}) },
+      error: {
+        code: httpErr.code,
+        message: httpErr.message,
+        ...(httpErr.details !== undefined ? { details: httpErr.details } : {}),
+      },
     });
   };
 }

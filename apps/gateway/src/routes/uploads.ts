@@ -8,7 +8,13 @@ import type { GatewayDeps } from '../deps';
 import { smallJson } from '../http/body';
 import { authOf } from '../http/auth';
 import { HttpError, notFound } from '../http/errors';
-import { acceptedBody, checkPromptReference, enqueueTranscode, newRecordingId } from '../uploads/ingest-upload';
+import { idParam } from '../http/params';
+import {
+  acceptedBody,
+  checkPromptReference,
+  enqueueTranscode,
+  newRecordingId,
+} from '../uploads/ingest-upload';
 
 /**
  * Direct-to-bucket uploads: the browser PUTs large files straight to object storage with a
@@ -21,7 +27,11 @@ export function uploadsRouter(deps: GatewayDeps): Router {
     const { userId } = authOf(req);
     const body = await checkPromptReference(deps, directUploadRequestSchema.parse(req.body));
     if (body.sizeBytes > deps.config.MAX_UPLOAD_BYTES) {
-      throw new HttpError(413, 'payload_too_large', `the file exceeds the ${deps.config.MAX_UPLOAD_BYTES}-byte limit`);
+      throw new HttpError(
+        413,
+        'payload_too_large',
+        `the file exceeds the ${deps.config.MAX_UPLOAD_BYTES}-byte limit`,
+      );
     }
     const id = newRecordingId();
     const key = blobKeys.original(userId, id);
@@ -59,7 +69,8 @@ export function uploadsRouter(deps: GatewayDeps): Router {
 
   router.post('/uploads/:id/complete', async (req, res) => {
     const { userId } = authOf(req);
-    const row = await deps.recordings.get(String(req.params.id), userId).catch(() => undefined);
+    // No catch-all here: a database outage must answer 503, or the client may discard a good upload.
+    const row = await deps.recordings.get(idParam(req, 'upload'), userId);
     if (!row) throw notFound('upload');
     if (row.uploadState === 'complete') {
       res.status(202).json(acceptedBody(row.id));
@@ -69,7 +80,8 @@ export function uploadsRouter(deps: GatewayDeps): Router {
     try {
       info = await deps.store.head(row.originalKey);
     } catch (err) {
-      if (err instanceof NotFoundError) throw new HttpError(409, 'upload_missing', 'no object was uploaded for this id yet');
+      if (err instanceof NotFoundError)
+        throw new HttpError(409, 'upload_missing', 'no object was uploaded for this id yet');
       throw err;
     }
     const reject = async (err: HttpError) => {
@@ -79,7 +91,13 @@ export function uploadsRouter(deps: GatewayDeps): Router {
     };
     if (info.sizeBytes === 0) await reject(new HttpError(400, 'empty_upload', 'the uploaded file is empty'));
     if (info.sizeBytes > deps.config.MAX_UPLOAD_BYTES) {
-      await reject(new HttpError(413, 'payload_too_large', `the file exceeds the ${deps.config.MAX_UPLOAD_BYTES}-byte limit`));
+      await reject(
+        new HttpError(
+          413,
+          'payload_too_large',
+          `the file exceeds the ${deps.config.MAX_UPLOAD_BYTES}-byte limit`,
+        ),
+      );
     }
     // Hash while reading: the direct path must report the same input facts as the streamed one.
     const hash = createHash('sha256');

@@ -1,12 +1,17 @@
 import { CONTENT_TYPES, SNIFF_BYTES, sniffFormat } from '@voicepulse/audio';
-import { recordingMetadataSchema, toFieldIssues, type RecordingMetadata, type UploadAccepted } from '@voicepulse/contracts';
+import {
+  recordingMetadataSchema,
+  toFieldIssues,
+  type RecordingMetadata,
+  type UploadAccepted,
+} from '@voicepulse/contracts';
 import { jobIds } from '@voicepulse/queues';
 import { blobKeys, PromptsRepository, type RecordingRow } from '@voicepulse/recordings';
 import { TooLargeError } from '@voicepulse/storage';
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import type { GatewayDeps } from '../deps';
-import { HttpError } from '../http/errors';
+import { HttpError, unavailable } from '../http/errors';
 import { peekHead } from './head';
 import { WAV_GUARD_BYTES, wavHeaderProblem } from './wav-guard';
 
@@ -18,7 +23,8 @@ export interface UploadContext {
 /** Validates metadata strings from a form or a query string into the typed upload metadata. */
 export function parseMetadata(fields: Record<string, unknown>): RecordingMetadata {
   const parsed = recordingMetadataSchema.safeParse(fields);
-  if (!parsed.success) throw new HttpError(400, 'invalid_metadata', 'invalid recording metadata', toFieldIssues(parsed.error));
+  if (!parsed.success)
+    throw new HttpError(400, 'invalid_metadata', 'invalid recording metadata', toFieldIssues(parsed.error));
   return parsed.data;
 }
 
@@ -37,7 +43,11 @@ export async function storeAudio(
   if (!format) {
     stream.destroy();
     body.resume();
-    throw new HttpError(415, 'unsupported_media_type', 'not a recognised audio format (WAV, WebM, Ogg, MP3, MP4/M4A or FLAC)');
+    throw new HttpError(
+      415,
+      'unsupported_media_type',
+      'not a recognised audio format (WAV, WebM, Ogg, MP3, MP4/M4A or FLAC)',
+    );
   }
   const wavProblem = format === 'wav' ? wavHeaderProblem(head) : null;
   if (wavProblem) {
@@ -53,7 +63,11 @@ export async function storeAudio(
   } catch (err) {
     if (err instanceof TooLargeError) {
       body.resume();
-      throw new HttpError(413, 'payload_too_large', `the file exceeds the ${deps.config.MAX_UPLOAD_BYTES}-byte limit`);
+      throw new HttpError(
+        413,
+        'payload_too_large',
+        `the file exceeds the ${deps.config.MAX_UPLOAD_BYTES}-byte limit`,
+      );
     }
     throw err;
   }
@@ -113,15 +127,25 @@ export async function checkPromptReference<M extends Pick<RecordingMetadata, 'pr
   return { ...meta, actedEmotion: emotion };
 }
 
+/** Redis errors carry no type to map, so a failed enqueue is named here, where it is known. */
 export async function enqueueTranscode(deps: GatewayDeps, row: RecordingRow, correlationId: string) {
-  await deps.producers.transcode.add(
-    { recordingId: row.id, userId: row.userId, correlationId },
-    { jobId: jobIds.transcode(row.id) },
-  );
+  try {
+    await deps.producers.transcode.add(
+      { recordingId: row.id, userId: row.userId, correlationId },
+      { jobId: jobIds.transcode(row.id) },
+    );
+  } catch (err) {
+    deps.logger.warn({ err, recordingId: row.id }, 'transcode enqueue failed');
+    throw unavailable('the job queue');
+  }
 }
 
 export function acceptedBody(id: string): UploadAccepted {
-  return { id, status: 'uploaded', links: { self: `/v1/recordings/${id}`, events: `/v1/recordings/${id}/events` } };
+  return {
+    id,
+    status: 'uploaded',
+    links: { self: `/v1/recordings/${id}`, events: `/v1/recordings/${id}/events` },
+  };
 }
 
 export const newRecordingId = () => randomUUID();

@@ -106,3 +106,37 @@ describe('user ids with @ and : (item 16)', () => {
     },
   );
 });
+
+describe('errors mapped by type (item 18)', () => {
+  it('a recording whose blob is missing answers 404, not 500', async () => {
+    const auth = await bearer('lost-blob');
+    const up = await request(gw.app)
+      .post('/v1/recordings')
+      .set('authorization', auth)
+      .attach('file', toneWav(0.2), { filename: 'a.wav', contentType: 'audio/wav' });
+    expect(up.status).toBe(202);
+    const row = await gw.deps.recordings.get(up.body.id, null);
+    await gw.deps.store.delete(row!.originalKey);
+    const audio = await request(gw.app).get(`/v1/recordings/${up.body.id}/audio`).set('authorization', auth);
+    expect(audio.status).toBe(404);
+    expect(audio.body.error.code).toBe('not_found');
+  });
+
+  it('/uploads/:id/complete answers 503 with Retry-After when the database is unreachable, never 404', async () => {
+    // A real refused connection: a port nothing listens on (the shared Postgres stays up).
+    const down = await startGateway(stack, {
+      DATABASE_URL: 'postgres://postgres@127.0.0.1:1/none',
+      RATE_LIMIT_PER_MINUTE: '0',
+    });
+    try {
+      const res = await request(down.app)
+        .post(`/v1/uploads/${randomUUID()}/complete`)
+        .set('authorization', `Bearer ${await down.token('db-outage')}`);
+      expect(res.status).toBe(503);
+      expect(res.headers['retry-after']).toBeDefined();
+      expect(res.body.error.code).toBe('unavailable');
+    } finally {
+      await down.close();
+    }
+  });
+});

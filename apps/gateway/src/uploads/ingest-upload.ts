@@ -37,12 +37,11 @@ export async function storeAudio(
   body: Readable,
   key: string,
 ): Promise<{ contentType: string; sizeBytes: number; sha256: string }> {
-  const { head, stream } = await peekHead(body, Math.max(SNIFF_BYTES, WAV_GUARD_BYTES));
+  const { head, stream, discard } = await peekHead(body, Math.max(SNIFF_BYTES, WAV_GUARD_BYTES));
   if (head.length === 0) throw new HttpError(400, 'empty_upload', 'the uploaded file is empty');
   const format = sniffFormat(head);
   if (!format) {
-    stream.destroy();
-    body.resume();
+    discard();
     throw new HttpError(
       415,
       'unsupported_media_type',
@@ -51,8 +50,7 @@ export async function storeAudio(
   }
   const wavProblem = format === 'wav' ? wavHeaderProblem(head) : null;
   if (wavProblem) {
-    stream.destroy();
-    body.resume();
+    discard();
     throw new HttpError(400, 'corrupt_audio', wavProblem);
   }
   const contentType = CONTENT_TYPES[format];
@@ -61,8 +59,8 @@ export async function storeAudio(
     deps.bytesStored.inc(put.sizeBytes);
     return { contentType, sizeBytes: put.sizeBytes, sha256: put.sha256 };
   } catch (err) {
+    discard();
     if (err instanceof TooLargeError) {
-      body.resume();
       throw new HttpError(
         413,
         'payload_too_large',

@@ -140,3 +140,40 @@ describe('errors mapped by type (item 18)', () => {
     }
   });
 });
+
+describe('refused multipart uploads (item 21)', () => {
+  // Before the fix a refused file part of 64 KB or more was never drained, so busboy never closed
+  // and the request hung until the client gave up; the timeout turns that hang into a failure.
+  it.each([64 * 1024, 1024 * 1024])(
+    'a %d-byte non-audio file part gets its 415 and leaves nothing in storage',
+    { timeout: 30_000 },
+    async (size) => {
+      const res = await request(gw.app)
+        .post('/v1/recordings')
+        .set('authorization', await bearer('not-audio'))
+        .field('deviceId', 'mic')
+        .attach('file', Buffer.alloc(size, 'not audio at all '), {
+          filename: 'a.txt',
+          contentType: 'text/plain',
+        })
+        .field('transcript', 'after the file');
+      expect(res.status).toBe(415);
+      expect(res.body.error.code).toBe('unsupported_media_type');
+      expect(await keysUnder('recordings/not-audio/')).toEqual([]);
+    },
+  );
+
+  it('a corrupt WAV header of 1 MB gets its 400 promptly', { timeout: 30_000 }, async () => {
+    const wav = toneWav(0.2);
+    wav.writeUInt16LE(0, 22); // zero channels
+    const res = await request(gw.app)
+      .post('/v1/recordings')
+      .set('authorization', await bearer('not-audio'))
+      .attach('file', Buffer.concat([wav, Buffer.alloc(1024 * 1024)]), {
+        filename: 'a.wav',
+        contentType: 'audio/wav',
+      });
+    expect(res.status).toBe(400);
+    expect(await keysUnder('recordings/not-audio/')).toEqual([]);
+  });
+});

@@ -7,6 +7,7 @@ import { createBlobStore } from '@voicepulse/storage';
 import type { GatewayConfig } from './config';
 import type { GatewayDeps } from './deps';
 import { createAuthenticator } from './http/auth';
+import { BodyBudget } from './http/body';
 
 /** Wires real clients from config. Used by main.ts and by the tests, so both run the same graph. */
 export async function composeGateway(
@@ -14,7 +15,10 @@ export async function composeGateway(
   logger: Logger,
 ): Promise<{ deps: GatewayDeps; close: () => Promise<void>; setShuttingDown: () => void }> {
   let shuttingDown = false;
-  const database = createDatabase(config.DATABASE_URL, { max: config.DATABASE_POOL_MAX, applicationName: 'gateway' });
+  const database = createDatabase(config.DATABASE_URL, {
+    max: config.DATABASE_POOL_MAX,
+    applicationName: 'gateway',
+  });
   const redis = createRedis(config.REDIS_URL, 'producer');
   const statusHub = await createStatusHub(createRedis(config.REDIS_URL, 'subscriber'), config.QUEUE_PREFIX);
   const producers = {
@@ -39,6 +43,7 @@ export async function composeGateway(
     metrics,
     bytesStored,
     auth: createAuthenticator(config),
+    bodyBudget: new BodyBudget(config.BODY_BYTES_IN_FLIGHT_MAX, metrics),
     recordings: new RecordingsRepository(database.db),
     isShuttingDown: () => shuttingDown,
   };

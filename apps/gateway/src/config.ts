@@ -31,22 +31,37 @@ export const gatewayConfigSchema = commonSchema
         CORS_ORIGINS: z
           .string()
           .default('http://127.0.0.1:3000,http://localhost:3000')
-          .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean)),
+          .transform((v) =>
+            v
+              .split(',')
+              .map((s) => s.trim())
+              .filter(Boolean),
+          ),
         TRUST_PROXY: envBool(false),
         /** Requests per minute per user/admin subject (0 = off); generous enough for a busy UI. */
         RATE_LIMIT_PER_MINUTE: envInt(1_200, 0),
         /** Per ingest service token, which forwards many clients' batches. */
         RATE_LIMIT_INGEST_PER_MINUTE: envInt(30_000, 0),
+        /** JSON request bodies held in memory at once by this process; beyond it, 503 + Retry-After. */
+        BODY_BYTES_IN_FLIGHT_MAX: envInt(64 * 1024 * 1024, 1024 * 1024),
       })
       .superRefine((v, ctx) => {
         if (v.AUTH_MODE === 'hs256' && !v.AUTH_JWT_SECRET) {
-          ctx.addIssue({ code: 'custom', path: ['AUTH_JWT_SECRET'], message: 'required when AUTH_MODE=hs256' });
+          ctx.addIssue({
+            code: 'custom',
+            path: ['AUTH_JWT_SECRET'],
+            message: 'required when AUTH_MODE=hs256',
+          });
         }
         if (v.AUTH_MODE === 'jwks' && !v.AUTH_JWKS_URL) {
           ctx.addIssue({ code: 'custom', path: ['AUTH_JWKS_URL'], message: 'required when AUTH_MODE=jwks' });
         }
         if (v.AUTH_MODE === 'jwks' && v.AUTH_DEV_TOKENS) {
-          ctx.addIssue({ code: 'custom', path: ['AUTH_DEV_TOKENS'], message: 'dev tokens need AUTH_MODE=hs256' });
+          ctx.addIssue({
+            code: 'custom',
+            path: ['AUTH_DEV_TOKENS'],
+            message: 'dev tokens need AUTH_MODE=hs256',
+          });
         }
       }),
   );

@@ -7,6 +7,7 @@ import type { BlobStore } from '@voicepulse/storage';
 import type { Redis } from 'ioredis';
 import type { GatewayConfig } from './config';
 import type { Authenticator } from './http/auth';
+import type { BodyBudget } from './http/body';
 
 /** Everything the HTTP layer needs, built once in main.ts (or by tests against real servers). */
 export interface GatewayDeps {
@@ -20,6 +21,7 @@ export interface GatewayDeps {
   metrics: ServiceMetrics;
   bytesStored: prom.Counter;
   auth: Authenticator;
+  bodyBudget: BodyBudget;
   recordings: RecordingsRepository;
   isShuttingDown: () => boolean;
 }

@@ -2,6 +2,7 @@ import type { ErrorRequestHandler } from 'express';
 import type { Logger } from '@voicepulse/logger';
 import { toFieldIssues } from '@voicepulse/contracts';
 import { isTransientDbError } from '@voicepulse/db';
+import { PayloadError } from '@voicepulse/ingest';
 import { isNetworkError, NotFoundError, UnavailableError } from '@voicepulse/storage';
 import { ZodError } from 'zod';
 
@@ -37,6 +38,7 @@ function* causes(err: unknown): Generator<unknown> {
  */
 function classify(err: unknown): HttpError {
   if (err instanceof HttpError) return err;
+  if (err instanceof PayloadError) return new HttpError(err.status, err.code, err.message);
   if (err instanceof ZodError)
     return new HttpError(400, 'invalid_request', 'request validation failed', toFieldIssues(err));
   const e = err as { type?: string; status?: number };

@@ -1,12 +1,19 @@
 import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
-import { ALL_QUEUES, JobInspector, parseQueueName, registerQueueGauges, UnknownQueueError, type QueueName } from '@voicepulse/queues';
+import {
+  ALL_QUEUES,
+  JobInspector,
+  parseQueueName,
+  registerQueueGauges,
+  UnknownQueueError,
+  type QueueName,
+} from '@voicepulse/queues';
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { GatewayDeps } from '../deps';
 import { requireAuth, requireRole } from '../http/auth';
-import { smallJson } from '../http/body';
+import { CONTROL_BODY, jsonBody } from '../http/body';
 import { HttpError } from '../http/errors';
 
 export const BOARD_PATH = '/admin/queues';
@@ -34,6 +41,7 @@ export function createJobsAdmin(deps: GatewayDeps) {
   registerQueueGauges(deps.metrics.registry, inspector, ALL_QUEUES);
 
   const api = Router();
+  const controlJson = jsonBody(deps.bodyBudget, CONTROL_BODY);
   api.use('/admin', requireRole('admin'));
   api.get('/admin/jobs', async (_req, res) => {
     res.json({ queues: await inspector.counts() });
@@ -43,7 +51,7 @@ export function createJobsAdmin(deps: GatewayDeps) {
     const names = q.queue ? [queueParamValue(q.queue)] : ALL_QUEUES;
     res.json({ jobs: await inspector.failed(names, q.limit) });
   });
-  api.post('/admin/jobs/:queue/retry', smallJson, async (req, res) => {
+  api.post('/admin/jobs/:queue/retry', controlJson, async (req, res) => {
     const queue = queueParam(req);
     const body = retryBody.parse(req.body ?? {});
     const retried = await inspector.retry(queue, body.jobId);
@@ -51,7 +59,7 @@ export function createJobsAdmin(deps: GatewayDeps) {
     req.log?.info({ queue, jobId: body.jobId, retried }, 'failed jobs retried by admin');
     res.json({ queue, retried });
   });
-  api.post('/admin/jobs/:queue/purge', smallJson, async (req, res) => {
+  api.post('/admin/jobs/:queue/purge', controlJson, async (req, res) => {
     const queue = queueParam(req);
     const body = purgeBody.parse(req.body ?? {});
     const purged = await inspector.purge(queue, body.olderThanMs);
@@ -63,7 +71,13 @@ export function createJobsAdmin(deps: GatewayDeps) {
   adapter.setBasePath(BOARD_PATH);
   createBullBoard({ queues: inspector.all().map((q) => new BullMQAdapter(q)), serverAdapter: adapter });
   const board = Router();
-  board.use(boardToken, requireAuth(deps.auth), requireRole('admin'), rememberBoardToken, adapter.getRouter());
+  board.use(
+    boardToken,
+    requireAuth(deps.auth),
+    requireRole('admin'),
+    rememberBoardToken,
+    adapter.getRouter(),
+  );
 
   return { api, board };
 }

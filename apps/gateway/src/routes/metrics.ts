@@ -12,25 +12,32 @@ import {
   metricsSummary,
   normalizeEvent,
   parseIngestBody,
-  PayloadError,
+  MAX_INGEST_BODY_BYTES,
+  MAX_INGEST_JSON_DEPTH,
   QueryError,
   readLimited,
   type RejectedEvent,
 } from '@voicepulse/ingest';
 import { jobIds } from '@voicepulse/queues';
 import type { NormalizedMetricEvent } from '@voicepulse/contracts';
-import { Router } from 'express';
+import { Router, type Request } from 'express';
 import type { GatewayDeps } from '../deps';
-import { resolveSubject } from '../http/auth';
+import { authOf, resolveSubject } from '../http/auth';
+import { admitBody } from '../http/body';
 import { HttpError, unavailable } from '../http/errors';
 import { queryFields } from '../http/params';
 
 function asHttp(err: unknown): unknown {
-  if (err instanceof PayloadError || err instanceof QueryError) {
-    return new HttpError(err instanceof PayloadError ? err.status : 400, err.code, err.message);
-  }
+  if (err instanceof QueryError) return new HttpError(400, err.code, err.message);
   return err;
 }
+
+/** A user's app reports its own events; an ingest service token forwards many clients' batches. */
+export const USER_INGEST_BODY_BYTES = 1024 * 1024;
+const INGEST_BODY = {
+  limit: (req: Request) => (authOf(req).role === 'ingest' ? MAX_INGEST_BODY_BYTES : USER_INGEST_BODY_BYTES),
+  maxDepth: MAX_INGEST_JSON_DEPTH,
+};
 
 /**
  * The firehose endpoint and the metrics read API. Ingestion is acknowledged once the accepted
@@ -43,13 +50,14 @@ export function metricsRouter(deps: GatewayDeps): Router {
   const retentionDays = deps.config.RETENTION_DAYS;
 
   router.post('/metrics', async (req, res) => {
-    let parsed;
-    try {
-      const kind = bodyKindOf(req.headers['content-type']);
-      parsed = parseIngestBody(kind, await readLimited(req));
-    } catch (err) {
-      throw asHttp(err);
-    }
+    const kind = bodyKindOf(req.headers['content-type']);
+    const limit = admitBody(deps.bodyBudget, INGEST_BODY, req, res);
+    const body = await readLimited(req, {
+      limit,
+      maxDepth: MAX_INGEST_JSON_DEPTH,
+      lineDelimited: kind === 'ndjson',
+    });
+    const parsed = parseIngestBody(kind, body);
     const ctx = {
       now: new Date(),
       retentionDays,

@@ -1,16 +1,19 @@
 import { sessionEventsRequestSchema } from '@voicepulse/contracts';
 import { getSessionDetail, recordSessionEvents } from '@voicepulse/ingest';
-import express, { Router } from 'express';
+import { Router } from 'express';
 import type { GatewayDeps } from '../deps';
 import { authOf, ownerFilter } from '../http/auth';
+import { jsonBody } from '../http/body';
 import { notFound } from '../http/errors';
 import { idParam } from '../http/params';
 
 /** Session timelines: low volume, so written synchronously (no queue) and read back per session. */
 export function sessionsRouter(deps: GatewayDeps): Router {
   const router = Router();
+  // `{"events":[{…, "data":{…}}]}` is four levels deep; nothing valid nests further.
+  const eventsJson = jsonBody(deps.bodyBudget, { limit: 512 * 1024, maxDepth: 4 });
 
-  router.post('/sessions/:id/events', express.json({ limit: '512kb', strict: true }), async (req, res) => {
+  router.post('/sessions/:id/events', eventsJson, async (req, res) => {
     const id = idParam(req, 'session');
     const body = sessionEventsRequestSchema.parse(req.body);
     const events = 'events' in body ? body.events : [body];

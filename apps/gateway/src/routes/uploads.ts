@@ -5,7 +5,7 @@ import { NotFoundError } from '@voicepulse/storage';
 import { createHash } from 'node:crypto';
 import { Router } from 'express';
 import type { GatewayDeps } from '../deps';
-import { smallJson } from '../http/body';
+import { CONTROL_BODY, jsonBody } from '../http/body';
 import { authOf } from '../http/auth';
 import { HttpError, notFound } from '../http/errors';
 import { idParam } from '../http/params';
@@ -22,8 +22,9 @@ import {
  */
 export function uploadsRouter(deps: GatewayDeps): Router {
   const router = Router();
+  const controlJson = jsonBody(deps.bodyBudget, CONTROL_BODY);
 
-  router.post('/uploads', smallJson, async (req, res) => {
+  router.post('/uploads', controlJson, async (req, res) => {
     const { userId } = authOf(req);
     const body = await checkPromptReference(deps, directUploadRequestSchema.parse(req.body));
     if (body.sizeBytes > deps.config.MAX_UPLOAD_BYTES) {

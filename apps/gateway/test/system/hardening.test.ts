@@ -1,6 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MAX_INGEST_BODY_BYTES } from '@voicepulse/ingest';
+import { USER_INGEST_BODY_BYTES } from '../../src/routes/metrics';
 import { startGateway, startStack, toneWav, type GatewayHarness, type Stack } from '../helpers';
 
 // Issue 12 items 3, 8, 9, 11, 16, 18, 21: input and resource limits of the gateway, against real
@@ -29,7 +33,7 @@ async function keysUnder(prefix: string): Promise<string[]> {
 
 beforeAll(async () => {
   stack = await startStack({ storage: 'fs' });
-  gw = await startGateway(stack, { RATE_LIMIT_PER_MINUTE: '0' });
+  gw = await startGateway(stack, { RATE_LIMIT_PER_MINUTE: '0', AUTH_DEV_TOKENS: 'true' });
 });
 afterAll(async () => {
   await gw?.close();
@@ -175,5 +179,161 @@ describe('refused multipart uploads (item 21)', () => {
       });
     expect(res.status).toBe(400);
     expect(await keysUnder('recordings/not-audio/')).toEqual([]);
+  });
+});
+
+/** A real listening server, for requests that must be held open half-sent. */
+async function listen(app: http.RequestListener): Promise<{ port: number; close(): Promise<void> }> {
+  const server = http.createServer(app);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    port: (server.address() as AddressInfo).port,
+    close: () => new Promise<void>((r) => (server.closeAllConnections(), server.close(() => r()))),
+  };
+}
+
+interface Answer {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: string;
+}
+function answerOf(req: http.ClientRequest): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    req.on('response', (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (d: string) => (body += d));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+    });
+    req.on('error', reject);
+  });
+}
+
+async function until(check: () => boolean | Promise<boolean>): Promise<void> {
+  while (!(await check())) await new Promise((r) => setTimeout(r, 20));
+}
+
+describe('JSON depth, body budget and per-role limits (item 3)', () => {
+  it('refuses a 5 MB deeply nested body before parsing it, while /healthz answers', async () => {
+    const server = await listen(gw.app);
+    try {
+      const nested = '{"events":[' + '{"a":'.repeat(850_000) + '1' + '}'.repeat(850_000) + ']}';
+      expect(nested.length).toBeGreaterThan(5_000_000);
+      expect(nested.length).toBeLessThan(MAX_INGEST_BODY_BYTES);
+      const req = http.request({
+        port: server.port,
+        host: '127.0.0.1',
+        method: 'POST',
+        path: '/v1/metrics',
+        headers: { authorization: await bearer('deep-ingest', 'ingest'), 'content-type': 'application/json' },
+      });
+      req.on('error', () => undefined); // the server may close the refused upload early
+      const answer = answerOf(req);
+      req.end(nested);
+      const health = await request(gw.app).get('/healthz');
+      expect(health.status).toBe(200);
+      const res = await answer;
+      expect(res.status).toBe(400);
+      expect(JSON.parse(res.body).error.code).toBe('json_too_deep');
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('applies the depth rule on every JSON route, the unauthenticated dev-token route included', async () => {
+    const deep = '{"userId":"x","role":' + '['.repeat(50) + ']'.repeat(50) + '}';
+    const dev = await request(gw.app)
+      .post('/v1/dev/token')
+      .set('content-type', 'application/json')
+      .send(deep);
+    expect(dev.status).toBe(400);
+    expect(dev.body.error.code).toBe('json_too_deep');
+    const auth = await bearer('deep-user');
+    const session = await request(gw.app)
+      .post(`/v1/sessions/${randomUUID()}/events`)
+      .set('authorization', auth)
+      .set('content-type', 'application/json')
+      .send('{"events":[{"data":{"x":[[]]}}]}');
+    expect(session.body.error.code).toBe('json_too_deep');
+    const upload = await request(gw.app)
+      .post('/v1/uploads')
+      .set('authorization', auth)
+      .set('content-type', 'application/json')
+      .send('{"contentType":"audio/wav","sizeBytes":{"a":{"b":1}}}');
+    expect(upload.body.error.code).toBe('json_too_deep');
+    // What the shapes need still passes.
+    const ok = await request(gw.app)
+      .post(`/v1/sessions/${randomUUID()}/events`)
+      .set('authorization', auth)
+      .send({ events: [{ type: 'join', occurredAt: new Date().toISOString(), data: { device: 'mic' } }] });
+    expect(ok.status).toBe(200);
+  });
+
+  it('gives user tokens a smaller metrics body limit than ingest tokens', async () => {
+    const events = Array.from({ length: 4_000 }, () =>
+      metricEvent({ deviceId: 'd'.repeat(128), platform: 'p'.repeat(32), appVersion: 'v'.repeat(32) }),
+    );
+    const body = JSON.stringify({ events });
+    expect(body.length).toBeGreaterThan(USER_INGEST_BODY_BYTES);
+    expect(body.length).toBeLessThan(MAX_INGEST_BODY_BYTES);
+    const user = await request(gw.app)
+      .post('/v1/metrics')
+      .set('authorization', await bearer('big-user'))
+      .set('content-type', 'application/json')
+      .send(body);
+    expect(user.status).toBe(413);
+    const ingest = await request(gw.app)
+      .post('/v1/metrics')
+      .set('authorization', await bearer('big-ingest', 'ingest'))
+      .set('content-type', 'application/json')
+      .send(body);
+    expect(ingest.status).toBe(202);
+    expect(ingest.body.accepted).toBe(4_000);
+  });
+
+  it('answers 503 with Retry-After when the process holds its budget of body bytes in flight', async () => {
+    const small = await startGateway(stack, {
+      RATE_LIMIT_PER_MINUTE: '0',
+      BODY_BYTES_IN_FLIGHT_MAX: String(1024 * 1024),
+    });
+    const server = await listen(small.app);
+    try {
+      const auth = `Bearer ${await small.token('budget', 'ingest')}`;
+      const post = (length: number) =>
+        http.request({
+          port: server.port,
+          host: '127.0.0.1',
+          method: 'POST',
+          path: '/v1/metrics',
+          headers: {
+            authorization: auth,
+            'content-type': 'application/json',
+            'content-length': String(length),
+          },
+        });
+      // Holds 800 kB of the 1 MiB budget: headers and a first byte sent, the rest withheld.
+      const held = post(800_000);
+      const heldAnswer = answerOf(held);
+      held.write('{');
+      await until(() => small.deps.bodyBudget.inFlight >= 800_000);
+      const second = post(400_000);
+      const secondAnswer = answerOf(second);
+      second.end('x'.repeat(400_000));
+      const refused = await secondAnswer;
+      expect(refused.status).toBe(503);
+      expect(refused.headers['retry-after']).toBeDefined();
+      expect(JSON.parse(refused.body).error.code).toBe('busy');
+      held.end(' '.repeat(799_999));
+      expect((await heldAnswer).status).toBe(400);
+      await until(() => small.deps.bodyBudget.inFlight === 0);
+      const again = await request(small.app)
+        .post('/v1/metrics')
+        .set('authorization', auth)
+        .send({ events: [metricEvent()] });
+      expect(again.status).toBe(202);
+    } finally {
+      await server.close();
+      await small.close();
+    }
   });
 });

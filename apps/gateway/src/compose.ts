@@ -8,6 +8,7 @@ import type { GatewayConfig } from './config';
 import type { GatewayDeps } from './deps';
 import { createAuthenticator } from './http/auth';
 import { BodyBudget } from './http/body';
+import { StreamRegistry } from './http/streams';
 
 /** Wires real clients from config. Used by main.ts and by the tests, so both run the same graph. */
 export async function composeGateway(
@@ -44,6 +45,10 @@ export async function composeGateway(
     bytesStored,
     auth: createAuthenticator(config),
     bodyBudget: new BodyBudget(config.BODY_BYTES_IN_FLIGHT_MAX, metrics),
+    streams: new StreamRegistry({
+      perUser: config.SSE_STREAMS_PER_USER,
+      maxLifetimeMs: config.SSE_MAX_LIFETIME_S * 1000,
+    }),
     recordings: new RecordingsRepository(database.db),
     isShuttingDown: () => shuttingDown,
   };
@@ -53,6 +58,7 @@ export async function composeGateway(
       shuttingDown = true;
     },
     async close() {
+      deps.streams.closeAll();
       await statusHub.close();
       await Promise.all([producers.transcode.close(), producers.metrics.close()]);
       redis.disconnect();

@@ -8,6 +8,7 @@ import type { Redis } from 'ioredis';
 import type { GatewayConfig } from './config';
 import type { Authenticator } from './http/auth';
 import type { BodyBudget } from './http/body';
+import type { StreamRegistry } from './http/streams';
 
 /** Everything the HTTP layer needs, built once in main.ts (or by tests against real servers). */
 export interface GatewayDeps {
@@ -22,6 +23,7 @@ export interface GatewayDeps {
   bytesStored: prom.Counter;
   auth: Authenticator;
   bodyBudget: BodyBudget;
+  streams: StreamRegistry;
   recordings: RecordingsRepository;
   isShuttingDown: () => boolean;
 }

@@ -14,7 +14,10 @@ const { deps, close, setShuttingDown } = await composeGateway(config, logger);
 const app = createApp(deps);
 
 const server: Server = app.listen(config.PORT, config.HOST, () => {
-  logger.info({ port: config.PORT, storage: deps.store.driver, devTokens: config.AUTH_DEV_TOKENS }, 'gateway listening');
+  logger.info(
+    { port: config.PORT, storage: deps.store.driver, devTokens: config.AUTH_DEV_TOKENS },
+    'gateway listening',
+  );
 });
 // Slow-loris protection: a request must finish its headers fast and its body within the limit.
 server.headersTimeout = 20_000;
@@ -29,8 +32,10 @@ installShutdown(
       name: 'http',
       run: () =>
         new Promise<void>((resolve) => {
-          // Stop accepting; let in-flight requests (uploads being acknowledged) finish.
+          // Stop accepting; let in-flight requests (uploads being acknowledged) finish. Status
+          // streams never finish on their own: end them (their connections close with them).
           server.close(() => resolve());
+          deps.streams.closeAll();
           server.closeIdleConnections();
         }),
     },

@@ -337,3 +337,71 @@ describe('JSON depth, body budget and per-role limits (item 3)', () => {
     }
   });
 });
+
+/** Opens a status stream; resolves with its status once headers arrive, and `ended` when it closes. */
+function openStream(port: number, auth: string, id: string) {
+  const req = http.get({
+    port,
+    host: '127.0.0.1',
+    path: `/v1/recordings/${id}/events`,
+    headers: { authorization: auth },
+  });
+  return new Promise<{ status: number; text: () => string; ended: Promise<void>; abort(): void }>(
+    (resolve, reject) => {
+      req.on('error', reject);
+      req.on('response', (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (d: string) => (text += d));
+        const ended = new Promise<void>((r) => res.on('close', () => r()));
+        resolve({ status: res.statusCode ?? 0, text: () => text, ended, abort: () => req.destroy() });
+      });
+    },
+  );
+}
+
+describe('status streams (item 8)', () => {
+  it('caps open streams per user (429), ends each after its lifetime, and frees the slot', async () => {
+    const small = await startGateway(stack, {
+      RATE_LIMIT_PER_MINUTE: '0',
+      SSE_STREAMS_PER_USER: '2',
+      SSE_MAX_LIFETIME_S: '2',
+    });
+    const server = await listen(small.app);
+    try {
+      const auth = `Bearer ${await small.token('streamer')}`;
+      // A direct upload that is never completed: its stream would otherwise stay open forever.
+      const pending = await request(small.app)
+        .post('/v1/uploads')
+        .set('authorization', auth)
+        .send({ contentType: 'audio/wav', sizeBytes: 1000 });
+      expect(pending.status).toBe(201);
+      const id = pending.body.id as string;
+      const first = await openStream(server.port, auth, id);
+      const second = await openStream(server.port, auth, id);
+      expect([first.status, second.status]).toEqual([200, 200]);
+      const third = await openStream(server.port, auth, id);
+      expect(third.status).toBe(429);
+      await third.ended;
+      expect(JSON.parse(third.text()).error.code).toBe('too_many_streams');
+      // Another user is not affected by this one's streams.
+      const other = await openStream(
+        server.port,
+        `Bearer ${await small.token('admin-watcher', 'admin')}`,
+        id,
+      );
+      expect(other.status).toBe(200);
+      other.abort();
+      // Both streams end by themselves at their lifetime; the initial state was sent on each.
+      await Promise.all([first.ended, second.ended]);
+      expect(first.text()).toContain('"status":"uploaded"');
+      await until(() => small.deps.streams.size === 0);
+      const fourth = await openStream(server.port, auth, id);
+      expect(fourth.status).toBe(200);
+      fourth.abort();
+    } finally {
+      await server.close();
+      await small.close();
+    }
+  });
+});

@@ -47,6 +47,9 @@ export const gatewayConfigSchema = commonSchema
         /** Open status streams (SSE) per user, and how long one may stay open before it is closed. */
         SSE_STREAMS_PER_USER: envInt(8, 1),
         SSE_MAX_LIFETIME_S: envInt(900, 1),
+        /** CSV exports running at once (each holds a database connection), and how long one may stall. */
+        CSV_EXPORTS_MAX: envInt(2, 1),
+        CSV_EXPORT_STALL_S: envInt(30, 1),
       })
       .superRefine((v, ctx) => {
         if (v.AUTH_MODE === 'hs256' && !v.AUTH_JWT_SECRET) {

@@ -8,6 +8,7 @@ import type { Redis } from 'ioredis';
 import type { GatewayConfig } from './config';
 import type { Authenticator } from './http/auth';
 import type { BodyBudget } from './http/body';
+import type { ExportSlots } from './http/exports';
 import type { StreamRegistry } from './http/streams';
 
 /** Everything the HTTP layer needs, built once in main.ts (or by tests against real servers). */
@@ -24,6 +25,7 @@ export interface GatewayDeps {
   auth: Authenticator;
   bodyBudget: BodyBudget;
   streams: StreamRegistry;
+  exports: ExportSlots;
   recordings: RecordingsRepository;
   isShuttingDown: () => boolean;
 }

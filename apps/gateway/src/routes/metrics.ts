@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { pipeline } from 'node:stream/promises';
 import {
   metricEventsQuerySchema,
   metricsExportQuerySchema,
@@ -24,6 +23,7 @@ import { Router, type Request } from 'express';
 import type { GatewayDeps } from '../deps';
 import { authOf, resolveSubject } from '../http/auth';
 import { admitBody } from '../http/body';
+import { streamUnlessStalled } from '../http/exports';
 import { HttpError, unavailable } from '../http/errors';
 import { queryFields } from '../http/params';
 
@@ -139,6 +139,7 @@ export function metricsRouter(deps: GatewayDeps): Router {
   router.get('/metrics/export.csv', async (req, res) => {
     const q = metricsExportQuerySchema.parse(queryFields(req.query));
     const userId = resolveSubject(req, q.userId);
+    deps.exports.acquireFor(res);
     let stream;
     try {
       stream = await exportMetricEventsCsv(deps.database.pool, { userId, from: q.from, to: q.to });
@@ -149,7 +150,9 @@ export function metricsRouter(deps: GatewayDeps): Router {
     res.type('text/csv; charset=utf-8');
     res.attachment(`metrics-${userId}.csv`);
     // Headers are out once the first byte streams: a later failure can only cut the response short.
-    await pipeline(stream, res).catch((err: unknown) => req.log?.warn({ err }, 'csv export aborted'));
+    await streamUnlessStalled(stream, res, deps.config.CSV_EXPORT_STALL_S * 1000).catch((err: unknown) =>
+      req.log?.warn({ err }, 'csv export aborted'),
+    );
   });
 
   return router;

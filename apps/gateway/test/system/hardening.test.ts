@@ -3,7 +3,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MAX_INGEST_BODY_BYTES } from '@voicepulse/ingest';
+import { MAX_INGEST_BODY_BYTES, MetricsWriter } from '@voicepulse/ingest';
 import { USER_INGEST_BODY_BYTES } from '../../src/routes/metrics';
 import { startGateway, startStack, toneWav, type GatewayHarness, type Stack } from '../helpers';
 
@@ -399,6 +399,74 @@ describe('status streams (item 8)', () => {
       const fourth = await openStream(server.port, auth, id);
       expect(fourth.status).toBe(200);
       fourth.abort();
+    } finally {
+      await server.close();
+      await small.close();
+    }
+  });
+});
+
+describe('CSV exports (item 9)', () => {
+  it('bounds concurrent exports (503) and cuts a reader that stopped reading, returning its connection', async () => {
+    const small = await startGateway(stack, {
+      RATE_LIMIT_PER_MINUTE: '0',
+      CSV_EXPORTS_MAX: '1',
+      CSV_EXPORT_STALL_S: '1',
+    });
+    const server = await listen(small.app);
+    try {
+      const userId = 'csv-reader';
+      const base = Date.now() - 2 * 86_400_000;
+      // Far more CSV than socket buffers hold, so a reader that stops reading stalls the export.
+      const events = Array.from({ length: 100_000 }, (_, i) => ({
+        eventId: randomUUID(),
+        userId,
+        sessionId: null,
+        deviceId: 'device-with-a-fairly-long-name',
+        talkedTimeMs: 1_000,
+        microphoneUsed: true,
+        speakerUsed: false,
+        voiceSentiment: 0.1,
+        voiceSentimentLabel: 'positive' as const,
+        recordedAt: new Date(base + i * 1_000).toISOString(),
+        timezone: 'Europe/Paris',
+        platform: 'ios',
+        appVersion: '1.2.3',
+        source: 'api' as const,
+        recordingId: null,
+      }));
+      await new MetricsWriter(small.deps.database.pool, { retentionDays: 400 }).write(events);
+      const auth = `Bearer ${await small.token(userId)}`;
+      const path = `/v1/metrics/export.csv?from=${new Date(base - 1).toISOString()}&to=${new Date().toISOString()}`;
+
+      const stalled = await new Promise<http.IncomingMessage>((resolve, reject) => {
+        http
+          .get({ port: server.port, host: '127.0.0.1', path, headers: { authorization: auth } }, resolve)
+          .on('error', reject);
+      });
+      expect(stalled.statusCode).toBe(200);
+      stalled.pause(); // reads nothing more
+
+      const second = await request(small.app).get(path).set('authorization', auth);
+      expect(second.status).toBe(503);
+      expect(second.headers['retry-after']).toBeDefined();
+      expect(second.body.error.code).toBe('busy');
+
+      // The server gives up on the stalled reader: the slot and the database connection come back…
+      const pool = small.deps.database.pool;
+      await until(() => small.deps.exports.inUse === 0 && pool.totalCount - pool.idleCount === 0);
+      // …and what the reader gets, once it reads again, is a response cut short.
+      let received = '';
+      stalled.setEncoding('utf8');
+      stalled.on('data', (d: string) => (received += d));
+      stalled.on('error', () => undefined);
+      stalled.resume();
+      await new Promise<void>((r) => stalled.on('close', () => r()));
+      expect(stalled.complete).toBe(false);
+      expect(received.split('\n').length).toBeLessThan(100_001);
+      const third = await request(small.app).get(path).set('authorization', auth);
+      expect(third.status).toBe(200);
+      expect(third.text.trim().split('\n')).toHaveLength(100_001);
     } finally {
       await server.close();
       await small.close();

@@ -62,13 +62,16 @@ function op(o: Op) {
     summary: o.admin ? `${o.summary} (admin)` : o.summary,
     ...(o.public ? { security: [] } : {}),
     parameters: [...(o.path ? idParam : []), ...(o.query ? query(o.query) : [])],
-    ...(o.body
-      ? { requestBody: { content: o.body instanceof z.ZodType ? json(o.body) : o.body } }
-      : {}),
+    ...(o.body ? { requestBody: { content: o.body instanceof z.ZodType ? json(o.body) : o.body } } : {}),
     responses: {
-      [status]: { description, ...(body ? { content: mediaType ? { [mediaType]: { schema: schema(body) } } : json(body) } : {}) },
+      [status]: {
+        description,
+        ...(body ? { content: mediaType ? { [mediaType]: { schema: schema(body) } } : json(body) } : {}),
+      },
       '400': errorResponse('Invalid input'),
-      ...(o.public ? {} : { '401': errorResponse('Missing or invalid token'), '429': errorResponse('Rate limited') }),
+      ...(o.public
+        ? {}
+        : { '401': errorResponse('Missing or invalid token'), '429': errorResponse('Rate limited') }),
       ...(o.admin ? { '403': errorResponse('Not an admin') } : {}),
       ...(o.path ? { '404': errorResponse('Not found (or not yours)') } : {}),
       ...Object.fromEntries(Object.entries(o.errors ?? {}).map(([s, d]) => [s, errorResponse(d)])),
@@ -81,7 +84,10 @@ const audioBody = {
     schema: {
       type: 'object',
       required: ['file'],
-      properties: { file: { type: 'string', format: 'binary' }, ...(schema(recordingMetadataSchema) as { properties: object }).properties },
+      properties: {
+        file: { type: 'string', format: 'binary' },
+        ...(schema(recordingMetadataSchema) as { properties: object }).properties,
+      },
     },
   },
   'audio/*': { schema: { type: 'string', format: 'binary' } },
@@ -96,73 +102,180 @@ export function buildOpenApi(version: string) {
     security: [{ bearer: [] }],
     paths: {
       '/v1/dev/token': {
-        post: op({ summary: 'Mint a local token (only when AUTH_DEV_TOKENS=true)', public: true, body: devTokenRequestSchema, ok: ['200', 'Token', devTokenResponseSchema] }),
+        post: op({
+          summary: 'Mint a local token (only when AUTH_DEV_TOKENS=true)',
+          public: true,
+          body: devTokenRequestSchema,
+          ok: ['200', 'Token', devTokenResponseSchema],
+        }),
       },
       '/v1/recordings': {
         post: op({
-          summary: 'Upload a recording (multipart `file` part, or a raw audio body with the metadata as query parameters)',
+          summary:
+            'Upload a recording (multipart `file` part, or a raw audio body with the metadata as query parameters)',
           body: audioBody,
           ok: ['202', 'Accepted; processing continues asynchronously', uploadAcceptedSchema],
-          errors: { '413': 'Larger than MAX_UPLOAD_BYTES', '415': 'Not a recognised audio format', '503': 'Storage unavailable; retry' },
+          errors: {
+            '413': 'Larger than MAX_UPLOAD_BYTES',
+            '415': 'Not a recognised audio format',
+            '503': 'Storage unavailable; retry',
+          },
         }),
-        get: op({ summary: 'Own recordings, newest first', query: recordingListQuerySchema, ok: ['200', 'One page', recordingListSchema] }),
+        get: op({
+          summary: 'Own recordings, newest first',
+          query: recordingListQuerySchema,
+          ok: ['200', 'One page', recordingListSchema],
+        }),
       },
       '/v1/recordings/{id}': {
-        get: op({ summary: 'One recording with its analysis', path: true, ok: ['200', 'Recording', recordingViewSchema] }),
-        delete: op({ summary: 'Delete the blobs, rows and pending jobs', path: true, ok: ['204', 'Deleted'] }),
+        get: op({
+          summary: 'One recording with its analysis',
+          path: true,
+          ok: ['200', 'Recording', recordingViewSchema],
+        }),
+        delete: op({
+          summary: 'Delete the blobs, rows and pending jobs',
+          path: true,
+          ok: ['204', 'Deleted'],
+        }),
       },
       '/v1/recordings/{id}/events': {
-        get: op({ summary: 'Server-Sent Events (`status`), one per status change; closes at scored/failed', path: true, ok: ['200', 'text/event-stream'] }),
+        get: op({
+          summary:
+            'Server-Sent Events (`status`), one per status change; closes at scored/failed, after SSE_MAX_LIFETIME_S, and at shutdown (EventSource reconnects)',
+          path: true,
+          ok: ['200', 'text/event-stream'],
+          errors: { '429': 'Rate limited, or SSE_STREAMS_PER_USER streams already open for this user' },
+        }),
       },
       '/v1/recordings/{id}/audio': {
-        get: op({ summary: 'The original or normalized audio: a redirect to a signed URL, or a stream (fs store)', path: true, ok: ['302', 'Signed URL'], errors: { '409': 'Normalized audio not ready' } }),
+        get: op({
+          summary: 'The original or normalized audio: a redirect to a signed URL, or a stream (fs store)',
+          path: true,
+          ok: ['302', 'Signed URL'],
+          errors: { '409': 'Normalized audio not ready' },
+        }),
       },
       '/v1/uploads': {
-        post: op({ summary: 'Start a direct-to-bucket upload', body: directUploadRequestSchema, ok: ['201', 'Signed upload URL (≤ 15 min)', directUploadResponseSchema], errors: { '413': 'Declared size too large' } }),
+        post: op({
+          summary: 'Start a direct-to-bucket upload',
+          body: directUploadRequestSchema,
+          ok: ['201', 'Signed upload URL (≤ 15 min)', directUploadResponseSchema],
+          errors: { '413': 'Declared size too large' },
+        }),
       },
       '/v1/uploads/{id}/complete': {
-        post: op({ summary: 'Confirm a direct upload: the object is sniffed, hashed and queued', path: true, ok: ['202', 'Accepted', uploadAcceptedSchema], errors: { '409': 'Nothing uploaded yet', '415': 'Not audio' } }),
+        post: op({
+          summary: 'Confirm a direct upload: the object is sniffed, hashed and queued',
+          path: true,
+          ok: ['202', 'Accepted', uploadAcceptedSchema],
+          errors: {
+            '409': 'Nothing uploaded yet',
+            '415': 'Not audio',
+            '503': 'Database, storage or queue unavailable; retry (an outage is never a 404)',
+          },
+        }),
       },
       '/v1/metrics': {
         post: op({
-          summary: 'Ingest call metrics: one event, {"events":[…]} (≤ 5,000) or NDJSON; legacy snake_case accepted',
+          summary:
+            'Ingest call metrics: one event, {"events":[…]} (≤ 5,000) or NDJSON; legacy snake_case accepted',
           body: {
             ...json(z.union([metricEventSchema, z.object({ events: z.array(metricEventSchema) })])),
             'application/x-ndjson': { schema: { type: 'string' } },
           },
           ok: ['202', 'Accepted once enqueued; rejected events listed by index', metricsIngestResponseSchema],
-          errors: { '413': 'Over 5 MB or 5,000 events', '415': 'Not JSON or NDJSON', '503': 'Queue unavailable; retry' },
+          errors: {
+            '400': 'Invalid input, or JSON nested deeper than the event shape (json_too_deep)',
+            '413': 'Over 1 MiB (user tokens) or 5 MiB (ingest tokens), or over 5,000 events',
+            '415': 'Not JSON or NDJSON',
+            '503':
+              'Queue unavailable, or the gateway holds too many request bodies (busy); retry after Retry-After',
+          },
         }),
       },
       '/v1/metrics/summary': {
-        get: op({ summary: 'Time series and totals from the daily rollups', query: metricsSummaryQuerySchema, ok: ['200', 'Summary', metricsSummarySchema] }),
+        get: op({
+          summary: 'Time series and totals from the daily rollups',
+          query: metricsSummaryQuerySchema,
+          ok: ['200', 'Summary', metricsSummarySchema],
+        }),
       },
       '/v1/metrics/events': {
-        get: op({ summary: 'Raw events, keyset-paginated', query: metricEventsQuerySchema, ok: ['200', 'One page', metricEventsPageSchema] }),
+        get: op({
+          summary: 'Raw events, keyset-paginated',
+          query: metricEventsQuerySchema,
+          ok: ['200', 'One page', metricEventsPageSchema],
+        }),
       },
       '/v1/metrics/export.csv': {
-        get: op({ summary: 'Raw events as CSV, streamed', query: metricsExportQuerySchema, ok: ['200', 'CSV', z.string(), 'text/csv'] }),
+        get: op({
+          summary:
+            'Raw events as CSV, streamed; free-text cells that could run as spreadsheet formulas start with a quote; a reader that stalls for CSV_EXPORT_STALL_S is cut',
+          query: metricsExportQuerySchema,
+          ok: ['200', 'CSV', z.string(), 'text/csv'],
+          errors: { '503': 'CSV_EXPORTS_MAX exports already running (busy); retry after Retry-After' },
+        }),
       },
       '/v1/sessions/{id}': {
-        get: op({ summary: 'A session: participants, timeline and sentiment', path: true, ok: ['200', 'Session', sessionDetailSchema] }),
+        get: op({
+          summary: 'A session: participants, timeline and sentiment',
+          path: true,
+          ok: ['200', 'Session', sessionDetailSchema],
+        }),
       },
       '/v1/sessions/{id}/events': {
-        post: op({ summary: 'Append join/leave/mute/unmute/device-change events to a session timeline', path: true, body: sessionEventsRequestSchema, ok: ['202', 'Recorded', sessionEventsResponseSchema] }),
+        post: op({
+          summary: 'Append join/leave/mute/unmute/device-change events to a session timeline',
+          path: true,
+          body: sessionEventsRequestSchema,
+          ok: ['202', 'Recorded', sessionEventsResponseSchema],
+        }),
       },
       '/v1/prompts': {
-        get: op({ summary: 'Emotion-corpus prompts', admin: true, query: promptListQuerySchema, ok: ['200', 'One page', promptListSchema] }),
-        post: op({ summary: 'Create a prompt', admin: true, body: promptCreateSchema, ok: ['201', 'Created', promptSchema] }),
+        get: op({
+          summary: 'Emotion-corpus prompts',
+          admin: true,
+          query: promptListQuerySchema,
+          ok: ['200', 'One page', promptListSchema],
+        }),
+        post: op({
+          summary: 'Create a prompt',
+          admin: true,
+          body: promptCreateSchema,
+          ok: ['201', 'Created', promptSchema],
+        }),
       },
       '/v1/prompts/next': {
-        get: op({ summary: 'The prompt × emotion this speaker should record next', ok: ['200', 'Prompt', nextPromptSchema] }),
+        get: op({
+          summary: 'The prompt × emotion this speaker should record next',
+          ok: ['200', 'Prompt', nextPromptSchema],
+        }),
       },
       '/v1/prompts/{id}': {
         get: op({ summary: 'One prompt', admin: true, path: true, ok: ['200', 'Prompt', promptSchema] }),
-        patch: op({ summary: 'Update a prompt', admin: true, path: true, body: promptUpdateSchema, ok: ['200', 'Updated', promptSchema] }),
-        delete: op({ summary: 'Delete a prompt without takes', admin: true, path: true, ok: ['204', 'Deleted'], errors: { '409': 'The prompt has recordings' } }),
+        patch: op({
+          summary: 'Update a prompt',
+          admin: true,
+          path: true,
+          body: promptUpdateSchema,
+          ok: ['200', 'Updated', promptSchema],
+        }),
+        delete: op({
+          summary: 'Delete a prompt without takes',
+          admin: true,
+          path: true,
+          ok: ['204', 'Deleted'],
+          errors: { '409': 'The prompt has recordings' },
+        }),
       },
       '/v1/corpus/export': {
-        get: op({ summary: 'The labelled corpus: JSONL manifest or a streamed .tar.gz with audio', admin: true, query: corpusExportQuerySchema, ok: ['200', 'application/x-ndjson or application/gzip'] }),
+        get: op({
+          summary: 'The labelled corpus: JSONL manifest or a streamed .tar.gz with audio',
+          admin: true,
+          query: corpusExportQuerySchema,
+          ok: ['200', 'application/x-ndjson or application/gzip'],
+        }),
       },
     },
   };

@@ -67,7 +67,10 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     }
     const httpErr = classify(err);
     const log = (req as { log?: Logger }).log ?? logger;
-    if (httpErr.status >= 500) log.error({ err }, 'request failed');
+    // A 5xx the code chose (load shedding, a dependency named as down) is expected under load and
+    // needs no stack; anything that had to be classified is worth one.
+    if (httpErr.status >= 500 && !(err instanceof HttpError)) log.error({ err }, 'request failed');
+    else if (httpErr.status >= 500) log.warn({ code: httpErr.code, status: httpErr.status }, httpErr.message);
     else log.info({ code: httpErr.code, status: httpErr.status }, httpErr.message);
     res.set(httpErr.headers);
     res.status(httpErr.status).json({

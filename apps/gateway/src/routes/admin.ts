@@ -76,6 +76,9 @@ export function createJobsAdmin(deps: GatewayDeps) {
     requireAuth(deps.auth),
     requireRole('admin'),
     rememberBoardToken,
+    // The board parses JSON itself, with no depth rule; reading it here first gives its routes the
+    // same one as every other JSON route (its parser skips a body already read).
+    controlJson,
     adapter.getRouter(),
   );
 

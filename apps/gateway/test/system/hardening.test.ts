@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_INGEST_BODY_BYTES, MetricsWriter } from '@voicepulse/ingest';
+import { BOARD_PATH } from '../../src/routes/admin';
 import { USER_INGEST_BODY_BYTES } from '../../src/routes/metrics';
 import { startGateway, startStack, toneWav, type GatewayHarness, type Stack } from '../helpers';
 
@@ -267,6 +268,28 @@ describe('JSON depth, body budget and per-role limits (item 3)', () => {
       .set('authorization', auth)
       .send({ events: [{ type: 'join', occurredAt: new Date().toISOString(), data: { device: 'mic' } }] });
     expect(ok.status).toBe(200);
+  });
+
+  it('applies it to the JSON routes of the job board too', async () => {
+    const admin = await bearer('board-admin', 'admin');
+    const deep = await request(gw.app)
+      .put(`${BOARD_PATH}/api/queues/transcode/pause`)
+      .set('authorization', admin)
+      .set('content-type', 'application/json')
+      .send('[' + '['.repeat(100) + ']'.repeat(100) + ']');
+    expect(deep.status).toBe(400);
+    expect(deep.body.error.code).toBe('json_too_deep');
+    // A body it may read still reaches the board (its own parser skips a body already read).
+    const pause = await request(gw.app)
+      .put(`${BOARD_PATH}/api/queues/transcode/pause`)
+      .set('authorization', admin)
+      .send({});
+    expect(pause.status).toBeLessThan(300);
+    const resume = await request(gw.app)
+      .put(`${BOARD_PATH}/api/queues/transcode/resume`)
+      .set('authorization', admin)
+      .send({});
+    expect(resume.status).toBeLessThan(300);
   });
 
   it('gives user tokens a smaller metrics body limit than ingest tokens', async () => {

@@ -54,7 +54,7 @@ export function metricsRouter(deps: GatewayDeps): Router {
     const limit = admitBody(deps.bodyBudget, INGEST_BODY, req, res);
     const body = await readLimited(req, {
       limit,
-      maxDepth: MAX_INGEST_JSON_DEPTH,
+      maxDepth: INGEST_BODY.maxDepth,
       lineDelimited: kind === 'ndjson',
     });
     const parsed = parseIngestBody(kind, body);

@@ -168,6 +168,29 @@ describe('refused multipart uploads (item 21)', () => {
     },
   );
 
+  it(
+    'a multipart WAV over MAX_UPLOAD_BYTES gets its 413 and leaves nothing in storage',
+    { timeout: 30_000 },
+    async () => {
+      const small = await startGateway(stack, {
+        RATE_LIMIT_PER_MINUTE: '0',
+        MAX_UPLOAD_BYTES: String(256 * 1024),
+      });
+      try {
+        const res = await request(small.app)
+          .post('/v1/recordings')
+          .set('authorization', `Bearer ${await small.token('too-big')}`)
+          .attach('file', toneWav(30), { filename: 'a.wav', contentType: 'audio/wav' });
+        expect(res.status).toBe(413);
+        const keys: string[] = [];
+        for await (const b of small.deps.store.list('recordings/too-big/')) keys.push(b.key);
+        expect(keys).toEqual([]);
+      } finally {
+        await small.close();
+      }
+    },
+  );
+
   it('a corrupt WAV header of 1 MB gets its 400 promptly', { timeout: 30_000 }, async () => {
     const wav = toneWav(0.2);
     wav.writeUInt16LE(0, 22); // zero channels

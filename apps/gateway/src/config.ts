@@ -58,6 +58,14 @@ export const gatewayConfigSchema = commonSchema
         RATE_LIMIT_INGEST_PER_MINUTE: envInt(30_000, 0),
         /** Recordings one user may have in the pipeline (not yet scored or failed); beyond it uploads get 429. 0 = off. */
         MAX_RECORDINGS_IN_FLIGHT_PER_USER: envInt(20, 0),
+        /** JSON request bodies held in memory at once by this process; beyond it, 503 + Retry-After. */
+        BODY_BYTES_IN_FLIGHT_MAX: envInt(64 * 1024 * 1024, 1024 * 1024),
+        /** Open status streams (SSE) per user, and how long one may stay open before it is closed. */
+        SSE_STREAMS_PER_USER: envInt(8, 1),
+        SSE_MAX_LIFETIME_S: envInt(900, 1),
+        /** CSV exports running at once (each holds a database connection), and how long one may stall. */
+        CSV_EXPORTS_MAX: envInt(2, 1),
+        CSV_EXPORT_STALL_S: envInt(30, 1),
       })
       .superRefine((v, ctx) => {
         if (v.AUTH_MODE === 'hs256' && !v.AUTH_JWT_SECRET) {

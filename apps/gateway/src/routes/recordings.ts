@@ -144,10 +144,14 @@ export function recordingsRouter(deps: GatewayDeps): Router {
 
 /** Server-Sent Events: the current state at once, then each change, closing at a terminal state. */
 function streamStatus(deps: GatewayDeps, req: Request, res: Response, id: string, owner: string | null) {
+  // Admitted before the headers go out, so a refusal is still a JSON 429.
+  const release = deps.streams.admit(authOf(req).userId, () => close());
   res.writeHead(200, {
     'content-type': 'text/event-stream',
     'cache-control': 'no-cache, no-transform',
-    connection: 'keep-alive',
+    // The connection ends with the stream, so a shutdown that ends every stream is not left
+    // waiting on their idle keep-alive sockets. EventSource reconnects with a new request anyway.
+    connection: 'close',
     'x-accel-buffering': 'no',
   });
   let closed = false;
@@ -167,6 +171,7 @@ function streamStatus(deps: GatewayDeps, req: Request, res: Response, id: string
     closed = true;
     clearInterval(heartbeat);
     unsubscribe();
+    release();
     res.end();
   };
   req.on('close', close);

@@ -6,10 +6,11 @@ import {
   SessionAccessError,
   type SessionPrincipal,
 } from '@voicepulse/ingest';
-import express, { Router, type Request } from 'express';
+import { Router, type Request } from 'express';
 import { z } from 'zod';
 import type { GatewayDeps } from '../deps';
 import { authOf, ownerFilter } from '../http/auth';
+import { CONTROL_BODY, jsonBody } from '../http/body';
 import { notFound } from '../http/errors';
 import { idParam } from '../http/params';
 
@@ -27,8 +28,11 @@ export function sessionPrincipal(req: Request): SessionPrincipal {
  */
 export function sessionsRouter(deps: GatewayDeps): Router {
   const router = Router();
+  // `{"events":[{…, "data":{…}}]}` is four levels deep; nothing valid nests further.
+  const eventsJson = jsonBody(deps.bodyBudget, { limit: 512 * 1024, maxDepth: 4 });
+  const controlJson = jsonBody(deps.bodyBudget, CONTROL_BODY);
 
-  router.post('/sessions/:id/events', express.json({ limit: '512kb', strict: true }), async (req, res) => {
+  router.post('/sessions/:id/events', eventsJson, async (req, res) => {
     const id = idParam(req, 'session');
     const body = sessionEventsRequestSchema.parse(req.body);
     const events = 'events' in body ? body.events : [body];
@@ -55,7 +59,7 @@ export function sessionsRouter(deps: GatewayDeps): Router {
   });
 
   // The admission endpoint: the session's owner (or an admin) lets another user read and write it.
-  router.post('/sessions/:id/members', express.json({ limit: '4kb', strict: true }), async (req, res) => {
+  router.post('/sessions/:id/members', controlJson, async (req, res) => {
     const id = idParam(req, 'session');
     const { userId } = admitRequestSchema.parse(req.body);
     if (!(await admitSessionMember(deps.database.pool, id, sessionPrincipal(req), userId)))

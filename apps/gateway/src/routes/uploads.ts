@@ -5,7 +5,7 @@ import { NotFoundError } from '@voicepulse/storage';
 import type { Readable } from 'node:stream';
 import { Router } from 'express';
 import type { GatewayDeps } from '../deps';
-import { smallJson } from '../http/body';
+import { CONTROL_BODY, jsonBody } from '../http/body';
 import { authOf } from '../http/auth';
 import { HttpError, notFound } from '../http/errors';
 import { idempotencyKeyOf, REPLAYED_HEADER } from '../http/idempotency';
@@ -30,8 +30,9 @@ async function readAll(stream: Readable): Promise<Buffer> {
  */
 export function uploadsRouter(deps: GatewayDeps): Router {
   const router = Router();
+  const controlJson = jsonBody(deps.bodyBudget, CONTROL_BODY);
 
-  router.post('/uploads', smallJson, async (req, res) => {
+  router.post('/uploads', controlJson, async (req, res) => {
     const { userId } = authOf(req);
     // Not counted until /complete, but a client already over quota should not upload at all.
     await deps.recordings.checkPipelineQuota(userId, deps.config.MAX_RECORDINGS_IN_FLIGHT_PER_USER);
@@ -104,6 +105,7 @@ export function uploadsRouter(deps: GatewayDeps): Router {
 
   router.post('/uploads/:id/complete', async (req, res) => {
     const { userId } = authOf(req);
+    // No catch-all here: a database outage must answer 503, or the client may discard a good upload.
     const row = await deps.recordings.get(idParam(req, 'upload'), userId);
     if (!row) throw notFound('upload');
     if (row.uploadState === 'complete') {

@@ -11,7 +11,7 @@ import { TooLargeError } from '@voicepulse/storage';
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import type { GatewayDeps } from '../deps';
-import { HttpError, notFound } from '../http/errors';
+import { HttpError, notFound, unavailable } from '../http/errors';
 import { admitSessionWrites } from '@voicepulse/ingest';
 import { peekHead } from './head';
 import { WAV_GUARD_BYTES, wavHeaderProblem } from './wav-guard';
@@ -39,12 +39,11 @@ export async function storeAudio(
   body: Readable,
   key: string,
 ): Promise<{ contentType: string; sizeBytes: number; sha256: string }> {
-  const { head, stream } = await peekHead(body, Math.max(SNIFF_BYTES, WAV_GUARD_BYTES));
+  const { head, stream, discard } = await peekHead(body, Math.max(SNIFF_BYTES, WAV_GUARD_BYTES));
   if (head.length === 0) throw new HttpError(400, 'empty_upload', 'the uploaded file is empty');
   const format = sniffFormat(head);
   if (!format) {
-    stream.destroy();
-    body.resume();
+    discard();
     throw new HttpError(
       415,
       'unsupported_media_type',
@@ -53,8 +52,7 @@ export async function storeAudio(
   }
   const wavProblem = format === 'wav' ? wavHeaderProblem(head) : null;
   if (wavProblem) {
-    stream.destroy();
-    body.resume();
+    discard();
     throw new HttpError(400, 'corrupt_audio', wavProblem);
   }
   const contentType = CONTENT_TYPES[format];
@@ -63,8 +61,8 @@ export async function storeAudio(
     deps.bytesStored.inc(put.sizeBytes);
     return { contentType, sizeBytes: put.sizeBytes, sha256: put.sha256 };
   } catch (err) {
+    discard();
     if (err instanceof TooLargeError) {
-      body.resume();
       throw new HttpError(
         413,
         'payload_too_large',
@@ -153,11 +151,17 @@ export async function checkPromptReference<M extends Pick<RecordingMetadata, 'pr
   return { ...meta, actedEmotion: emotion };
 }
 
+/** Redis errors carry no type to map, so a failed enqueue is named here, where it is known. */
 export async function enqueueTranscode(deps: GatewayDeps, row: RecordingRow, correlationId: string) {
-  await deps.producers.transcode.add(
-    { recordingId: row.id, userId: row.userId, correlationId },
-    { jobId: jobIds.transcode(row.id) },
-  );
+  try {
+    await deps.producers.transcode.add(
+      { recordingId: row.id, userId: row.userId, correlationId },
+      { jobId: jobIds.transcode(row.id) },
+    );
+  } catch (err) {
+    deps.logger.warn({ err, recordingId: row.id }, 'transcode enqueue failed');
+    throw unavailable('the job queue');
+  }
 }
 
 export function acceptedBody(id: string): UploadAccepted {

@@ -15,6 +15,7 @@ import {
   checkPromptReference,
   checkSessionReference,
   enqueueTranscode,
+  metadataColumns,
   newRecordingId,
 } from '../uploads/ingest-upload';
 
@@ -52,14 +53,7 @@ export function uploadsRouter(deps: GatewayDeps): Router {
         id,
         userId,
         status: 'uploaded',
-        sessionId: body.sessionId ?? null,
-        deviceId: body.deviceId ?? null,
-        microphoneUsed: body.microphoneUsed,
-        speakerUsed: body.speakerUsed,
-        clientTranscript: body.transcript ?? null,
-        recordedAt: body.recordedAt ? new Date(body.recordedAt) : null,
-        promptId: body.promptId ?? null,
-        actedEmotion: body.actedEmotion ?? null,
+        ...metadataColumns(body),
         originalKey: blobKeys.original(userId, id),
         contentType: body.contentType,
         sizeBytes: body.sizeBytes,

@@ -73,6 +73,23 @@ export async function storeAudio(
   }
 }
 
+/**
+ * The recording columns an upload's metadata fills: one mapping for streamed uploads (form or
+ * query string) and direct ones (JSON), which carry the same fields.
+ */
+export function metadataColumns(meta: RecordingMetadata) {
+  return {
+    sessionId: meta.sessionId ?? null,
+    deviceId: meta.deviceId ?? null,
+    microphoneUsed: meta.microphoneUsed,
+    speakerUsed: meta.speakerUsed,
+    clientTranscript: meta.transcript ?? null,
+    recordedAt: meta.recordedAt ? new Date(meta.recordedAt) : null,
+    promptId: meta.promptId ?? null,
+    actedEmotion: meta.actedEmotion ?? null,
+  };
+}
+
 /** Records the upload and enqueues transcoding; the client hears 202 only once both are durable. */
 export async function acceptRecording(
   deps: GatewayDeps,
@@ -89,14 +106,7 @@ export async function acceptRecording(
       id,
       userId: ctx.userId,
       status: 'uploaded',
-      sessionId: meta.sessionId ?? null,
-      deviceId: meta.deviceId ?? null,
-      microphoneUsed: meta.microphoneUsed,
-      speakerUsed: meta.speakerUsed,
-      clientTranscript: meta.transcript ?? null,
-      recordedAt: meta.recordedAt ? new Date(meta.recordedAt) : null,
-      promptId: meta.promptId ?? null,
-      actedEmotion: meta.actedEmotion ?? null,
+      ...metadataColumns(meta),
       originalKey,
       contentType: stored.contentType,
       sizeBytes: stored.sizeBytes,

@@ -20,7 +20,6 @@ export const gatewayConfigSchema = commonSchema
     z
       .object({
         PORT: envInt(8080, 0, 65535),
-        PUBLIC_BASE_URL: z.string().url().default('http://127.0.0.1:8080'),
         AUTH_MODE: z.enum(['hs256', 'jwks']).default('hs256'),
         AUTH_JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
         AUTH_JWKS_URL: z.string().url().optional(),

@@ -22,7 +22,14 @@ export class WavStreamDecoder {
   private sourceFrames = 0;
   private maxFrames = Infinity;
 
-  constructor(private readonly maxDurationS: number) {}
+  /**
+   * `resample: false` leaves input at another rate to the caller (`write` returns `'header'`), as
+   * the transcoder does: ffmpeg's soxr does that part at a fraction of our filter's CPU.
+   */
+  constructor(
+    private readonly maxDurationS: number,
+    private readonly opts: { resample?: boolean } = {},
+  ) {}
 
   /** The parsed header, once enough bytes have arrived. */
   get wavLayout(): WavLayout | null {
@@ -36,7 +43,8 @@ export class WavStreamDecoder {
 
   /**
    * Feed bytes. Returns `'header'` when the header is complete but the codec must be decoded
-   * elsewhere, `'done'` once the declared data chunk is fully read, `'more'` otherwise.
+   * (or, with `resample: false`, the rate converted) elsewhere, `'done'` once the declared data
+   * chunk is fully read, `'more'` otherwise.
    * Throws TooLongError as soon as the duration limit is passed.
    */
   write(chunk: Uint8Array): 'more' | 'done' | 'header' {
@@ -47,9 +55,11 @@ export class WavStreamDecoder {
       this.layout = layout;
       if (!layout.kind) return 'header';
       this.maxFrames = Math.floor(this.maxDurationS * layout.sampleRate);
+      // PCM frames are blockAlign bytes, so the declared length is exact: refuse it before any data.
       if (layout.dataBytes !== null && layout.dataBytes / layout.blockAlign > this.maxFrames) {
         throw new TooLongError(this.maxDurationS);
       }
+      if (this.opts.resample === false && layout.sampleRate !== CANONICAL_RATE) return 'header';
       this.resampler = new StreamingResampler(layout.sampleRate, CANONICAL_RATE);
       chunk = this.head.subarray(layout.dataOffset);
     }

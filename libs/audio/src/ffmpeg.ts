@@ -143,11 +143,17 @@ export function ffmpegInputArgs(format: SniffedFormat, input: string): string[] 
 
 /**
  * Decode `input` (read with the demuxer of `format`) to a 32-bit float WAV at the canonical rate
- * (SOXR_FILTER) and the source's channel count, which the WAV header carries in-band; downmixing
- * stays in our own code, and the source rate is read from the log once ffmpeg has exited. ffmpeg
+ * (SOXR_FILTER) and the source's channel count, which the WAV header carries in-band; or, when
+ * `channels` is known up front, straight to the canonical 16-bit mono (our mean as a `pan`
+ * filter). The source rate is read from the log once ffmpeg has exited. ffmpeg
  * stops by itself a second past `maxDurationS`, so its output is bounded whatever the header claims.
  */
-export function ffmpegDecodeArgs(format: SniffedFormat, input: string, maxDurationS: number): string[] {
+export function ffmpegDecodeArgs(
+  format: SniffedFormat,
+  input: string,
+  maxDurationS: number,
+  channels?: number,
+): string[] {
   return [
     '-hide_banner',
     '-nostdin',
@@ -159,9 +165,11 @@ export function ffmpegDecodeArgs(format: SniffedFormat, input: string, maxDurati
     '-t',
     String(maxDurationS + 1),
     '-af',
-    SOXR_FILTER,
+    channels && channels > 1 ? `${SOXR_FILTER},${meanDownmix(channels)}` : SOXR_FILTER,
     '-c:a',
-    'pcm_f32le',
+    // Mono is the canonical encoding, so ffmpeg can write it; the float keeps our rounding after
+    // our downmix otherwise.
+    channels ? 'pcm_s16le' : 'pcm_f32le',
     '-f',
     'wav',
     '-fflags',
@@ -170,6 +178,16 @@ export function ffmpegDecodeArgs(format: SniffedFormat, input: string, maxDurati
     '-1',
     'pipe:1',
   ];
+}
+
+/**
+ * Our downmix (the plain channel mean) as an ffmpeg `pan` filter, for when the channel count is
+ * known before ffmpeg starts (a WAV header): ffmpeg's own `-ac 1` weights surround channels
+ * differently, and a mono output halves what crosses the pipe.
+ */
+function meanDownmix(channels: number): string {
+  const w = 1 / channels;
+  return `pan=mono|c0=${Array.from({ length: channels }, (_, c) => `${w}*c${c}`).join('+')}`;
 }
 
 /** Open the input, print its header (stream info and declared duration) and decode nothing. */

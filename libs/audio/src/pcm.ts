@@ -1,6 +1,6 @@
 import type { SampleKind } from './wav-layout';
 
-const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+export const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 /**
  * Convert `frames` interleaved frames starting at `bytes[0]` into planar float channels.

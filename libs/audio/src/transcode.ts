@@ -146,12 +146,12 @@ async function wavViaFfmpeg(decoder: WavStreamDecoder, it: AsyncIterator<Buffer>
       }
     })(),
   );
-  const info = await viaFfmpeg(rest, run, 'pipe:0');
+  const info = await viaFfmpeg(rest, run, 'pipe:0', layout.channels);
   const arrived = received - layout.dataOffset;
   if (layout.dataBytes !== null && arrived < layout.dataBytes) {
     throw new CorruptAudioError(`data chunk declares ${layout.dataBytes} bytes but only ${arrived} arrived`);
   }
-  return { ...info, sampleRate: layout.sampleRate };
+  return { ...info, sampleRate: layout.sampleRate, channels: layout.channels };
 }
 
 async function viaSpooledFile(input: Readable, run: Run): Promise<Info> {
@@ -211,9 +211,16 @@ async function declaredDurationS(file: string, run: Run): Promise<number | null>
   return proc.log.declaredDurationS();
 }
 
-/** Decode `input` through ffmpeg's stdin, or (input null) the file at `path`. */
-async function viaFfmpeg(input: Readable | null, run: Run, path: string): Promise<Info> {
-  const proc = startFfmpeg(run.ffmpegPath, ffmpegDecodeArgs(run.format, path, run.maxDurationS), input);
+/**
+ * Decode `input` through ffmpeg's stdin, or (input null) the file at `path`; ffmpeg downmixes when
+ * the source's `channels` are known.
+ */
+async function viaFfmpeg(input: Readable | null, run: Run, path: string, channels?: number): Promise<Info> {
+  const proc = startFfmpeg(
+    run.ffmpegPath,
+    ffmpegDecodeArgs(run.format, path, run.maxDurationS, channels),
+    input,
+  );
   const decoder = new WavStreamDecoder(run.maxDurationS);
   await killOnAbort(proc, run, async () => {
     try {

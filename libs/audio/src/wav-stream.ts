@@ -1,5 +1,5 @@
 import { CorruptAudioError, TooLongError } from './errors';
-import { decodeFrames, floatToInt16 } from './pcm';
+import { LITTLE_ENDIAN, decodeFrames, floatToInt16 } from './pcm';
 import { StreamingResampler } from './resample';
 import { downmix } from './wav';
 import { readWavLayout, type WavLayout } from './wav-layout';
@@ -21,6 +21,8 @@ export class WavStreamDecoder {
   private consumed = 0;
   private sourceFrames = 0;
   private maxFrames = Infinity;
+  /** Input already in the canonical encoding: samples are copied through. */
+  private canonical = false;
 
   /**
    * `resample: false` leaves input at another rate to the caller (`write` returns `'header'`), as
@@ -61,6 +63,11 @@ export class WavStreamDecoder {
       }
       if (this.opts.resample === false && layout.sampleRate !== CANONICAL_RATE) return 'header';
       this.resampler = new StreamingResampler(layout.sampleRate, CANONICAL_RATE);
+      this.canonical =
+        LITTLE_ENDIAN &&
+        layout.kind === 's16' &&
+        layout.channels === 1 &&
+        layout.sampleRate === CANONICAL_RATE;
       chunk = this.head.subarray(layout.dataOffset);
     }
     return this.consume(chunk);
@@ -79,8 +86,17 @@ export class WavStreamDecoder {
     if (frames > 0) {
       this.sourceFrames += frames;
       if (this.sourceFrames > this.maxFrames) throw new TooLongError(this.maxDurationS);
-      const planar = decodeFrames(bytes.subarray(0, used), layout.kind!, layout.channels, frames);
-      this.emit(this.resampler!.push(downmix({ sampleRate: layout.sampleRate, channels: planar })));
+      if (this.canonical) {
+        // Already 16 kHz mono s16 (ffmpeg's output for a WAV, or a canonical upload): the decode,
+        // resample and re-encode would give back these very samples, so copy them instead.
+        const out = new Int16Array(frames);
+        new Uint8Array(out.buffer).set(bytes.subarray(0, used));
+        this.out.push(out);
+        this.outSamples += frames;
+      } else {
+        const planar = decodeFrames(bytes.subarray(0, used), layout.kind!, layout.channels, frames);
+        this.emit(this.resampler!.push(downmix({ sampleRate: layout.sampleRate, channels: planar })));
+      }
     }
     return this.consumed === layout.dataBytes ? 'done' : 'more';
   }

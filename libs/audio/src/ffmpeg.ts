@@ -42,9 +42,13 @@ const execFileP = promisify(execFile);
  * defaults: 20-bit precision (≈ 120 dB stop-band), flat to 0.91 of the new Nyquist (7.28 kHz at
  * 16 kHz) and fully stopped at the Nyquist, so nothing above 8 kHz folds back. It is ≥ 5× cheaper in
  * CPU than our JavaScript polyphase filter (bench/audio-dsp.ts) with more stop-band (libs/audio
- * README); channels are left alone so the downmix stays our plain channel mean.
+ * README). Channels are left alone: the downmix stays our plain channel mean (see meanDownmix).
  */
-export const SOXR_FILTER = `aresample=${CANONICAL_RATE}:resampler=soxr:precision=20:cutoff=0.91`;
+export const SOXR_FILTER =
+  `aresample=${CANONICAL_RATE}:resampler=soxr:precision=20:cutoff=0.91,` +
+  // ~1 s frames (the last one not padded): ffmpeg otherwise writes a few kB per packet, and the
+  // syscalls and reads on both sides of the pipe cost more than the resampling.
+  'asetnsamples=n=16384:p=0';
 
 async function ffmpegList(ffmpegPath: string, what: '-demuxers' | '-decoders'): Promise<Set<string>> {
   const { stdout } = await execFileP(ffmpegPath, ['-hide_banner', what], {

@@ -255,9 +255,16 @@ async function viaFfmpeg(input: Readable | null, run: Run, path: string, channel
   };
 }
 
-/** The canonical WAV on disk: a header up front, completed with the sizes once all samples are in. */
+/**
+ * The canonical WAV on disk: a header up front, completed with the sizes once all samples are in.
+ * Samples are written in runs of about WRITE_BYTES: ffmpeg hands over a few kB at a time, and a
+ * file write per piece cost more CPU than the decoding itself (bench/audio-dsp.ts).
+ */
 class CanonicalWavFile {
-  private dataBytes = 0;
+  private static readonly WRITE_BYTES = 256 * 1024;
+  private written = 0;
+  private pending: Uint8Array[] = [];
+  private pendingBytes = 0;
   private closed = false;
 
   private constructor(
@@ -273,19 +280,30 @@ class CanonicalWavFile {
   }
 
   get samples(): number {
-    return this.dataBytes / 2;
+    return (this.written + this.pendingBytes) / 2;
   }
 
   async append(parts: Int16Array[]): Promise<void> {
-    if (parts.length === 0) return;
-    const bytes = Buffer.concat(parts.map(pcmBytes));
-    await this.file.write(bytes, 0, bytes.length, this.headerBytes + this.dataBytes);
-    this.dataBytes += bytes.length;
+    for (const part of parts) {
+      this.pending.push(pcmBytes(part));
+      this.pendingBytes += part.byteLength;
+    }
+    if (this.pendingBytes >= CanonicalWavFile.WRITE_BYTES) await this.flush();
   }
 
   async finish(): Promise<void> {
-    const header = canonicalWavHeader(this.dataBytes, CANONICAL_RATE);
+    await this.flush();
+    const header = canonicalWavHeader(this.written, CANONICAL_RATE);
     await this.file.write(header, 0, header.length, 0);
+  }
+
+  private async flush(): Promise<void> {
+    if (this.pendingBytes === 0) return;
+    const bytes = Buffer.concat(this.pending, this.pendingBytes);
+    this.pending = [];
+    this.pendingBytes = 0;
+    await this.file.write(bytes, 0, bytes.length, this.headerBytes + this.written);
+    this.written += bytes.length;
   }
 
   async close(): Promise<void> {

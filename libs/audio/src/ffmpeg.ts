@@ -40,7 +40,7 @@ const execFileP = promisify(execFile);
 /**
  * ffmpeg's SoX resampler, to the canonical rate, with its parameters spelled out rather than left to
  * defaults: 20-bit precision (≈ 120 dB stop-band), flat to 0.91 of the new Nyquist (7.28 kHz at
- * 16 kHz) and fully stopped at the Nyquist, so nothing above 8 kHz folds back. It is ≥ 5× cheaper in
+ * 16 kHz) and fully stopped at the Nyquist, so nothing above 8 kHz folds back. It is ≈ 5× cheaper in
  * CPU than our JavaScript polyphase filter (bench/audio-dsp.ts) with more stop-band (libs/audio
  * README). Channels are left alone: the downmix stays our plain channel mean (see meanDownmix).
  */

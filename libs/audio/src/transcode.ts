@@ -59,7 +59,7 @@ const PCM_CODEC: Record<SampleKind, string> = {
  * A WAV's header is read here first, so a declared length over `maxDurationS` is refused before
  * any sample is read. PCM/float WAV already at 16 kHz is then decoded in-process as it streams;
  * anything that needs resampling (or a codec we do not decode, such as µ-law or ADPCM) is streamed
- * into an ffmpeg child, which resamples with soxr (SOXR_FILTER: ≥ 5× cheaper than our JavaScript
+ * into an ffmpeg child, which resamples with soxr (SOXR_FILTER: ≈ 5× cheaper than our JavaScript
  * filter, bench/audio-dsp.ts) and returns float at 16 kHz that we downmix. Other containers are
  * spooled to a temporary file first: ffmpeg reads a seekable file's declared duration (an Ogg's
  * from its last page, an MP4's index from wherever it sits), so a recording that says it is too

@@ -102,22 +102,22 @@ const fmt = (s: number) => `${s.toFixed(2)} s`;
 const rtf = (s: number, audioS: number) =>
   `RTF ${(s / audioS).toExponential(2)} (${(audioS / s).toFixed(0)}x real time)`;
 
-/** Mono 32-bit float WAV (what a test tone needs: no quantisation floor near -90 dB). */
-function encodeWavFloat(x: Float32Array, rate: number): Buffer {
-  const out = Buffer.alloc(44 + x.length * 4);
+/** Mono 24-bit PCM WAV: integer PCM is what the transcoder hands to soxr, 24 bits keep the floor at -144 dB. */
+function encodeWav24(x: Float32Array, rate: number): Buffer {
+  const out = Buffer.alloc(44 + x.length * 3);
   out.write('RIFF', 0);
-  out.writeUInt32LE(36 + x.length * 4, 4);
+  out.writeUInt32LE(36 + x.length * 3, 4);
   out.write('WAVEfmt ', 8);
   out.writeUInt32LE(16, 16);
-  out.writeUInt16LE(3, 20);
+  out.writeUInt16LE(1, 20);
   out.writeUInt16LE(1, 22);
   out.writeUInt32LE(rate, 24);
-  out.writeUInt32LE(rate * 4, 28);
-  out.writeUInt16LE(4, 32);
-  out.writeUInt16LE(32, 34);
+  out.writeUInt32LE(rate * 3, 28);
+  out.writeUInt16LE(3, 32);
+  out.writeUInt16LE(24, 34);
   out.write('data', 36);
-  out.writeUInt32LE(x.length * 4, 40);
-  Buffer.from(x.buffer, x.byteOffset, x.byteLength).copy(out, 44);
+  out.writeUInt32LE(x.length * 3, 40);
+  for (let i = 0; i < x.length; i++) out.writeIntLE(Math.round(x[i]! * 8388607), 44 + 3 * i, 3);
   return out;
 }
 
@@ -241,7 +241,7 @@ async function main(): Promise<void> {
   // 3. Stop-band of both resamplers (tests require >= 60 dB).
   const viaTranscode = async (x: Float32Array) => {
     const out = join(dir, 'tone16k.wav');
-    await transcodeToCanonical(Readable.from([encodeWavFloat(x, RATE)]), {
+    await transcodeToCanonical(Readable.from([encodeWav24(x, RATE)]), {
       format: 'wav',
       maxDurationS: 60,
       outputPath: out,

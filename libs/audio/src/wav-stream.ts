@@ -25,8 +25,9 @@ export class WavStreamDecoder {
   private canonical = false;
 
   /**
-   * `resample: false` leaves input at another rate to the caller (`write` returns `'header'`), as
-   * the transcoder does: ffmpeg's soxr does that part at a fraction of our filter's CPU.
+   * `resample: false` leaves integer PCM at another rate to the caller (`write` returns
+   * `'header'`), as the transcoder does: ffmpeg's soxr does that part at a fraction of our
+   * filter's CPU.
    */
   constructor(
     private readonly maxDurationS: number,
@@ -61,7 +62,10 @@ export class WavStreamDecoder {
       if (layout.dataBytes !== null && layout.dataBytes / layout.blockAlign > this.maxFrames) {
         throw new TooLongError(this.maxDurationS);
       }
-      if (this.opts.resample === false && layout.sampleRate !== CANONICAL_RATE) return 'header';
+      // Float stays here whatever its rate: a NaN or Inf sample, which we read as 0, comes out of
+      // ffmpeg's resampler as ~0.1 s of full scale.
+      const float = layout.kind === 'f32' || layout.kind === 'f64';
+      if (this.opts.resample === false && layout.sampleRate !== CANONICAL_RATE && !float) return 'header';
       this.resampler = new StreamingResampler(layout.sampleRate, CANONICAL_RATE);
       this.canonical =
         LITTLE_ENDIAN &&

@@ -213,16 +213,34 @@ describe('transcodeToCanonical', () => {
     [44_100, 9000],
     [22_050, 10_000],
   ])('attenuates a tone above 8 kHz by >= 60 dB (%i Hz WAV, %i Hz tone)', async (rate, freq) => {
+    // 24-bit PCM: integer WAV is what goes through ffmpeg's soxr (float stays in-process).
     const w = new WaveFile();
-    w.fromScratch(1, rate, '32f', tone(freq, rate, 1, 0.5));
+    w.fromScratch(
+      1,
+      rate,
+      '24',
+      Array.from(tone(freq, rate, 1, 0.5), (v) => Math.round(v * 8388607)),
+    );
     const res = await transcode(chunked(w.toBuffer(), 5), { format: 'wav', maxDurationS: 60 });
-    expect(res.info).toMatchObject({ sampleRate: rate, codec: 'pcm_f32le' });
+    expect(res.info).toMatchObject({ sampleRate: rate, codec: 'pcm_s24le' });
     const y = decodeWav(res.wav).channels[0]!;
     expect(y.length).toBe(16_000);
     let sum = 0;
     for (let i = 1000; i < y.length - 1000; i++) sum += y[i]! ** 2;
     const outRms = Math.sqrt(sum / (y.length - 2000));
     expect(db(outRms / (0.5 / Math.SQRT2))).toBeLessThan(-60);
+  });
+
+  it('reads NaN and Inf in a 48 kHz float WAV as silence, not as bursts of full scale', async () => {
+    const x = tone(440, 48_000, 1, 0.5);
+    x[24_000] = NaN;
+    x[30_000] = Infinity;
+    const w = new WaveFile();
+    w.fromScratch(1, 48_000, '32f', x);
+    const res = await transcode(chunked(w.toBuffer(), 6), { format: 'wav', maxDurationS: 60 });
+    const y = decodeWav(res.wav).channels[0]!;
+    expect(y.length).toBe(16_000);
+    expect(Math.max(...Array.from(y, Math.abs))).toBeLessThan(0.6);
   });
 
   it('resamples a 44.1 kHz FLAC through ffmpeg: 7 kHz kept, 12 kHz gone', async () => {

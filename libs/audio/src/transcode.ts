@@ -57,14 +57,14 @@ const PCM_CODEC: Record<SampleKind, string> = {
  * Decode an upload to a canonical 16 kHz mono 16-bit WAV file.
  *
  * A WAV's header is read here first, so a declared length over `maxDurationS` is refused before
- * any sample is read. PCM/float WAV already at 16 kHz is then decoded in-process as it streams;
- * anything that needs resampling (or a codec we do not decode, such as µ-law or ADPCM) is streamed
- * into an ffmpeg child, which resamples with soxr (SOXR_FILTER: ≈ 5× cheaper than our JavaScript
- * filter, bench/audio-dsp.ts) and returns float at 16 kHz that we downmix. Other containers are
- * spooled to a temporary file first: ffmpeg reads a seekable file's declared duration (an Ogg's
- * from its last page, an MP4's index from wherever it sits), so a recording that says it is too
- * long is refused before any decoding. Output goes to disk as it is produced: memory stays flat
- * however long the recording.
+ * any sample is read. PCM WAV already at 16 kHz, and float WAV at any rate, are then decoded
+ * in-process as they stream; integer PCM that needs resampling (or a codec we do not decode, such
+ * as µ-law or ADPCM) is streamed into an ffmpeg child, which resamples with soxr (SOXR_FILTER: ≈ 5×
+ * cheaper than our JavaScript filter, bench/audio-dsp.ts), averages the channels as our downmix
+ * does and writes the canonical 16-bit mono. Other containers are spooled to a temporary file
+ * first: ffmpeg reads a seekable file's declared duration (an Ogg's from its last page, an MP4's
+ * index from wherever it sits), so a recording that says it is too long is refused before any
+ * decoding. Output goes to disk as it is produced: memory stays flat however long the recording.
  */
 export async function transcodeToCanonical(
   input: Readable,

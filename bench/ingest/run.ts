@@ -225,6 +225,8 @@ try {
     AUTH_JWT_SECRET: JWT_SECRET,
     STORAGE_DRIVER: 'fs',
     STORAGE_FS_ROOT: path.join(work, 'blobs'),
+    // Production refuses the repository's published development secret (issue 12).
+    STORAGE_FS_SIGNING_SECRET: randomBytes(32).toString('hex'),
   });
   procs.push(ingestor, gateway);
   await waitFor(

@@ -2,6 +2,7 @@ export * from './errors';
 export * from './sniff';
 export { decodeWav, downmix, encodeWavPcm16, type PcmAudio } from './wav';
 export { resample, StreamingResampler } from './resample';
+export { CANONICAL_RATE, WavStreamDecoder } from './wav-stream';
 export { transcodeToCanonical, type TranscodeOptions, type TranscodeResult } from './transcode';
 export { FFMPEG_REQUIREMENTS, FfmpegNotFoundError, FfmpegUnusableError, checkFfmpeg } from './ffmpeg';
 export { detectSpeech, talkedTimeMs, mergeSegments, VAD_SAMPLE_RATE, type SpeechSegment, type VadOptions } from './vad';

@@ -1,5 +1,5 @@
 import { CorruptAudioError, TooLongError } from './errors';
-import { decodeFrames, floatToInt16 } from './pcm';
+import { LITTLE_ENDIAN, decodeFrames, floatToInt16 } from './pcm';
 import { StreamingResampler } from './resample';
 import { downmix } from './wav';
 import { readWavLayout, type WavLayout } from './wav-layout';
@@ -21,8 +21,18 @@ export class WavStreamDecoder {
   private consumed = 0;
   private sourceFrames = 0;
   private maxFrames = Infinity;
+  /** Input already in the canonical encoding: samples are copied through. */
+  private canonical = false;
 
-  constructor(private readonly maxDurationS: number) {}
+  /**
+   * `resample: false` leaves integer PCM at another rate to the caller (`write` returns
+   * `'header'`), as the transcoder does: ffmpeg's soxr does that part at a fraction of our
+   * filter's CPU.
+   */
+  constructor(
+    private readonly maxDurationS: number,
+    private readonly opts: { resample?: boolean } = {},
+  ) {}
 
   /** The parsed header, once enough bytes have arrived. */
   get wavLayout(): WavLayout | null {
@@ -36,7 +46,8 @@ export class WavStreamDecoder {
 
   /**
    * Feed bytes. Returns `'header'` when the header is complete but the codec must be decoded
-   * elsewhere, `'done'` once the declared data chunk is fully read, `'more'` otherwise.
+   * (or, with `resample: false`, the rate converted) elsewhere, `'done'` once the declared data
+   * chunk is fully read, `'more'` otherwise.
    * Throws TooLongError as soon as the duration limit is passed.
    */
   write(chunk: Uint8Array): 'more' | 'done' | 'header' {
@@ -47,10 +58,20 @@ export class WavStreamDecoder {
       this.layout = layout;
       if (!layout.kind) return 'header';
       this.maxFrames = Math.floor(this.maxDurationS * layout.sampleRate);
+      // PCM frames are blockAlign bytes, so the declared length is exact: refuse it before any data.
       if (layout.dataBytes !== null && layout.dataBytes / layout.blockAlign > this.maxFrames) {
         throw new TooLongError(this.maxDurationS);
       }
+      // Float stays here whatever its rate: a NaN or Inf sample, which we read as 0, comes out of
+      // ffmpeg's resampler as ~0.1 s of full scale.
+      const float = layout.kind === 'f32' || layout.kind === 'f64';
+      if (this.opts.resample === false && layout.sampleRate !== CANONICAL_RATE && !float) return 'header';
       this.resampler = new StreamingResampler(layout.sampleRate, CANONICAL_RATE);
+      this.canonical =
+        LITTLE_ENDIAN &&
+        layout.kind === 's16' &&
+        layout.channels === 1 &&
+        layout.sampleRate === CANONICAL_RATE;
       chunk = this.head.subarray(layout.dataOffset);
     }
     return this.consume(chunk);
@@ -69,8 +90,17 @@ export class WavStreamDecoder {
     if (frames > 0) {
       this.sourceFrames += frames;
       if (this.sourceFrames > this.maxFrames) throw new TooLongError(this.maxDurationS);
-      const planar = decodeFrames(bytes.subarray(0, used), layout.kind!, layout.channels, frames);
-      this.emit(this.resampler!.push(downmix({ sampleRate: layout.sampleRate, channels: planar })));
+      if (this.canonical) {
+        // Already 16 kHz mono s16 (ffmpeg's output for a WAV, or a canonical upload): the decode,
+        // resample and re-encode would give back these very samples, so copy them instead.
+        const out = new Int16Array(frames);
+        new Uint8Array(out.buffer).set(bytes.subarray(0, used));
+        this.out.push(out);
+        this.outSamples += frames;
+      } else {
+        const planar = decodeFrames(bytes.subarray(0, used), layout.kind!, layout.channels, frames);
+        this.emit(this.resampler!.push(downmix({ sampleRate: layout.sampleRate, channels: planar })));
+      }
     }
     return this.consumed === layout.dataBytes ? 'done' : 'more';
   }

@@ -44,6 +44,12 @@ export function downmix(audio: PcmAudio): Float32Array {
   if (channels.length === 1) return channels[0]!;
   const n = channels[0]!.length;
   const out = new Float32Array(n);
+  if (channels.length === 2) {
+    // Stereo is nearly every multichannel upload: one pass, same rounding as the general loop.
+    const [l, r] = channels as [Float32Array, Float32Array];
+    for (let i = 0; i < n; i++) out[i] = (l[i]! + r[i]!) * 0.5;
+    return out;
+  }
   for (const ch of channels) {
     for (let i = 0; i < n; i++) out[i]! += ch[i]!;
   }

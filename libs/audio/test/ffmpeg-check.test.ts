@@ -27,6 +27,19 @@ esac
   return path;
 }
 
+/** The system ffmpeg as built without libsoxr: same demuxers and decoders, no `--enable-libsoxr`. */
+function ffmpegWithoutSoxr(): string {
+  const path = join(dir, 'ffmpeg-no-soxr');
+  writeFileSync(
+    path,
+    `#!/bin/sh
+if [ "$2" = -buildconf ]; then ffmpeg "$@" | grep -v -- --enable-libsoxr; else exec ffmpeg "$@"; fi
+`,
+  );
+  chmodSync(path, 0o755);
+  return path;
+}
+
 describe('checkFfmpeg', () => {
   it('accepts the system ffmpeg: every container the gateway takes, every codec they carry', async () => {
     const { version } = await checkFfmpeg('ffmpeg');
@@ -45,5 +58,11 @@ describe('checkFfmpeg', () => {
     expect(err).toBeInstanceOf(FfmpegUnusableError);
     expect((err as Error).message).toContain('lacks demuxer matroska, decoder opus');
     expect((err as Error).message).toContain('5.1.minimal');
+  });
+
+  it('refuses an ffmpeg without libsoxr: every resampling decode asks for it', async () => {
+    const err = await checkFfmpeg(ffmpegWithoutSoxr()).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(FfmpegUnusableError);
+    expect((err as Error).message).toMatch(/lacks libsoxr \(resampler\)/);
   });
 });

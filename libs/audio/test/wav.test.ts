@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import wf from 'wavefile';
 import { describe, expect, it } from 'vitest';
 import { CorruptAudioError, UnsupportedAudioError } from '../src/errors';
+import { floatToInt16 } from '../src/pcm';
 import { decodeWav, downmix, encodeWavPcm16 } from '../src/wav';
 import { rng, run, tempDir, tone } from './signals';
 
@@ -116,6 +117,32 @@ describe('downmix', () => {
     const a = Float32Array.from([1, 0.5, -1]);
     const b = Float32Array.from([0, 0.5, 1]);
     expect(Array.from(downmix({ sampleRate: 8000, channels: [a, b] }))).toEqual([0.5, 0.5, 0]);
+  });
+
+  it("gives the stereo fast path the general loop's result, and averages three channels", () => {
+    const r = rng(3);
+    const [a, b, c] = [0, 1, 2].map(() => Float32Array.from({ length: 1000 }, () => r() * 2 - 1)) as [
+      Float32Array,
+      Float32Array,
+      Float32Array,
+    ];
+    const expected = Float32Array.from(a, (v, i) => Math.fround(Math.fround(v + b[i]!) * 0.5));
+    expect(downmix({ sampleRate: 8000, channels: [a, b] })).toEqual(expected);
+    const three = downmix({ sampleRate: 8000, channels: [a, b, c] });
+    expect(three[7]).toBeCloseTo((a[7]! + b[7]! + c[7]!) / 3, 6);
+  });
+});
+
+describe('floatToInt16', () => {
+  it('rounds like Math.round and clips, with NaN as 0', () => {
+    const r = rng(5);
+    const x = Float32Array.from({ length: 20_000 }, () => (r() * 2.2 - 1.1) * (r() < 0.5 ? 1 : 1e-3));
+    // Exact halves (k + 0.5)/32768 and the clipping edges, where rounding shortcuts go wrong.
+    x.set([-1.5 / 32768, -0.5 / 32768, 0.5 / 32768, 1.5 / 32768, 32766.5 / 32768, -32767.5 / 32768, -1, 1, -2, 2, NaN]);
+    const expected = Int16Array.from(x, (v) =>
+      Number.isNaN(v) ? 0 : Math.max(-32768, Math.min(32767, Math.round(v * 32768))),
+    );
+    expect(floatToInt16(x)).toEqual(expected);
   });
 });
 

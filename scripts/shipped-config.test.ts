@@ -12,6 +12,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { crossFieldIssues, type AnalysisConfig } from '@voicepulse/analysis';
+import { WORKER_QUEUES } from '@voicepulse/queues';
 import { databaseSchema, envInt, parseConfig } from '@voicepulse/config';
 import { parseAllDocuments, parse as parseYaml } from 'yaml';
 import { describe, expect, it } from 'vitest';
@@ -118,12 +119,8 @@ const EXISTING_SECRET: Env = {
 /** What the operator puts in compose's environment for its required (`${VAR:?…}`) variables. */
 const COMPOSE_OPERATOR_ENV: Env = { AUTH_JWT_SECRET: operatorSecret };
 
-function renderChart(
-  valuesFile: string,
-  set: string[] = [],
-): {
-  containers: { workload: string; container: K8sContainer; env: Env }[];
-} {
+/** `helm template` of the chart with a values file and --set overrides, as parsed documents. */
+function renderDocs(valuesFile: string, set: string[] = []): Manifest[] {
   const out = execFileSync(
     path.join(toolsBin(), 'helm'),
     [
@@ -141,9 +138,18 @@ function renderChart(
       maxBuffer: 64 * 1024 * 1024,
     },
   );
-  const docs = parseAllDocuments(out)
+  return parseAllDocuments(out)
     .map((d) => d.toJSON() as Manifest | null)
     .filter((d): d is Manifest => d !== null);
+}
+
+function renderChart(
+  valuesFile: string,
+  set: string[] = [],
+): {
+  containers: { workload: string; container: K8sContainer; env: Env }[];
+} {
+  const docs = renderDocs(valuesFile, set);
   const configMaps = new Map<string, Env>(
     docs.filter((d) => d.kind === 'ConfigMap').map((d) => [d.metadata.name, d.data ?? {}]),
   );
@@ -275,6 +281,22 @@ describe('the configuration we ship parses with each service’s own schema', ()
       minio: values.minio.image,
       'minio-init': values.minio.mcImage,
     });
+  });
+
+  it('KEDA scales each worker on the queue libs/queues declares it consumes', () => {
+    const workers = Object.keys(WORKER_QUEUES) as (keyof typeof WORKER_QUEUES)[];
+    const docs = renderDocs(valueSets.minimal, [
+      `secrets.authJwtSecret=${operatorSecret}`,
+      'config.queuePrefix=vpq',
+      'keda.redis.address=redis.example:6379',
+      ...workers.map((w) => `${w}.keda.enabled=true`),
+    ]) as unknown as { kind: string; spec: { scaleTargetRef?: { name: string }; triggers?: { metadata: { listName: string } }[] } }[];
+    const scaled = Object.fromEntries(
+      docs
+        .filter((d) => d.kind === 'ScaledObject')
+        .map((d) => [d.spec.scaleTargetRef!.name.replace(/^vp-voicepulse-/, ''), d.spec.triggers![0]!.metadata.listName]),
+    );
+    expect(scaled).toEqual(Object.fromEntries(workers.map((w) => [w, `vpq:${WORKER_QUEUES[w][0]}:wait`])));
   });
 
   it('would have caught SENTIMENT_ENGINES=vader', () => {

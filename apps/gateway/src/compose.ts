@@ -1,4 +1,5 @@
 import { createDatabase } from '@voicepulse/db';
+import { legacySessionKey } from '@voicepulse/ingest';
 import type { Logger } from '@voicepulse/logger';
 import { createProducer, createRedis, createStatusHub } from '@voicepulse/queues';
 import { RecordingsRepository } from '@voicepulse/recordings';
@@ -7,6 +8,9 @@ import { createBlobStore } from '@voicepulse/storage';
 import type { GatewayConfig } from './config';
 import type { GatewayDeps } from './deps';
 import { createAuthenticator } from './http/auth';
+import { BodyBudget } from './http/body';
+import { ExportSlots } from './http/exports';
+import { StreamRegistry } from './http/streams';
 
 /** Wires real clients from config. Used by main.ts and by the tests, so both run the same graph. */
 export async function composeGateway(
@@ -14,7 +18,10 @@ export async function composeGateway(
   logger: Logger,
 ): Promise<{ deps: GatewayDeps; close: () => Promise<void>; setShuttingDown: () => void }> {
   let shuttingDown = false;
-  const database = createDatabase(config.DATABASE_URL, { max: config.DATABASE_POOL_MAX, applicationName: 'gateway' });
+  const database = createDatabase(config.DATABASE_URL, {
+    max: config.DATABASE_POOL_MAX,
+    applicationName: 'gateway',
+  });
   const redis = createRedis(config.REDIS_URL, 'producer');
   const statusHub = await createStatusHub(createRedis(config.REDIS_URL, 'subscriber'), config.QUEUE_PREFIX);
   const producers = {
@@ -39,7 +46,14 @@ export async function composeGateway(
     metrics,
     bytesStored,
     auth: createAuthenticator(config),
+    bodyBudget: new BodyBudget(config.BODY_BYTES_IN_FLIGHT_MAX, metrics),
+    exports: new ExportSlots(config.CSV_EXPORTS_MAX),
+    streams: new StreamRegistry({
+      perUser: config.SSE_STREAMS_PER_USER,
+      maxLifetimeMs: config.SSE_MAX_LIFETIME_S * 1000,
+    }),
     recordings: new RecordingsRepository(database.db),
+    legacySessionKey: legacySessionKey(database.pool),
     isShuttingDown: () => shuttingDown,
   };
   return {
@@ -48,6 +62,7 @@ export async function composeGateway(
       shuttingDown = true;
     },
     async close() {
+      deps.streams.closeAll();
       await statusHub.close();
       await Promise.all([producers.transcode.close(), producers.metrics.close()]);
       redis.disconnect();

@@ -20,7 +20,6 @@ export const gatewayConfigSchema = commonSchema
     z
       .object({
         PORT: envInt(8080, 0, 65535),
-        PUBLIC_BASE_URL: z.string().url().default('http://127.0.0.1:8080'),
         AUTH_MODE: z.enum(['hs256', 'jwks']).default('hs256'),
         AUTH_JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
         AUTH_JWKS_URL: z.string().url().optional(),
@@ -40,6 +39,8 @@ export const gatewayConfigSchema = commonSchema
           .pipe(z.array(roleSchema).min(1)),
         MAX_UPLOAD_BYTES: envInt(200 * 1024 * 1024, 1),
         SIGNED_URL_TTL_S: envInt(600, 1, 900),
+        /** Direct uploads a user may have signed but not completed; beyond it POST /uploads answers 429. */
+        UPLOAD_MAX_PENDING_PER_USER: envInt(10, 1, 1_000),
         CORS_ORIGINS: z
           .string()
           .default('http://127.0.0.1:3000,http://localhost:3000')
@@ -56,6 +57,14 @@ export const gatewayConfigSchema = commonSchema
         RATE_LIMIT_INGEST_PER_MINUTE: envInt(30_000, 0),
         /** Recordings one user may have in the pipeline (not yet scored or failed); beyond it uploads get 429. 0 = off. */
         MAX_RECORDINGS_IN_FLIGHT_PER_USER: envInt(20, 0),
+        /** JSON request bodies held in memory at once by this process; beyond it, 503 + Retry-After. */
+        BODY_BYTES_IN_FLIGHT_MAX: envInt(64 * 1024 * 1024, 1024 * 1024),
+        /** Open status streams (SSE) per user, and how long one may stay open before it is closed. */
+        SSE_STREAMS_PER_USER: envInt(8, 1),
+        SSE_MAX_LIFETIME_S: envInt(900, 1),
+        /** CSV exports running at once (each holds a database connection), and how long one may stall. */
+        CSV_EXPORTS_MAX: envInt(2, 1),
+        CSV_EXPORT_STALL_S: envInt(30, 1),
       })
       .superRefine((v, ctx) => {
         if (v.AUTH_MODE === 'hs256' && !v.AUTH_JWT_SECRET) {

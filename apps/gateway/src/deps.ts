@@ -7,6 +7,9 @@ import type { BlobStore } from '@voicepulse/storage';
 import type { Redis } from 'ioredis';
 import type { GatewayConfig } from './config';
 import type { Authenticator } from './http/auth';
+import type { BodyBudget } from './http/body';
+import type { ExportSlots } from './http/exports';
+import type { StreamRegistry } from './http/streams';
 
 /** Everything the HTTP layer needs, built once in main.ts (or by tests against real servers). */
 export interface GatewayDeps {
@@ -20,6 +23,11 @@ export interface GatewayDeps {
   metrics: ServiceMetrics;
   bytesStored: prom.Counter;
   auth: Authenticator;
+  bodyBudget: BodyBudget;
+  streams: StreamRegistry;
+  exports: ExportSlots;
   recordings: RecordingsRepository;
+  /** The installation's key for mapping legacy (integer) session ids, loaded once from Postgres. */
+  legacySessionKey: () => Promise<string>;
   isShuttingDown: () => boolean;
 }

@@ -34,8 +34,10 @@ installShutdown(
       name: 'http',
       run: () =>
         new Promise<void>((resolve) => {
-          // Stop accepting; let in-flight requests (uploads being acknowledged) finish.
+          // Stop accepting; let in-flight requests (uploads being acknowledged) finish. Status
+          // streams never finish on their own: end them (their connections close with them).
           server.close(() => resolve());
+          deps.streams.closeAll();
           server.closeIdleConnections();
         }),
     },

@@ -67,7 +67,18 @@ interface Op {
   /** Accepts ?access_token= (GET routes a browser loads by URL). */
   queryToken?: boolean;
   errors?: Record<string, string>;
+  /** Accepts an Idempotency-Key header (uploads). */
+  idempotent?: boolean;
 }
+
+const idempotencyHeader = {
+  name: 'Idempotency-Key',
+  in: 'header',
+  required: false,
+  description:
+    'Up to 128 printable ASCII characters, scoped to the caller: a retry with the same key answers with the recording the first attempt made (header Idempotent-Replayed: true) instead of creating another',
+  schema: { type: 'string', maxLength: 128 },
+};
 
 function op(o: Op) {
   const [status, description, body, mediaType] = o.ok;
@@ -78,6 +89,7 @@ function op(o: Op) {
       ...(o.path ? idParam : []),
       ...(o.query ? query(o.query) : []),
       ...(o.queryToken ? [accessTokenParam] : []),
+      ...(o.idempotent ? [idempotencyHeader] : []),
     ],
     ...(o.body ? { requestBody: { content: o.body instanceof z.ZodType ? json(o.body) : o.body } } : {}),
     responses: {
@@ -140,6 +152,7 @@ export function buildOpenApi(version: string) {
           summary:
             'Upload a recording (multipart `file` part, or a raw audio body with the metadata as query parameters)',
           body: audioBody,
+          idempotent: true,
           ok: ['202', 'Accepted; processing continues asynchronously', uploadAcceptedSchema],
           errors: {
             '413': 'Larger than MAX_UPLOAD_BYTES',
@@ -170,9 +183,11 @@ export function buildOpenApi(version: string) {
       '/v1/recordings/{id}/events': {
         get: op({
           queryToken: true,
-          summary: 'Server-Sent Events (`status`), one per status change; closes at scored/failed',
+          summary:
+            'Server-Sent Events (`status`), one per status change; closes at scored/failed, after SSE_MAX_LIFETIME_S, and at shutdown (EventSource reconnects)',
           path: true,
           ok: ['200', 'text/event-stream'],
+          errors: { '429': 'Rate limited, or SSE_STREAMS_PER_USER streams already open for this user' },
         }),
       },
       '/v1/recordings/{id}/audio': {
@@ -186,18 +201,32 @@ export function buildOpenApi(version: string) {
       },
       '/v1/uploads': {
         post: op({
-          summary: 'Start a direct-to-bucket upload',
+          summary:
+            'Start a direct-to-bucket upload: the URL writes a staging key and only a body of exactly sizeBytes',
           body: directUploadRequestSchema,
-          ok: ['201', 'Signed upload URL (≤ 15 min)', directUploadResponseSchema],
-          errors: { '413': 'Declared size too large', ...QUOTA_429 },
+          idempotent: true,
+          ok: ['201', 'Signed upload URL (≤ 15 min); send `headers` verbatim', directUploadResponseSchema],
+          errors: {
+            '409': 'Idempotency-Key already used by a completed upload',
+            '413': 'Declared size too large',
+            '429': 'Too many pending direct uploads, rate limited, or `pipeline_quota_exceeded` (Retry-After)',
+          },
         }),
       },
       '/v1/uploads/{id}/complete': {
         post: op({
-          summary: 'Confirm a direct upload: the object is sniffed, hashed and queued',
+          summary:
+            'Confirm a direct upload: moved to its immutable key, sized and sniffed, then queued (the transcoder records its sha256)',
           path: true,
           ok: ['202', 'Accepted', uploadAcceptedSchema],
-          errors: { '409': 'Nothing uploaded yet', '415': 'Not audio', ...QUOTA_429 },
+          errors: {
+            '400': 'Empty, or not the declared size',
+            '404': 'Unknown or expired upload',
+            '409': 'Nothing uploaded yet',
+            '415': 'Not audio',
+            ...QUOTA_429,
+            '503': 'Database, storage or queue unavailable; retry (an outage is never a 404)',
+          },
         }),
       },
       '/v1/metrics': {
@@ -210,9 +239,12 @@ export function buildOpenApi(version: string) {
           },
           ok: ['202', 'Accepted once enqueued; rejected events listed by index', metricsIngestResponseSchema],
           errors: {
-            '413': 'Over 5 MB or 5,000 events',
+            '400': 'Invalid input, or JSON nested deeper than the event shape (json_too_deep)',
+            '404': 'An event names a session its user was not admitted to (nothing is enqueued)',
+            '413': 'Over 1 MiB (user tokens) or 5 MiB (ingest tokens), or over 5,000 events',
             '415': 'Not JSON or NDJSON',
-            '503': 'Queue unavailable; retry',
+            '503':
+              'Queue unavailable, or the gateway holds too many request bodies (busy); retry after Retry-After',
           },
         }),
       },
@@ -234,25 +266,35 @@ export function buildOpenApi(version: string) {
       },
       '/v1/metrics/export.csv': {
         get: op({
-          summary: 'Raw events as CSV, streamed',
+          summary:
+            'Raw events as CSV, streamed; free-text cells that could run as spreadsheet formulas start with a quote; a reader that stalls for CSV_EXPORT_STALL_S is cut',
           query: metricsExportQuerySchema,
           ok: ['200', 'CSV', z.string(), 'text/csv'],
-          errors: foreignUser,
+          errors: { ...foreignUser, '503': 'CSV_EXPORTS_MAX exports already running (busy); retry after Retry-After' },
         }),
       },
       '/v1/sessions/{id}': {
         get: op({
-          summary: 'A session: participants, timeline and sentiment',
+          summary: 'A session: participants, timeline and sentiment (its owner and admitted members only)',
           path: true,
           ok: ['200', 'Session', sessionDetailSchema],
         }),
       },
       '/v1/sessions/{id}/events': {
         post: op({
-          summary: 'Append join/leave/mute/unmute/device-change events to a session timeline',
+          summary:
+            'Append join/leave/mute/unmute/device-change events to a session timeline; an unused id creates a session you own, another’s session needs admission',
           path: true,
           body: sessionEventsRequestSchema,
           ok: ['202', 'Recorded', sessionEventsResponseSchema],
+        }),
+      },
+      '/v1/sessions/{id}/members': {
+        post: op({
+          summary: 'Admit a user to a session (its owner or an admin): they may then read it and write to it',
+          path: true,
+          body: z.object({ userId: z.string() }),
+          ok: ['204', 'Admitted (idempotent)'],
         }),
       },
       '/v1/prompts': {

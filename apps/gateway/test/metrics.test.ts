@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { MetricsJob } from '@voicepulse/queues';
-import { MetricsWriter } from '@voicepulse/ingest';
+import { admitSessionWrites, MetricsWriter } from '@voicepulse/ingest';
 import { sentimentLabelOf } from '@voicepulse/contracts';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -151,6 +151,10 @@ describe('metrics and sessions API', () => {
     const day = new Date(Date.now() - 2 * 86_400_000);
     day.setUTCHours(12, 0, 0, 0);
     const writer = new MetricsWriter(gw.deps.database.pool, { retentionDays: 400 });
+    // What POST /v1/metrics does before it enqueues these: carol's write creates the session she owns.
+    await admitSessionWrites(gw.deps.database.pool, { id: 'carol', admin: false }, [
+      { sessionId, userId: 'carol', at: day.toISOString() },
+    ]);
     await writer.write(
       Array.from({ length: 5 }, (_, i) => ({
         eventId: randomUUID(),

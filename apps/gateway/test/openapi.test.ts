@@ -23,13 +23,29 @@ afterAll(async () => {
 
 describe('GET /openapi.json', () => {
   it('documents every public /v1 route the app serves, with its method', async () => {
-    const doc = (await request(gw.app).get('/openapi.json')).body as { paths: Record<string, Record<string, unknown>> };
+    const doc = (await request(gw.app).get('/openapi.json')).body as {
+      paths: Record<string, Record<string, unknown>>;
+    };
     const served = listRoutes(gw.app, ['/v1', BOARD_PATH])
       .filter((r) => r.path.startsWith('/v1/') && !UNDOCUMENTED.some((re) => re.test(r.path)))
       .map((r) => `${r.method} ${r.path.replace(/:(\w+)/g, '{$1}')}`);
     expect(served.length).toBeGreaterThan(20);
-    const documented = Object.entries(doc.paths).flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${p}`));
+    const documented = Object.entries(doc.paths).flatMap(([p, ops]) =>
+      Object.keys(ops).map((m) => `${m.toUpperCase()} ${p}`),
+    );
     expect(served.filter((r) => !documented.includes(r))).toEqual([]);
     expect(documented.filter((r) => !served.includes(r))).toEqual([]);
+  });
+
+  it('documents the limits of issue 12: busy exports, stream caps, outages on complete', async () => {
+    const doc = (await request(gw.app).get('/openapi.json')).body as {
+      paths: Record<string, Record<string, { responses: Record<string, unknown> }>>;
+    };
+    expect(Object.keys(doc.paths['/v1/metrics/export.csv']!.get!.responses)).toContain('503');
+    expect(Object.keys(doc.paths['/v1/recordings/{id}/events']!.get!.responses)).toContain('429');
+    expect(Object.keys(doc.paths['/v1/uploads/{id}/complete']!.post!.responses)).toContain('503');
+    expect(Object.keys(doc.paths['/v1/metrics']!.post!.responses)).toEqual(
+      expect.arrayContaining(['400', '413', '503']),
+    );
   });
 });

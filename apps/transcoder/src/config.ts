@@ -12,6 +12,13 @@ export const transcoderConfigSchema = commonSchema
     // 80 s on one core; a file that takes far longer is built to be expensive.
     TRANSCODE_TIMEOUT_S: envInt(300, 1),
     FFMPEG_PATH: z.string().default('ffmpeg'),
+    /**
+     * A recording not moving for this long in a non-terminal state has its stage job re-enqueued
+     * (a job lost to a Redis failover). Longer than a transcode's retries (8 attempts, backoff to ~2 min).
+     */
+    RECONCILE_STUCK_AFTER_S: envInt(900, 60),
+    /** Direct uploads not completed this long after signing are deleted; above the 900 s URL lifetime cap. */
+    PENDING_UPLOAD_EXPIRY_S: envInt(3600, 900),
   })
   .and(storageSchema);
 

@@ -1,13 +1,22 @@
 import { checkFfmpeg, FfmpegUnusableError } from '@voicepulse/audio';
 import { ConfigError, exitOnConfigError, loadConfigOrExit } from '@voicepulse/config';
-import { StatusReporter, transcodeStage } from '@voicepulse/pipeline';
-import { createConsumer, createProducer } from '@voicepulse/queues';
+import {
+  expirePendingUploads,
+  reconcileStuckRecordings,
+  StatusReporter,
+  transcodeStage,
+} from '@voicepulse/pipeline';
+import { createConsumer, createProducer, type HousekeepingJob } from '@voicepulse/queues';
 import { RecordingsRepository } from '@voicepulse/recordings';
 import { runWorkerService } from '@voicepulse/worker';
 import { createBlobStore } from '@voicepulse/storage';
 import { transcoderConfigSchema } from './config';
 
 const config = loadConfigOrExit('transcoder', transcoderConfigSchema);
+const HOUSEKEEPING: { task: HousekeepingJob['task']; everyMs: number }[] = [
+  { task: 'reconcile-recordings', everyMs: 5 * 60_000 },
+  { task: 'expire-pending-uploads', everyMs: 10 * 60_000 },
+];
 // Without a usable ffmpeg every browser recording (WebM/Opus) would sit in `transcoding` through
 // all its retries; refuse to start instead, with the fix.
 await checkFfmpeg(config.FFMPEG_PATH).catch((err: unknown) => {
@@ -21,6 +30,30 @@ await runWorkerService('transcoder', config, async ({ logger, database, workerRe
   const store = createBlobStore(config, logger);
   const repo = new RecordingsRepository(database.db);
   const scoreProducer = createProducer('score', redis, config.QUEUE_PREFIX);
+  const transcodeProducer = createProducer('transcode', redis, config.QUEUE_PREFIX);
+  const housekeepingProducer = createProducer('housekeeping', redis, config.QUEUE_PREFIX);
+  const housekeeping = createConsumer({
+    queue: 'housekeeping',
+    connection: workerRedis,
+    prefix: config.QUEUE_PREFIX,
+    logger,
+    onJobDone: metrics.jobObserver('housekeeping'),
+    handler: async ({ task }, { logger: log }) => {
+      if (task === 'reconcile-recordings') {
+        const { requeued } = await reconcileStuckRecordings(
+          { repo, store, transcodeProducer, scoreProducer },
+          config.RECONCILE_STUCK_AFTER_S * 1000,
+        );
+        if (requeued.length) log.warn({ requeued }, 're-enqueued recordings whose job was lost');
+      } else {
+        const { expired } = await expirePendingUploads(
+          { repo, store },
+          config.PENDING_UPLOAD_EXPIRY_S * 1000,
+        );
+        if (expired.length) log.info({ expired: expired.length }, 'expired abandoned direct uploads');
+      }
+    },
+  });
   const consumer = createConsumer({
     queue: 'transcode',
     connection: workerRedis,
@@ -40,9 +73,22 @@ await runWorkerService('transcoder', config, async ({ logger, database, workerRe
     }),
   });
   return {
-    consumers: [consumer],
+    consumers: [consumer, housekeeping],
     readiness: { storage: () => store.ping() },
+    async start() {
+      for (const { task, everyMs } of HOUSEKEEPING) {
+        // Idempotent by id: every replica may upsert the scheduler, Redis keeps one. Run at once too:
+        // a transcoder (re)starting after a Redis failover reconciles what the failover lost.
+        await housekeepingProducer.queue.upsertJobScheduler(
+          task,
+          { every: everyMs, immediately: true },
+          { name: 'housekeeping', data: { task, correlationId: `schedule.${task}` } },
+        );
+      }
+    },
     close: async () => {
+      await housekeepingProducer.close();
+      await transcodeProducer.close();
       await scoreProducer.close();
       await store.close?.();
     },

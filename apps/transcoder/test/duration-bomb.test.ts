@@ -13,7 +13,7 @@ import {
   type TestDatabase,
 } from '@voicepulse/testing';
 import { execFile } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -27,7 +27,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
  */
 const main = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../src/main.ts');
 const run = promisify(execFile);
-const SIGNING_SECRET = 'transcoder-test-signing-secret-0123456789';
+// Generated per run: a literal here would be one more published secret production must refuse.
+const SIGNING_SECRET = randomBytes(24).toString('hex');
 
 let tdb: TestDatabase;
 let database: Database;

@@ -239,7 +239,7 @@ imagePullSecrets:
 {{- end }}
 {{- end -}}
 
-{{/* Queue each worker consumes; KEDA watches its wait list. */}}
+{{/* Queue each worker is scaled on (its first in libs/queues WORKER_QUEUES; scripts/shipped-config.test.ts checks); KEDA watches its wait list. */}}
 {{- define "voicepulse.workerQueue" -}}
 {{- get (dict "transcoder" "transcode" "scorer" "score" "ingestor" "metrics") . -}}
 {{- end -}}

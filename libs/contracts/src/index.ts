@@ -5,3 +5,4 @@ export * from './recordings';
 export * from './metrics';
 export * from './prompts';
 export * from './sessions';
+export * from './text';

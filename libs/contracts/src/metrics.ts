@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { userIdSchema } from './auth';
 import { sentimentLabelSchema, type SentimentLabel } from './recordings';
+import { isPlainText, plainText } from './text';
 
 export const MAX_EVENTS_PER_REQUEST = 5_000;
 export const MAX_TALKED_TIME_MS = 86_400_000;
@@ -43,9 +44,12 @@ function isUuid(s: string): boolean {
     let ok = true;
     for (let i = 0; i < 36 && ok; i++) {
       const c = s.charCodeAt(i);
-      if (i === 8 || i === 13 || i === 18 || i === 23) ok = c === 45; // '-'
-      else if (i === 14) ok = c >= 49 && c <= 56; // '1'-'8'
-      else if (i === 19) ok = c === 56 || c === 57 || c === 97 || c === 98 || c === 65 || c === 66; // 89abAB
+      if (i === 8 || i === 13 || i === 18 || i === 23)
+        ok = c === 45; // '-'
+      else if (i === 14)
+        ok = c >= 49 && c <= 56; // '1'-'8'
+      else if (i === 19)
+        ok = c === 56 || c === 57 || c === 97 || c === 98 || c === 65 || c === 66; // 89abAB
       else ok = c < 128 && HEX[c] === 1;
     }
     if (ok) return true;
@@ -65,22 +69,22 @@ export const metricEventSchema = z.strictObject({
   eventId: z.uuid(),
   userId: userIdSchema.optional(),
   sessionId: z.uuid().optional(),
-  deviceId: z.string().min(1).max(128).optional(),
+  deviceId: plainText(1, 128).optional(),
   talkedTimeMs: z.number().int().min(0).max(MAX_TALKED_TIME_MS),
   microphoneUsed: z.boolean(),
   speakerUsed: z.boolean(),
   voiceSentiment: voiceSentimentSchema,
   recordedAt: z.iso.datetime({ offset: true }),
   timezone: ianaTimezone.optional(),
-  platform: z.string().min(1).max(32).optional(),
-  appVersion: z.string().min(1).max(32).optional(),
+  platform: plainText(1, 32).optional(),
+  appVersion: plainText(1, 32).optional(),
 });
 export type MetricEventInput = z.infer<typeof metricEventSchema>;
 
 const MAX_EVENT_ID_OR_NAME = 128;
 const METRIC_EVENT_KEYS: ReadonlySet<string> = new Set(Object.keys(metricEventSchema.shape));
 const optionalString = (v: unknown, min: number, max: number) =>
-  v === undefined || (typeof v === 'string' && v.length >= min && v.length <= max);
+  v === undefined || (typeof v === 'string' && v.length >= min && v.length <= max && isPlainText(v));
 
 /**
  * `metricEventSchema` compiled by hand for the ingestion endpoint (up to 5,000 events per request):
@@ -113,7 +117,7 @@ export function isMetricEventInput(v: unknown): v is MetricEventInput {
   );
 }
 
-const legacyId = z.union([z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER), z.string().min(1).max(128)]);
+const legacyId = z.union([z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER), plainText(1, 128)]);
 
 /** The snake_case shape older clients send: seconds instead of ms, epoch seconds, integer ids. */
 export const legacyMetricEventSchema = z.strictObject({
@@ -121,14 +125,17 @@ export const legacyMetricEventSchema = z.strictObject({
   user_id: legacyId,
   session_id: legacyId.optional(),
   device_id: legacyId.optional(),
-  talked_time: z.number().min(0).max(MAX_TALKED_TIME_MS / 1000),
+  talked_time: z
+    .number()
+    .min(0)
+    .max(MAX_TALKED_TIME_MS / 1000),
   microphone_used: z.boolean(),
   speaker_used: z.boolean(),
   voice_sentiment: voiceSentimentSchema,
   timestamp: z.number().int().positive().max(32503680000),
   timezone: ianaTimezone.optional(),
-  platform: z.string().min(1).max(32).optional(),
-  app_version: z.string().min(1).max(32).optional(),
+  platform: plainText(1, 32).optional(),
+  app_version: plainText(1, 32).optional(),
 });
 export type LegacyMetricEventInput = z.infer<typeof legacyMetricEventSchema>;
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { recordingStatusSchema } from './recording-status';
+import { freeText, plainText } from './text';
 
 
 export const failureCodeSchema = z.enum(['unsupported_audio', 'corrupt_audio', 'too_long', 'internal']);
@@ -15,28 +16,30 @@ const boolField = z
 
 export const recordingMetadataSchema = z.strictObject({
   sessionId: z.uuid().optional(),
-  deviceId: z.string().min(1).max(128).optional(),
+  deviceId: plainText(1, 128).optional(),
   microphoneUsed: boolField.default(true),
   speakerUsed: boolField.default(false),
-  transcript: z.string().max(100_000).optional(),
+  transcript: freeText(100_000).optional(),
   recordedAt: z.iso.datetime({ offset: true }).optional(),
   promptId: z.uuid().optional(),
-  actedEmotion: z.string().min(1).max(64).optional(),
+  actedEmotion: plainText(1, 64).optional(),
 });
 export type RecordingMetadataInput = z.input<typeof recordingMetadataSchema>;
 export type RecordingMetadata = z.output<typeof recordingMetadataSchema>;
 
 export const directUploadRequestSchema = z.strictObject({
-  contentType: z.string().regex(/^(audio\/[\w.+-]+|video\/webm|application\/octet-stream)(;.*)?$/, 'must be an audio type'),
+  contentType: z
+    .string()
+    .regex(/^(audio\/[\w.+-]+|video\/webm|application\/octet-stream)(;.*)?$/, 'must be an audio type'),
   sizeBytes: z.number().int().positive(),
   sessionId: z.uuid().optional(),
-  deviceId: z.string().min(1).max(128).optional(),
+  deviceId: plainText(1, 128).optional(),
   microphoneUsed: z.boolean().default(true),
   speakerUsed: z.boolean().default(false),
-  transcript: z.string().max(100_000).optional(),
+  transcript: freeText(100_000).optional(),
   recordedAt: z.iso.datetime({ offset: true }).optional(),
   promptId: z.uuid().optional(),
-  actedEmotion: z.string().min(1).max(64).optional(),
+  actedEmotion: plainText(1, 64).optional(),
 });
 export type DirectUploadRequest = z.input<typeof directUploadRequestSchema>;
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { userIdSchema } from './auth';
+import { plainText } from './text';
 import { sentimentLabelSchema } from './recordings';
 
 export const MAX_SESSION_EVENTS_PER_REQUEST = 500;
@@ -12,10 +13,12 @@ export const sessionEventInputSchema = z.strictObject({
   eventId: z.uuid().optional(),
   type: sessionEventTypeSchema,
   occurredAt: z.iso.datetime({ offset: true }),
-  deviceId: z.string().min(1).max(128).optional(),
-  timezone: z.string().min(1).max(64).optional(),
+  deviceId: plainText(1, 128).optional(),
+  timezone: plainText(1, 64).optional(),
   /** Small free-form detail, e.g. the new device for `device-change`. */
-  data: z.record(z.string(), z.union([z.string().max(256), z.number(), z.boolean(), z.null()])).optional(),
+  data: z
+    .record(plainText(0, 64), z.union([plainText(0, 256), z.number(), z.boolean(), z.null()]))
+    .optional(),
 });
 export type SessionEventInput = z.infer<typeof sessionEventInputSchema>;
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { hasLegacySessionIds } from './event-id';
 import { normalizeEvent, normalizeEvents, type NormalizeContext } from './normalize';
 import { parseIngestBody, PayloadError } from './payload';
 
@@ -10,6 +11,7 @@ const ctx: NormalizeContext = {
     requested === undefined || requested === 'me' || requested === '1'
       ? { userId: requested ?? 'me' }
       : { error: 'not allowed' },
+  sessionScope: { tenant: 'me', key: 'k'.repeat(32) },
 };
 
 const valid = {
@@ -105,8 +107,19 @@ describe('normalizeEvent', () => {
     expect(a.event.eventId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(b.event.eventId).toBe(a.event.eventId);
     expect(c.event.eventId).not.toBe(a.event.eventId);
-    // Session "1" is the same session for everyone who reports it.
+    // Session "1" is one session within a tenant, and another tenant's "1" is a different one.
     expect(a.event.sessionId).toBe(c.event.sessionId);
+    const elsewhere = normalizeEvent(legacy, {
+      ...ctx,
+      sessionScope: { ...ctx.sessionScope, tenant: 'other' },
+    });
+    const rekeyed = normalizeEvent(legacy, {
+      ...ctx,
+      sessionScope: { ...ctx.sessionScope, key: 'x'.repeat(32) },
+    });
+    if (!elsewhere.ok || !rekeyed.ok) throw new Error('expected valid legacy events');
+    expect(elsewhere.event.sessionId).not.toBe(a.event.sessionId);
+    expect(rekeyed.event.sessionId).not.toBe(a.event.sessionId);
   });
 
   it('reports each rejected event by index and keeps the valid ones in order', () => {
@@ -165,5 +178,15 @@ describe('time zones', () => {
       ok: false,
       errors: [{ path: 'timezone' }],
     });
+  });
+});
+
+describe('hasLegacySessionIds', () => {
+  it('is true only when a legacy event carries a non-uuid session id (the key is then needed)', () => {
+    expect(hasLegacySessionIds([{ sessionId: 'x' }, { session_id: valid.sessionId }, null, 'junk'])).toBe(
+      false,
+    );
+    expect(hasLegacySessionIds([{ session_id: valid.sessionId }, { session_id: 42 }])).toBe(true);
+    expect(hasLegacySessionIds([{ session_id: 'room-7' }])).toBe(true);
   });
 });

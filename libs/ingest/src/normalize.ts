@@ -12,7 +12,7 @@ import {
   type SentimentLabel,
 } from '@voicepulse/contracts';
 import { z } from 'zod';
-import { contentUuid, legacySessionUuid } from './event-id';
+import { contentUuid, legacySessionUuid, type SessionScope } from './event-id';
 
 const DAY_MS = 86_400_000;
 
@@ -34,6 +34,8 @@ export interface NormalizeContext {
    * when the caller may act for it, otherwise a message saying why not.
    */
   resolveUser(requested: string | undefined): { userId: string } | { error: string };
+  /** How legacy (integer) session ids of this request map to session uuids. */
+  sessionScope: SessionScope;
 }
 
 export type NormalizeOutcome =
@@ -167,7 +169,8 @@ function fromLegacy(input: LegacyMetricEventInput, ctx: NormalizeContext): Norma
     event: {
       eventId,
       userId: user.userId,
-      sessionId: input.session_id === undefined ? null : legacySessionUuid(input.session_id),
+      sessionId:
+        input.session_id === undefined ? null : legacySessionUuid(input.session_id, ctx.sessionScope),
       deviceId: input.device_id === undefined ? null : String(input.device_id),
       talkedTimeMs: Math.round(input.talked_time * 1000),
       microphoneUsed: input.microphone_used,

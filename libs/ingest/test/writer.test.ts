@@ -72,8 +72,35 @@ describe('MetricsWriter (real Postgres)', () => {
     const userId = `dup-${randomUUID()}`;
     const a = event({ userId });
     const later = { ...a, recordedAt: new Date(Date.parse(a.recordedAt) + 60_000).toISOString() };
-    expect(await writer.write([a, later, later, a, later])).toEqual({ inserted: 2, duplicates: 3, failed: 0 });
+    expect(await writer.write([a, later, later, a, later])).toEqual({
+      inserted: 2,
+      duplicates: 3,
+      failed: 0,
+    });
     expect(await count('select count(*)::int as n from metric_events where user_id = $1', [userId])).toBe(2);
+  });
+
+  it("dedupes per user: another user's event with the same id and instant is stored too, in one batch or across batches", async () => {
+    const [alice, bob, carol] = ['alice', 'bob', 'carol'].map((n) => `tenant-${n}-${randomUUID()}`);
+    const a = event({ userId: alice! });
+    expect(await writer.write([a])).toEqual({ inserted: 1, duplicates: 0, failed: 0 });
+    // Same (eventId, recordedAt) from two other users: a later batch, and twice within one batch.
+    expect(
+      await writer.write([
+        { ...a, userId: bob! },
+        { ...a, userId: carol! },
+        { ...a, userId: carol! },
+      ]),
+    ).toEqual({
+      inserted: 2,
+      duplicates: 1,
+      failed: 0,
+    });
+    const { rows } = await database.pool.query<{ user_id: string }>(
+      'select user_id from metric_events where event_id = $1 order by user_id',
+      [a.eventId],
+    );
+    expect(rows.map((r) => r.user_id)).toEqual([alice, bob, carol].sort());
   });
 
   it('two writers racing on the same new events: each event is stored once (the other writer skips it or is told to retry), and a retry stores nothing twice', async () => {

@@ -6,12 +6,13 @@ import {
   type Producer,
   type TranscodeJob,
 } from '@voicepulse/queues';
-import { blobKeys, type RecordingsRepository } from '@voicepulse/recordings';
+import { blobKeys, deleteRecordingBlobs, type RecordingsRepository } from '@voicepulse/recordings';
 import type { BlobStore } from '@voicepulse/storage';
 import { createReadStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { digestWhileReading } from './input-digest';
 import { failOnLastAttempt, type StatusReporter } from './status';
 
 export interface TranscodeStageDeps {
@@ -60,14 +61,17 @@ export function transcodeStage(deps: TranscodeStageDeps) {
       );
 
       const normalizedKey = blobKeys.normalized(row.userId, row.id);
+      // A direct upload arrives without a digest (the gateway only sniffed its head): hash it here.
+      const input = row.sha256 ? undefined : digestWhileReading(await deps.store.get(row.originalKey));
       // The canonical WAV goes to a local file as it is decoded and from there to the store, so
       // a two-hour recording costs disk, not hundreds of MB of worker memory.
       const work = await mkdtemp(join(tmpdir(), 'vp-transcode-stage-'));
       let result;
+      let sha256;
       try {
         const outputPath = join(work, 'normalized.wav');
         try {
-          result = await transcodeToCanonical(await deps.store.get(row.originalKey), {
+          result = await transcodeToCanonical(input?.stream ?? (await deps.store.get(row.originalKey)), {
             format,
             maxDurationS: deps.maxDurationS,
             timeoutMs: deps.timeoutMs,
@@ -81,6 +85,7 @@ export function transcodeStage(deps: TranscodeStageDeps) {
           }
           throw err;
         }
+        sha256 = input && (await input.finish(deps.store, row.originalKey, row.sizeBytes));
         await deps.store.put(normalizedKey, createReadStream(outputPath), { contentType: 'audio/wav' });
       } finally {
         await rm(work, { recursive: true, force: true });
@@ -91,7 +96,14 @@ export function transcodeStage(deps: TranscodeStageDeps) {
         sampleRate: result.info.sampleRate,
         channels: result.info.channels,
         codec: result.info.codec,
+        ...(sha256 && { sha256 }),
       });
+      if (!moved && !(await deps.repo.get(row.id, null))) {
+        // Deleted while ffmpeg ran: the delete may have listed the prefix before our WAV existed.
+        await deleteRecordingBlobs(deps.store, row.userId, row.id);
+        ctx.logger.info('recording was deleted while transcoding; its blobs are removed');
+        return;
+      }
       await deps.status.announce(moved);
       ctx.logger.info({ durationMs: result.info.durationMs, codec: result.info.codec }, 'transcoded');
       await enqueueScore(job);

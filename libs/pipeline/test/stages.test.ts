@@ -2,13 +2,25 @@ import { createAnalyzer, analysisConfigSchema, type Analyzer } from '@voicepulse
 import { encodeWavPcm16 } from '@voicepulse/audio';
 import { createDatabase, runMigrations, type Database } from '@voicepulse/db';
 import { createLogger } from '@voicepulse/logger';
-import { PermanentJobError, createProducer, createRedis, type JobContext, type Producer } from '@voicepulse/queues';
-import { RecordingsRepository, blobKeys } from '@voicepulse/recordings';
+import {
+  PermanentJobError,
+  createProducer,
+  createRedis,
+  type JobContext,
+  type Producer,
+} from '@voicepulse/queues';
+import { RecordingsRepository, blobKeys, deleteRecordingBlobs } from '@voicepulse/recordings';
 import { FsBlobStore } from '@voicepulse/storage';
-import { createTestDatabase, deleteRedisPrefix, testRedisUrl, uniquePrefix, type TestDatabase } from '@voicepulse/testing';
+import {
+  createTestDatabase,
+  deleteRedisPrefix,
+  testRedisUrl,
+  uniquePrefix,
+  type TestDatabase,
+} from '@voicepulse/testing';
 import type { Job } from 'bullmq';
-import { randomUUID } from 'node:crypto';
 import { execFile } from 'node:child_process';
+import { createHash, randomUUID } from 'node:crypto';
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -69,7 +81,16 @@ async function uploaded(body: Buffer, contentType = 'audio/wav') {
   const userId = 'pipe-user';
   const originalKey = blobKeys.original(userId, id);
   const put = await store.put(originalKey, body, { contentType });
-  await repo.create({ id, userId, status: 'uploaded', originalKey, contentType, sizeBytes: put.sizeBytes, sha256: put.sha256, clientTranscript: 'I love this, it is wonderful.' });
+  await repo.create({
+    id,
+    userId,
+    status: 'uploaded',
+    originalKey,
+    contentType,
+    sizeBytes: put.sizeBytes,
+    sha256: put.sha256,
+    clientTranscript: 'I love this, it is wonderful.',
+  });
   return { id, recordingId: id, userId, correlationId: randomUUID() };
 }
 
@@ -82,13 +103,20 @@ describe('pipeline stages', () => {
     const job = await uploaded(buzzWav());
     await transcode()(job, ctx);
     const row = await repo.get(job.id, null);
-    expect(row, JSON.stringify(row)).toMatchObject({ status: 'transcoded', sampleRate: 48_000, channels: 1, durationMs: 3500 });
+    expect(row, JSON.stringify(row)).toMatchObject({
+      status: 'transcoded',
+      sampleRate: 48_000,
+      channels: 1,
+      durationMs: 3500,
+    });
     expect(await store.exists(blobKeys.normalized(job.userId, job.id))).toBe(true);
     expect(await scoreProducer.queue.getJob(`${job.id}.score`)).toBeDefined();
 
     await transcode()(job, ctx); // a retry after a crash: no state change, score job deduplicated
     expect((await repo.get(job.id, null))?.updatedAt).toEqual(row?.updatedAt);
-    expect(await scoreProducer.queue.getJobCountByTypes('waiting', 'prioritized', 'delayed', 'active')).toBe(1);
+    expect(await scoreProducer.queue.getJobCountByTypes('waiting', 'prioritized', 'delayed', 'active')).toBe(
+      1,
+    );
 
     await score()(job, ctx);
     const view = await repo.view(job.id, null);
@@ -97,12 +125,23 @@ describe('pipeline stages', () => {
     expect(Math.abs(view!.analysis!.talkedTimeMs - 1500)).toBeLessThan(300);
     const metricJob = await metricsProducer.queue.getJob(`${job.id}.metric`);
     expect(metricJob?.data.events).toEqual([
-      expect.objectContaining({ eventId: job.id, recordingId: job.id, userId: 'pipe-user', source: 'recording', voiceSentimentLabel: 'positive' }),
+      expect.objectContaining({
+        eventId: job.id,
+        recordingId: job.id,
+        userId: 'pipe-user',
+        source: 'recording',
+        voiceSentimentLabel: 'positive',
+      }),
     ]);
 
     await score()(job, ctx);
-    expect(await metricsProducer.queue.getJobCountByTypes('waiting', 'prioritized', 'delayed', 'active')).toBe(1);
-    const segs = await database.pool.query('select count(*)::int n from speech_segments where recording_id = $1', [job.id]);
+    expect(
+      await metricsProducer.queue.getJobCountByTypes('waiting', 'prioritized', 'delayed', 'active'),
+    ).toBe(1);
+    const segs = await database.pool.query(
+      'select count(*)::int n from speech_segments where recording_id = $1',
+      [job.id],
+    );
     expect(segs.rows[0].n).toBe(view!.analysis!.segments.length);
   });
 
@@ -173,5 +212,41 @@ describe('pipeline stages', () => {
     await repo.delete(job.id, null);
     await expect(transcode()(job, ctx)).resolves.toBeUndefined();
     await expect(score()(job, ctx)).resolves.toBeUndefined();
+  });
+
+  it('a delete while ffmpeg runs leaves no blob behind: the WAV written after the delete is removed', async () => {
+    const job = await uploaded(buzzWav());
+    // The real store, with the user's DELETE (as the gateway runs it) landing just before the
+    // transcoder writes its output: the delete's prefix listing cannot have seen the WAV.
+    const racingStore = Object.create(store) as FsBlobStore;
+    racingStore.put = async (key, body, opts) => {
+      if (key === blobKeys.normalized(job.userId, job.id)) {
+        await repo.delete(job.id, null);
+        await deleteRecordingBlobs(store, job.userId, job.id);
+      }
+      return store.put(key, body, opts);
+    };
+    const stage = transcodeStage({
+      repo,
+      store: racingStore,
+      status: status(),
+      scoreProducer,
+      maxDurationS: 60,
+    });
+    await expect(stage(job, ctx)).resolves.toBeUndefined();
+    const left = [];
+    for await (const blob of store.list(blobKeys.prefix(job.userId, job.id))) left.push(blob.key);
+    expect(left).toEqual([]);
+    expect(await scoreProducer.queue.getJob(`${job.id}.score`)).toBeUndefined();
+  });
+
+  it('records the sha256 of a direct upload (completed without one) from the bytes it transcodes', async () => {
+    const wav = buzzWav();
+    const job = await uploaded(wav);
+    await database.pool.query("update recordings set sha256 = '' where id = $1", [job.id]);
+    await transcode()(job, ctx);
+    const row = await repo.get(job.id, null);
+    expect(row?.status).toBe('transcoded');
+    expect(row?.sha256).toBe(createHash('sha256').update(wav).digest('hex'));
   });
 });

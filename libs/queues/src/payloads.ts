@@ -35,11 +35,17 @@ export const maintenanceJobSchema = z.object({
   ...jobMeta,
 });
 
+export const housekeepingJobSchema = z.object({
+  task: z.enum(['reconcile-recordings', 'expire-pending-uploads']),
+  ...jobMeta,
+});
+
 export const JOB_SCHEMAS = {
   [QUEUES.transcode]: transcodeJobSchema,
   [QUEUES.score]: scoreJobSchema,
   [QUEUES.metrics]: metricsJobSchema,
   [QUEUES.maintenance]: maintenanceJobSchema,
+  [QUEUES.housekeeping]: housekeepingJobSchema,
 } as const satisfies Record<QueueName, z.ZodType>;
 
 export type JobPayload<Q extends QueueName> = z.infer<(typeof JOB_SCHEMAS)[Q]>;
@@ -47,6 +53,7 @@ export type TranscodeJob = JobPayload<'transcode'>;
 export type ScoreJob = JobPayload<'score'>;
 export type MetricsJob = JobPayload<'metrics'>;
 export type MaintenanceJob = JobPayload<'maintenance'>;
+export type HousekeepingJob = JobPayload<'housekeeping'>;
 
 /**
  * Deterministic job ids make enqueueing idempotent: a retried request or a re-run stage adds the same

@@ -45,4 +45,10 @@ export const QUEUE_SETTINGS: Record<QueueName, QueueSettings> = {
     lockDurationMs: 300_000,
     defaultConcurrency: 1,
   },
+  [QUEUES.housekeeping]: {
+    // Each run is idempotent and the next scheduled one repeats it: few attempts are enough.
+    job: { attempts: 3, backoff, ...retention },
+    lockDurationMs: 300_000,
+    defaultConcurrency: 1,
+  },
 };

@@ -45,13 +45,23 @@ describe('JobInspector', () => {
     try {
       const ids = [randomUUID(), randomUUID(), randomUUID()];
       for (const id of ids) {
-        await producer.add({ recordingId: id, userId: 'u', correlationId: `c-${id}` }, { jobId: `${id}.score` });
+        await producer.add(
+          { recordingId: id, userId: 'u', correlationId: `c-${id}` },
+          { jobId: `${id}.score` },
+        );
       }
-      const failed = await waitFor(async () => {
-        const f = await inspector.failed(['score']);
-        return f.length === 3 ? f : undefined;
-      }, { what: 'three failed jobs' });
-      expect(failed[0]).toMatchObject({ queue: 'score', reason: 'corrupt_audio: cannot decode audio', attemptsMade: 1 });
+      const failed = await waitFor(
+        async () => {
+          const f = await inspector.failed(['score']);
+          return f.length === 3 ? f : undefined;
+        },
+        { what: 'three failed jobs' },
+      );
+      expect(failed[0]).toMatchObject({
+        queue: 'score',
+        reason: 'corrupt_audio: cannot decode audio',
+        attemptsMade: 1,
+      });
       expect(failed.map((f) => f.correlationId).sort()).toEqual(ids.map((id) => `c-${id}`).sort());
 
       const metrics = createMetrics('inspect-test');
@@ -64,14 +74,23 @@ describe('JobInspector', () => {
       healed = true;
       expect(await inspector.retry('score', `${ids[0]}.score`)).toBe(1);
       expect(await inspector.retry('score', 'no-such-job')).toBe(0);
-      await waitFor(async () => (await inspector.counts(['score']))[0]!.failed === 2, { what: 'one retried' });
+      await waitFor(async () => (await inspector.counts(['score']))[0]!.failed === 2, {
+        what: 'one retried',
+      });
       expect(await inspector.retry('score')).toBe(2);
-      await waitFor(async () => (await inspector.counts(['score']))[0]!.completed === 3, { what: 'all completed' });
+      await waitFor(async () => (await inspector.counts(['score']))[0]!.completed === 3, {
+        what: 'all completed',
+      });
       expect(seen.length).toBe(6);
 
       healed = false;
-      await producer.add({ recordingId: randomUUID(), userId: 'u', correlationId: 'poison' }, { jobId: 'poison.score' });
-      await waitFor(async () => (await inspector.counts(['score']))[0]!.failed === 1, { what: 'poison failed' });
+      await producer.add(
+        { recordingId: randomUUID(), userId: 'u', correlationId: 'poison' },
+        { jobId: 'poison.score' },
+      );
+      await waitFor(async () => (await inspector.counts(['score']))[0]!.failed === 1, {
+        what: 'poison failed',
+      });
       expect(await inspector.purge('score')).toBe(1);
       expect(await inspector.failed(['score'])).toEqual([]);
       await inspector.close();
@@ -84,6 +103,6 @@ describe('JobInspector', () => {
   it('names the valid queues when given an unknown one', () => {
     expect(parseQueueName('metrics')).toBe('metrics');
     expect(() => parseQueueName('nope')).toThrow(UnknownQueueError);
-    expect(() => parseQueueName('nope')).toThrow(/transcode, score, metrics, maintenance/);
+    expect(() => parseQueueName('nope')).toThrow(/transcode, score, metrics, maintenance, housekeeping/);
   });
 });

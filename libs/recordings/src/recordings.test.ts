@@ -1,4 +1,6 @@
+import { userIdSchema } from '@voicepulse/contracts';
 import { createDatabase, runMigrations, type Database } from '@voicepulse/db';
+import { isValidKey } from '@voicepulse/storage/keys';
 import { createTestDatabase, type TestDatabase } from '@voicepulse/testing';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,7 +19,31 @@ describe('blob keys', () => {
   it('keep every object of a recording under one owner-scoped prefix', () => {
     const id = randomUUID();
     expect(blobKeys.original('a/b', id).startsWith(blobKeys.prefix('a/b', id))).toBe(true);
-    expect(blobKeys.prefix('a/b', id)).toBe(`recordings/a%2Fb/${id}/`);
+    expect(blobKeys.prefix('a/b', id)).toBe(`recordings/=YS9i/${id}/`);
+  });
+
+  it('make a valid, distinct key for every user id the schema allows', () => {
+    const id = randomUUID();
+    const ids = [
+      'alice',
+      'alice@example.com',
+      'google-oauth2:1234',
+      'a:b@c',
+      '.',
+      '..',
+      '...',
+      '-',
+      ':'.repeat(128),
+      'x'.repeat(128),
+    ];
+    for (const userId of ids) {
+      expect(userIdSchema.safeParse(userId).success, userId).toBe(true);
+      expect(isValidKey(blobKeys.original(userId, id)), userId).toBe(true);
+      expect(isValidKey(blobKeys.normalized(userId, id)), userId).toBe(true);
+    }
+    expect(new Set(ids.map((u) => blobKeys.prefix(u, id))).size).toBe(ids.length);
+    // Readable where it can be: ids from the safe set are kept verbatim.
+    expect(blobKeys.prefix('alice@example.com', id)).toBe(`recordings/alice@example.com/${id}/`);
   });
 });
 
@@ -67,8 +93,16 @@ describe('RecordingsRepository', () => {
       talkedTimeMs: 1000,
       speechRatio: 0.5,
       durationMs: 2000,
-      segments: [{ startMs: 0, endMs: 400 }, { startMs: 800, endMs: 1400 }],
-      sentiment: { score: 0.6, label: 'positive' as const, confidence: 0.8, engines: [{ engine: 'transcript', version: '1' }] },
+      segments: [
+        { startMs: 0, endMs: 400 },
+        { startMs: 800, endMs: 1400 },
+      ],
+      sentiment: {
+        score: 0.6,
+        label: 'positive' as const,
+        confidence: 0.8,
+        engines: [{ engine: 'transcript', version: '1' }],
+      },
       timeline: [{ startMs: 0, endMs: 1400, score: 0.6, label: 'positive' as const }],
     };
     await repo.saveAnalysis(r.id, analysis);

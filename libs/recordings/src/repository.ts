@@ -62,23 +62,131 @@ function ownedBy(owner: string | null) {
   return owner === null ? undefined : eq(recordings.userId, owner);
 }
 
+async function insertOnce(tx: Tx, input: NewRecording): Promise<RecordingRow & { created: boolean }> {
+  const [row] = await tx
+    .insert(recordings)
+    .values(input)
+    .onConflictDoNothing({
+      target: [recordings.userId, recordings.idempotencyKey],
+      where: sql`${recordings.idempotencyKey} is not null`,
+    })
+    .returning();
+  if (row) return { ...row, created: true };
+  const [prior] = await tx
+    .select()
+    .from(recordings)
+    .where(and(eq(recordings.userId, input.userId), eq(recordings.idempotencyKey, input.idempotencyKey!)));
+  return { ...prior!, created: false };
+}
+
 export class RecordingsRepository {
   constructor(private readonly db: Db) {}
 
   /**
+   * Inserts a recording; with an idempotency key already used by its owner, inserts nothing and
+   * returns the earlier row with `created: false` (a concurrent twin waits for the first to commit).
    * `pipelineQuota` (0 = none): refuse with PipelineQuotaError when the user already has that many
    * recordings in flight. A pending direct upload is not in the pipeline yet, so it is not checked.
    */
-  async create(input: NewRecording, opts: { pipelineQuota?: number } = {}): Promise<RecordingRow> {
+  async create(
+    input: NewRecording,
+    opts: { pipelineQuota?: number } = {},
+  ): Promise<RecordingRow & { created: boolean }> {
     return this.db.transaction(async (tx) => {
       if (input.uploadState !== 'pending') await this.admit(tx, input.userId, opts.pipelineQuota);
       await tx
         .insert(users)
         .values({ id: input.userId })
         .onConflictDoUpdate({ target: users.id, set: { lastSeenAt: sql`now()` } });
-      const [row] = await tx.insert(recordings).values(input).returning();
-      return row!;
+      return insertOnce(tx, input);
     });
+  }
+
+  async byIdempotencyKey(owner: string, key: string): Promise<RecordingRow | undefined> {
+    const [row] = await this.db
+      .select()
+      .from(recordings)
+      .where(and(eq(recordings.userId, owner), eq(recordings.idempotencyKey, key)))
+      .limit(1);
+    return row;
+  }
+
+  /**
+   * Creates a pending direct upload unless its owner already has `maxPending` of them; the check
+   * and the insert run under a per-user advisory lock so concurrent requests cannot both squeeze in.
+   */
+  async createPending(
+    input: NewRecording,
+    maxPending: number,
+  ): Promise<(RecordingRow & { created: boolean }) | 'too_many_pending'> {
+    return this.db.transaction(async (tx) => {
+      await tx.execute(
+        sql`select pg_advisory_xact_lock(hashtextextended(${'pending-uploads:' + input.userId}, 0))`,
+      );
+      if (input.idempotencyKey) {
+        // A retry is answered with its upload even at the cap: it takes no new slot.
+        const [prior] = await tx
+          .select()
+          .from(recordings)
+          .where(
+            and(eq(recordings.userId, input.userId), eq(recordings.idempotencyKey, input.idempotencyKey)),
+          );
+        if (prior) return { ...prior, created: false };
+      }
+      const [{ n } = { n: 0 }] = await tx
+        .select({ n: sql<number>`count(*)::int` })
+        .from(recordings)
+        .where(and(eq(recordings.userId, input.userId), eq(recordings.uploadState, 'pending')));
+      if (n >= maxPending) return 'too_many_pending';
+      await tx
+        .insert(users)
+        .values({ id: input.userId })
+        .onConflictDoUpdate({ target: users.id, set: { lastSeenAt: sql`now()` } });
+      return insertOnce(tx, { ...input, uploadState: 'pending' });
+    });
+  }
+
+  /** Direct uploads still pending after `olderThanMs`: their signed URLs are long dead. */
+  async expiredPending(olderThanMs: number, limit = 500): Promise<RecordingRow[]> {
+    return this.db
+      .select()
+      .from(recordings)
+      .where(
+        and(
+          eq(recordings.uploadState, 'pending'),
+          lt(recordings.createdAt, sql`now() - make_interval(secs => ${olderThanMs / 1000})`),
+        ),
+      )
+      .orderBy(recordings.createdAt)
+      .limit(limit);
+  }
+
+  /**
+   * Uploaded recordings that have not moved for `olderThanMs` in a non-terminal state: their job
+   * was probably lost (a Redis failover between the 202 and replication, say).
+   */
+  async stuck(olderThanMs: number, limit = 500): Promise<RecordingRow[]> {
+    return this.db
+      .select()
+      .from(recordings)
+      .where(
+        and(
+          eq(recordings.uploadState, 'complete'),
+          inArray(recordings.status, ['uploaded', 'transcoding', 'transcoded', 'scoring']),
+          lt(recordings.updatedAt, sql`now() - make_interval(secs => ${olderThanMs / 1000})`),
+        ),
+      )
+      .orderBy(recordings.updatedAt)
+      .limit(limit);
+  }
+
+  /** Deletes a row only while it is still a pending upload (a concurrent /complete wins). */
+  async deletePending(id: string): Promise<RecordingRow | undefined> {
+    const [row] = await this.db
+      .delete(recordings)
+      .where(and(eq(recordings.id, id), eq(recordings.uploadState, 'pending')))
+      .returning();
+    return row;
   }
 
   async get(id: string, owner: string | null): Promise<RecordingRow | undefined> {
@@ -110,7 +218,10 @@ export class RecordingsRepository {
           eq(recordings.userId, owner),
           eq(recordings.uploadState, 'complete'),
           c
-            ? or(lt(recordings.createdAt, c.createdAt), and(eq(recordings.createdAt, c.createdAt), lt(recordings.id, c.id)))
+            ? or(
+                lt(recordings.createdAt, c.createdAt),
+                and(eq(recordings.createdAt, c.createdAt), lt(recordings.id, c.id)),
+              )
             : undefined,
         ),
       )
@@ -120,7 +231,8 @@ export class RecordingsRepository {
     const last = page[page.length - 1];
     return {
       items: await this.views(page),
-      nextCursor: rows.length > limit && last ? encodeCursor({ createdAt: last.createdAt, id: last.id }) : null,
+      nextCursor:
+        rows.length > limit && last ? encodeCursor({ createdAt: last.createdAt, id: last.id }) : null,
     };
   }
 
@@ -191,12 +303,20 @@ export class RecordingsRepository {
         levels: a.levels ?? null,
         prosody: a.prosody ?? null,
       };
-      await tx.insert(recordingAnalyses).values(values).onConflictDoUpdate({ target: recordingAnalyses.recordingId, set: values });
+      await tx
+        .insert(recordingAnalyses)
+        .values(values)
+        .onConflictDoUpdate({ target: recordingAnalyses.recordingId, set: values });
       await tx.delete(speechSegments).where(eq(speechSegments.recordingId, id));
       await tx.delete(sentimentTimeline).where(eq(sentimentTimeline.recordingId, id));
       if (a.segments.length) {
         await tx.insert(speechSegments).values(
-          a.segments.map((s, idx) => ({ recordingId: id, idx, startMs: Math.round(s.startMs), endMs: Math.round(s.endMs) })),
+          a.segments.map((s, idx) => ({
+            recordingId: id,
+            idx,
+            startMs: Math.round(s.startMs),
+            endMs: Math.round(s.endMs),
+          })),
         );
       }
       if (a.timeline?.length) {

@@ -1,6 +1,13 @@
 export * from './errors';
 export * from './types';
-export { assertValidKey, assertValidPrefix, isValidKey, MAX_KEY_BYTES, MAX_SEGMENT_BYTES } from './keys';
+export {
+  assertValidKey,
+  assertValidPrefix,
+  encodeKeySegment,
+  isValidKey,
+  MAX_KEY_BYTES,
+  MAX_SEGMENT_BYTES,
+} from './keys';
 export { MAX_SIGNED_URL_SECONDS } from './expiry';
 export { createBlobStore, type BlobStoreTuning } from './factory';
 export { FsBlobStore, type FsBlobStoreOptions } from './fs/fs-store';

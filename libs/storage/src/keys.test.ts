@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidKeyError } from './errors';
-import { assertValidKey, assertValidPrefix, isValidKey } from './keys';
+import { assertValidKey, assertValidPrefix, encodeKeySegment, isValidKey } from './keys';
 
 describe('key validation', () => {
   it('accepts ordinary object keys', () => {
@@ -41,5 +41,38 @@ describe('key validation', () => {
     expect(() => assertValidPrefix('rec/2024-')).not.toThrow();
     expect(() => assertValidPrefix('../')).toThrow(InvalidKeyError);
     expect(() => assertValidPrefix('/rec')).toThrow(InvalidKeyError);
+  });
+});
+
+describe('encodeKeySegment', () => {
+  it('keeps safe strings verbatim and encodes the rest injectively into one valid segment', () => {
+    const inputs = [
+      'alice',
+      'a@b.c',
+      'a:b',
+      'a%2Fb',
+      'a/b',
+      '.',
+      '..',
+      '...',
+      '=x',
+      '=YQ',
+      'a',
+      'ü',
+      'a b',
+      '\0',
+    ];
+    const out = inputs.map(encodeKeySegment);
+    for (const [i, seg] of out.entries()) {
+      expect(isValidKey(seg), inputs[i]).toBe(true);
+      expect(seg.includes('/'), inputs[i]).toBe(false);
+    }
+    expect(new Set(out).size).toBe(inputs.length);
+    expect(out.slice(0, 2)).toEqual(['alice', 'a@b.c']);
+    expect(encodeKeySegment('a:b')).toBe('=' + Buffer.from('a:b').toString('base64url'));
+  });
+
+  it('refuses what cannot fit in one segment', () => {
+    expect(() => encodeKeySegment(':'.repeat(200))).toThrow(InvalidKeyError);
   });
 });

@@ -46,6 +46,24 @@ export function assertValidPrefix(prefix: string): void {
   check(prefix, 'prefix');
 }
 
+// What a segment may hold verbatim: the safe set minus '/', and minus '=' which marks an encoded one.
+const VERBATIM_SEGMENT = /^[A-Za-z0-9!\-_.*'()+,@]+$/;
+
+/**
+ * Turns any string (a user id, say) into one valid key segment, injectively: a string that is
+ * already safe stays readable as it is, anything else (':' or '%', a lone "." or "..", or a
+ * leading '=') becomes '=' + its base64url UTF-8 bytes, which a verbatim segment can never start
+ * with. Throws InvalidKeyError when the result would exceed MAX_SEGMENT_BYTES.
+ */
+export function encodeKeySegment(value: string): string {
+  const verbatim = VERBATIM_SEGMENT.test(value) && value !== '.' && value !== '..';
+  const segment = verbatim ? value : `=${Buffer.from(value, 'utf8').toString('base64url')}`;
+  if (Buffer.byteLength(segment, 'utf8') > MAX_SEGMENT_BYTES) {
+    throw new InvalidKeyError(segment, `encodes to more than ${MAX_SEGMENT_BYTES} bytes`);
+  }
+  return segment;
+}
+
 export function isValidKey(key: string): boolean {
   try {
     assertValidKey(key);

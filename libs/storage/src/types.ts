@@ -41,6 +41,11 @@ export interface SignedUrl {
 export interface SignedUploadOptions {
   expiresInSeconds: number;
   contentType: string;
+  /**
+   * The exact body size, signed into the grant so an uploader cannot fill the bucket: S3 signs
+   * Content-Length, GCS signs `x-goog-content-length-range`, the fs driver signs it as a byte cap.
+   */
+  sizeBytes: number;
 }
 
 export interface SignedDownloadOptions {
@@ -61,6 +66,11 @@ export interface BlobStore {
   /** Idempotent: deleting a missing key succeeds. */
   delete(key: string): Promise<void>;
   list(prefix: string): AsyncIterable<BlobInfo>;
+  /**
+   * Moves a blob inside the store (server-side copy, never through this process) and deletes the
+   * source; `to` is replaced. Rejects with NotFoundError when `from` does not exist.
+   */
+  move(from: string, to: string): Promise<void>;
   signedUploadUrl(key: string, opts: SignedUploadOptions): Promise<SignedUrl>;
   signedDownloadUrl(key: string, opts: SignedDownloadOptions): Promise<SignedUrl>;
   /** Readiness probe: throws UnavailableError when the backend (or the bucket) is unusable. */

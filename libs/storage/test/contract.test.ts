@@ -59,7 +59,10 @@ describe.each<StorageDriver>(['fs', 's3', 'gcs'])('BlobStore contract: %s', (dri
   it('round-trips bytes with size, sha256, etag, content type and metadata', async () => {
     const key = `${prefix}roundtrip/a.wav`;
     const body = randomBytes(300_000);
-    const put = await store.put(key, body, { contentType: 'audio/wav', metadata: { callid: 'c-1', agent: 'a7' } });
+    const put = await store.put(key, body, {
+      contentType: 'audio/wav',
+      metadata: { callid: 'c-1', agent: 'a7' },
+    });
     expect(put).toMatchObject({ key, sizeBytes: body.length, sha256: sha256(body) });
     expect(put.etag).toBeTruthy();
     expect(put.etag).not.toMatch(/"/);
@@ -94,9 +97,13 @@ describe.each<StorageDriver>(['fs', 's3', 'gcs'])('BlobStore contract: %s', (dri
     const key = `${prefix}range/bin`;
     const body = randomBytes(4096);
     await store.put(key, body);
-    expect(await readAll(await store.get(key, { range: { start: 10, end: 19 } }))).toEqual(body.subarray(10, 20));
+    expect(await readAll(await store.get(key, { range: { start: 10, end: 19 } }))).toEqual(
+      body.subarray(10, 20),
+    );
     expect(await readAll(await store.get(key, { range: { start: 4000 } }))).toEqual(body.subarray(4000));
-    expect(await readAll(await store.get(key, { range: { start: 4090, end: 9999 } }))).toEqual(body.subarray(4090));
+    expect(await readAll(await store.get(key, { range: { start: 4090, end: 9999 } }))).toEqual(
+      body.subarray(4090),
+    );
     await expect(store.get(key, { range: { start: 5000 } })).rejects.toBeInstanceOf(InvalidRangeError);
     await expect(store.get(key, { range: { start: 5, end: 4 } })).rejects.toBeInstanceOf(InvalidRangeError);
   });
@@ -133,7 +140,10 @@ describe.each<StorageDriver>(['fs', 's3', 'gcs'])('BlobStore contract: %s', (dri
     expect(sample?.sizeBytes).toBe(Buffer.byteLength(keys[0]!));
 
     // A prefix that ends inside a segment matches partial names, as on S3/GCS.
-    expect((await collect(paged.list(`${base}rec-a`))).map((i) => i.key)).toEqual([`${base}rec-a-b`, `${base}rec-a/c`]);
+    expect((await collect(paged.list(`${base}rec-a`))).map((i) => i.key)).toEqual([
+      `${base}rec-a-b`,
+      `${base}rec-a/c`,
+    ]);
     expect(await collect(store.list(`${prefix}nothing-here/`))).toEqual([]);
     await paged.close?.();
   });
@@ -170,7 +180,9 @@ describe.each<StorageDriver>(['fs', 's3', 'gcs'])('BlobStore contract: %s', (dri
         store.head(key),
         store.exists(key),
         store.delete(key),
-        store.signedUploadUrl(key, { expiresInSeconds: 60, contentType: 'text/plain' }),
+        store.signedUploadUrl(key, { expiresInSeconds: 60, contentType: 'text/plain', sizeBytes: 1 }),
+        store.move(key, `${prefix}ok`),
+        store.move(`${prefix}ok`, key),
         store.signedDownloadUrl(key, { expiresInSeconds: 60 }),
       ];
       for (const attempt of attempts) {
@@ -200,22 +212,66 @@ describe.each<StorageDriver>(['fs', 's3', 'gcs'])('BlobStore contract: %s', (dri
     expect(await collect(store.list(`${prefix}too-large/`))).toEqual([]);
     expect(await h.leftovers(key)).toEqual([]);
 
-    const small = await store.put(`${prefix}too-large/small`, Buffer.alloc(10 * MiB, 1), { maxBytes: 10 * MiB });
+    const small = await store.put(`${prefix}too-large/small`, Buffer.alloc(10 * MiB, 1), {
+      maxBytes: 10 * MiB,
+    });
     expect(small.sizeBytes).toBe(10 * MiB); // exactly at the limit is allowed
-    await expect(store.put(`${prefix}too-large/tiny`, Buffer.from('12345'), { maxBytes: 4 })).rejects.toBeInstanceOf(TooLargeError);
+    await expect(
+      store.put(`${prefix}too-large/tiny`, Buffer.from('12345'), { maxBytes: 4 }),
+    ).rejects.toBeInstanceOf(TooLargeError);
     expect(await store.exists(`${prefix}too-large/tiny`)).toBe(false);
   });
 
   it('signed upload URL accepts a real HTTP PUT', async () => {
     const key = `${prefix}signed/up.webm`;
     const body = randomBytes(70_000);
-    const signed = await store.signedUploadUrl(key, { expiresInSeconds: 120, contentType: 'audio/webm' });
+    const signed = await store.signedUploadUrl(key, {
+      expiresInSeconds: 120,
+      contentType: 'audio/webm',
+      sizeBytes: body.length,
+    });
     expect(signed.method).toBe('PUT');
     const res = await fetch(signed.url, { method: 'PUT', headers: signed.headers, body });
     expect(res.status, await res.clone().text()).toBeLessThan(300);
     const info = await store.head(key);
     expect(info).toMatchObject({ sizeBytes: body.length, contentType: 'audio/webm' });
     expect(sha256(await readAll(await store.get(key)))).toBe(sha256(body));
+  });
+
+  it('signed upload URL carries the declared size: a larger body is refused and nothing is stored', async () => {
+    const key = `${prefix}signed/sized.webm`;
+    const signed = await store.signedUploadUrl(key, {
+      expiresInSeconds: 120,
+      contentType: 'audio/webm',
+      sizeBytes: 1_000,
+    });
+    if (driver === 'gcs') {
+      // fake-gcs-server ignores x-goog-content-length-range (GCS enforces it): check it is signed.
+      expect(new URL(signed.url).searchParams.get('X-Goog-SignedHeaders')?.split(';')).toContain(
+        'x-goog-content-length-range',
+      );
+      expect(signed.headers['x-goog-content-length-range']).toBe('1000,1000');
+      return;
+    }
+    const res = await fetch(signed.url, {
+      method: 'PUT',
+      headers: signed.headers,
+      body: randomBytes(64_000),
+    });
+    expect(res.status, await res.clone().text()).toBeGreaterThanOrEqual(400);
+    expect(await store.exists(key)).toBe(false);
+  });
+
+  it('moves a blob server-side: the source is gone, the target has its bytes and content type', async () => {
+    const [from, to] = [`${prefix}move/staging`, `${prefix}move/final/original`];
+    const body = randomBytes(30_000);
+    await store.put(from, body, { contentType: 'audio/ogg' });
+    await store.put(to, Buffer.from('old'), { contentType: 'text/plain' });
+    await store.move(from, to);
+    expect(await store.exists(from)).toBe(false);
+    expect(await store.head(to)).toMatchObject({ sizeBytes: body.length, contentType: 'audio/ogg' });
+    expect(sha256(await readAll(await store.get(to)))).toBe(sha256(body));
+    await expect(store.move(from, to)).rejects.toBeInstanceOf(NotFoundError);
   });
 
   it('signed download URL serves the bytes over HTTP', async () => {
@@ -231,7 +287,11 @@ describe.each<StorageDriver>(['fs', 's3', 'gcs'])('BlobStore contract: %s', (dri
 
   it('caps signed URL lifetime at 15 minutes (clamped, not rejected)', async () => {
     const before = Date.now();
-    const up = await store.signedUploadUrl(`${prefix}signed/cap`, { expiresInSeconds: 7 * 24 * 3600, contentType: 'audio/wav' });
+    const up = await store.signedUploadUrl(`${prefix}signed/cap`, {
+      expiresInSeconds: 7 * 24 * 3600,
+      contentType: 'audio/wav',
+      sizeBytes: 1,
+    });
     const down = await store.signedDownloadUrl(`${prefix}signed/cap`, { expiresInSeconds: 3600 });
     for (const s of [up, down]) {
       expect(s.expiresAt.getTime()).toBeLessThanOrEqual(Date.now() + MAX_SIGNED_URL_SECONDS * 1000);
@@ -242,13 +302,19 @@ describe.each<StorageDriver>(['fs', 's3', 'gcs'])('BlobStore contract: %s', (dri
     }
     const short = await store.signedDownloadUrl(`${prefix}signed/cap`, { expiresInSeconds: 30 });
     expect(h.urlExpirySeconds(short.url)).toBeLessThanOrEqual(30);
-    await expect(store.signedDownloadUrl(`${prefix}signed/cap`, { expiresInSeconds: 0 })).rejects.toThrow(RangeError);
+    await expect(store.signedDownloadUrl(`${prefix}signed/cap`, { expiresInSeconds: 0 })).rejects.toThrow(
+      RangeError,
+    );
   });
 
   it('reports UnavailableError when the backend is unreachable', async () => {
     const dead = await h.unreachable();
     try {
-      for (const op of [() => dead.ping(), () => dead.head(`${prefix}x`), () => dead.put(`${prefix}x`, Buffer.from('x'))]) {
+      for (const op of [
+        () => dead.ping(),
+        () => dead.head(`${prefix}x`),
+        () => dead.put(`${prefix}x`, Buffer.from('x')),
+      ]) {
         const err = await op().then(
           () => undefined,
           (e: unknown) => e,

@@ -32,7 +32,9 @@ describe('fs driver containment', () => {
     await expect(store.get('evil/secret.txt')).rejects.toBeInstanceOf(InvalidKeyError);
     await expect(store.head('evil/secret.txt')).rejects.toBeInstanceOf(InvalidKeyError);
     await expect(store.put('evil/planted.txt', Buffer.from('pwned'))).rejects.toBeInstanceOf(InvalidKeyError);
-    await expect(store.put('evil/new/dir/file', Buffer.from('pwned'))).rejects.toBeInstanceOf(InvalidKeyError);
+    await expect(store.put('evil/new/dir/file', Buffer.from('pwned'))).rejects.toBeInstanceOf(
+      InvalidKeyError,
+    );
     await expect(store.delete('evil/secret.txt')).rejects.toBeInstanceOf(InvalidKeyError);
     expect((await readdir(outside)).sort()).toEqual(['secret.txt']);
     expect(await readFile(path.join(outside, 'secret.txt'), 'utf8')).toBe('top secret');
@@ -52,7 +54,14 @@ describe('fs driver containment', () => {
   });
 
   it('rejects traversal in raw and percent-encoded form before touching the disk', async () => {
-    for (const key of ['../outside/secret.txt', '../../etc/passwd', 'a/../../outside/secret.txt', '%2e%2e/outside/secret.txt', '..%2Foutside', '..\\outside']) {
+    for (const key of [
+      '../outside/secret.txt',
+      '../../etc/passwd',
+      'a/../../outside/secret.txt',
+      '%2e%2e/outside/secret.txt',
+      '..%2Foutside',
+      '..\\outside',
+    ]) {
       await expect(store.get(key)).rejects.toBeInstanceOf(InvalidKeyError);
       await expect(store.put(key, Buffer.from('x'))).rejects.toBeInstanceOf(InvalidKeyError);
     }
@@ -78,16 +87,46 @@ describe('fs driver containment', () => {
 });
 
 describe('verifyFsSignature', () => {
-  const store = new FsBlobStore({ root: path.join(tmpdir(), 'vp-unused'), signingSecret: SECRET, publicUrl: PUBLIC });
+  const store = new FsBlobStore({
+    root: path.join(tmpdir(), 'vp-unused'),
+    signingSecret: SECRET,
+    publicUrl: PUBLIC,
+  });
 
   it('accepts its own upload and download URLs for the signed method only', async () => {
-    const up = await store.signedUploadUrl('rec/a b.wav'.replace(' ', '_'), { expiresInSeconds: 60, contentType: 'audio/wav' });
-    expect(verifyFsSignature(up.url, SECRET, { method: 'PUT' })).toMatchObject({ ok: true, key: 'rec/a_b.wav', method: 'PUT', contentType: 'audio/wav' });
-    expect(verifyFsSignature(up.url, SECRET, { method: 'GET' })).toEqual({ ok: false, reason: 'method-mismatch' });
+    const up = await store.signedUploadUrl('rec/a b.wav'.replace(' ', '_'), {
+      expiresInSeconds: 60,
+      contentType: 'audio/wav',
+      sizeBytes: 4096,
+    });
+    expect(verifyFsSignature(up.url, SECRET, { method: 'PUT' })).toMatchObject({
+      ok: true,
+      key: 'rec/a_b.wav',
+      method: 'PUT',
+      contentType: 'audio/wav',
+      sizeBytes: 4096,
+    });
+    const bigger = new URL(up.url);
+    bigger.searchParams.set('size', '999999999');
+    expect(verifyFsSignature(bigger, SECRET, { method: 'PUT' })).toEqual({
+      ok: false,
+      reason: 'bad-signature',
+    });
+    expect(verifyFsSignature(up.url, SECRET, { method: 'GET' })).toEqual({
+      ok: false,
+      reason: 'method-mismatch',
+    });
 
-    const down = await store.signedDownloadUrl('rec/x.wav', { expiresInSeconds: 60, filename: 'Call – 1.wav' });
+    const down = await store.signedDownloadUrl('rec/x.wav', {
+      expiresInSeconds: 60,
+      filename: 'Call – 1.wav',
+    });
     const relative = down.url.slice('http://127.0.0.1:8080'.length);
-    expect(verifyFsSignature(relative, SECRET, { method: 'GET' })).toMatchObject({ ok: true, key: 'rec/x.wav', filename: 'Call – 1.wav' });
+    expect(verifyFsSignature(relative, SECRET, { method: 'GET' })).toMatchObject({
+      ok: true,
+      key: 'rec/x.wav',
+      filename: 'Call – 1.wav',
+    });
     expect(verifyFsSignature(relative, SECRET, { method: 'HEAD' })).toMatchObject({ ok: true });
   });
 
@@ -99,27 +138,63 @@ describe('verifyFsSignature', () => {
       fn(copy);
       return verifyFsSignature(copy, SECRET, { method: 'GET' });
     };
-    expect(tamper((c) => (c.pathname = '/v1/blobs/rec/y.wav'))).toEqual({ ok: false, reason: 'bad-signature' });
-    expect(tamper((c) => c.searchParams.set('expires', String(Number(c.searchParams.get('expires')) + 3600)))).toEqual({ ok: false, reason: 'bad-signature' });
-    expect(tamper((c) => c.searchParams.set('contentType', 'text/html'))).toEqual({ ok: false, reason: 'bad-signature' });
-    expect(tamper((c) => c.searchParams.set('method', 'PUT'))).toEqual({ ok: false, reason: 'method-mismatch' });
+    expect(tamper((c) => (c.pathname = '/v1/blobs/rec/y.wav'))).toEqual({
+      ok: false,
+      reason: 'bad-signature',
+    });
+    expect(
+      tamper((c) => c.searchParams.set('expires', String(Number(c.searchParams.get('expires')) + 3600))),
+    ).toEqual({ ok: false, reason: 'bad-signature' });
+    expect(tamper((c) => c.searchParams.set('contentType', 'text/html'))).toEqual({
+      ok: false,
+      reason: 'bad-signature',
+    });
+    expect(tamper((c) => c.searchParams.set('method', 'PUT'))).toEqual({
+      ok: false,
+      reason: 'method-mismatch',
+    });
     expect(tamper((c) => c.searchParams.delete('signature'))).toEqual({ ok: false, reason: 'malformed' });
     // WHATWG URL parsing resolves "%2e%2e" segments itself, which lands outside the blob route.
     expect(tamper((c) => (c.pathname = '/v1/blobs/%2e%2e/%2e%2e/etc/passwd'))).toMatchObject({ ok: false });
-    expect(verifyFsSignature('/v1/blobs/%2e%2e/%2e%2e/etc/passwd?method=GET&expires=9999999999&signature=x', SECRET, { method: 'GET' })).toMatchObject({ ok: false });
-    expect(tamper((c) => (c.pathname = '/v1/blobs/rec%2F..%2F..%2Fetc'))).toEqual({ ok: false, reason: 'invalid-key' });
+    expect(
+      verifyFsSignature(
+        '/v1/blobs/%2e%2e/%2e%2e/etc/passwd?method=GET&expires=9999999999&signature=x',
+        SECRET,
+        { method: 'GET' },
+      ),
+    ).toMatchObject({ ok: false });
+    expect(tamper((c) => (c.pathname = '/v1/blobs/rec%2F..%2F..%2Fetc'))).toEqual({
+      ok: false,
+      reason: 'invalid-key',
+    });
     expect(tamper((c) => (c.pathname = '/elsewhere/rec/x.wav'))).toEqual({ ok: false, reason: 'malformed' });
-    expect(verifyFsSignature(u, 'another-secret-of-16', { method: 'GET' })).toEqual({ ok: false, reason: 'bad-signature' });
-    expect(verifyFsSignature(u, SECRET, { method: 'GET', now: new Date(Date.now() + 61_000) })).toEqual({ ok: false, reason: 'expired' });
+    expect(verifyFsSignature(u, 'another-secret-of-16', { method: 'GET' })).toEqual({
+      ok: false,
+      reason: 'bad-signature',
+    });
+    expect(verifyFsSignature(u, SECRET, { method: 'GET', now: new Date(Date.now() + 61_000) })).toEqual({
+      ok: false,
+      reason: 'expired',
+    });
   });
 
   it('accepts parsed route params as the gateway sees them', async () => {
-    const { url } = await store.signedUploadUrl('rec/p.webm', { expiresInSeconds: 900, contentType: 'audio/webm' });
+    const { url } = await store.signedUploadUrl('rec/p.webm', {
+      expiresInSeconds: 900,
+      contentType: 'audio/webm',
+      sizeBytes: 10,
+    });
     const q = Object.fromEntries(new URL(url).searchParams);
-    const check = verifyFsSignature({ ...q, key: 'rec/p.webm', signature: q.signature! }, SECRET, { method: 'PUT' });
+    const check = verifyFsSignature({ ...q, key: 'rec/p.webm', signature: q.signature! }, SECRET, {
+      method: 'PUT',
+    });
     expect(check).toMatchObject({ ok: true, key: 'rec/p.webm' });
     // A router that decodes "%2e%2e%2f" hands over a traversal key: refused before any signature math.
-    expect(verifyFsSignature({ ...q, key: '../../etc/passwd', signature: q.signature! }, SECRET, { method: 'PUT' })).toEqual({
+    expect(
+      verifyFsSignature({ ...q, key: '../../etc/passwd', signature: q.signature! }, SECRET, {
+        method: 'PUT',
+      }),
+    ).toEqual({
       ok: false,
       reason: 'invalid-key',
     });

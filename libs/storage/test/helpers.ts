@@ -55,7 +55,9 @@ export function generatedBody(total: number, chunkSize = 64 * 1024): { stream: R
 }
 
 /** Peak RSS growth over a baseline while `fn` runs, sampled every 10 ms. */
-export async function peakRssGrowth<T>(fn: () => Promise<T>): Promise<{ result: T; growthBytes: number; baselineBytes: number }> {
+export async function peakRssGrowth<T>(
+  fn: () => Promise<T>,
+): Promise<{ result: T; growthBytes: number; baselineBytes: number }> {
   (globalThis as { gc?: () => void }).gc?.();
   const baselineBytes = process.memoryUsage.rss();
   let peak = baselineBytes;
@@ -92,7 +94,10 @@ export async function startFsBlobServer(
             res.writeHead(403).end('content-type-mismatch');
             return;
           }
-          const put = await store().put(check.key, req, { ...(check.contentType && { contentType: check.contentType }) });
+          const put = await store().put(check.key, req, {
+            ...(check.contentType && { contentType: check.contentType }),
+            ...(check.sizeBytes !== undefined && { maxBytes: check.sizeBytes }),
+          });
           res.writeHead(200, { etag: `"${put.etag}"` }).end();
         } else {
           const info = await store().head(check.key);
@@ -105,7 +110,9 @@ export async function startFsBlobServer(
           body.pipe(res);
         }
       } catch (err) {
-        res.writeHead(err instanceof NotFoundError ? 404 : err instanceof StorageError ? 400 : 500).end(String(err));
+        res
+          .writeHead(err instanceof NotFoundError ? 404 : err instanceof StorageError ? 400 : 500)
+          .end(String(err));
       }
     })();
   });

@@ -1,6 +1,13 @@
 import { createDatabase, type Database } from '@voicepulse/db';
 import { createLogger, redactUrl, type Logger } from '@voicepulse/logger';
-import { createRedis, JobInspector, registerQueueGauges, type QueueName } from '@voicepulse/queues';
+import {
+  consumerMismatch,
+  createRedis,
+  JobInspector,
+  registerQueueGauges,
+  type QueueName,
+  type WorkerServiceName,
+} from '@voicepulse/queues';
 import {
   createMetrics,
   installShutdown,
@@ -47,7 +54,7 @@ export interface WorkerParts {
  * handling. The app supplies only its consumers, so the apps stay composition roots.
  */
 export async function runWorkerService<C extends WorkerBaseConfig>(
-  service: string,
+  service: WorkerServiceName,
   config: C,
   build: (ctx: WorkerContext<C>) => Promise<WorkerParts>,
 ): Promise<void> {
@@ -62,6 +69,13 @@ export async function runWorkerService<C extends WorkerBaseConfig>(
   const redis = createRedis(config.REDIS_URL, 'worker');
   const metrics = createMetrics(service);
   const parts = await build({ config, logger, database, workerRedis, redis, metrics });
+  // Every queue has exactly one consuming service (libs/queues WORKER_QUEUES): a worker wired to
+  // another's queue, or missing one of its own, would leave jobs unprocessed or doubly handled.
+  const mismatch = consumerMismatch(service, parts.consumers.map((w) => w.name));
+  if (mismatch) {
+    logger.fatal(mismatch);
+    process.exit(78);
+  }
   // Each worker reports the depth of the queues it consumes, next to its own job durations.
   registerQueueGauges(
     metrics.registry,

@@ -1,7 +1,10 @@
 import type { ErrorRequestHandler } from 'express';
 import type { Logger } from '@voicepulse/logger';
 import { toFieldIssues } from '@voicepulse/contracts';
+import { isTransientDbError } from '@voicepulse/db';
+import { PayloadError } from '@voicepulse/ingest';
 import { PipelineQuotaError } from '@voicepulse/recordings';
+import { isNetworkError, NotFoundError, UnavailableError } from '@voicepulse/storage';
 import { ZodError } from 'zod';
 
 /** An error whose status, code and message are safe to show the client as they are. */
@@ -20,22 +23,41 @@ export class HttpError extends Error {
 
 export const notFound = (what = 'resource') => new HttpError(404, 'not_found', `${what} not found`);
 export const unavailable = (what: string) =>
-  new HttpError(503, 'unavailable', `${what} is temporarily unavailable; retry shortly`, undefined, { 'Retry-After': '5' });
+  new HttpError(503, 'unavailable', `${what} is temporarily unavailable; retry shortly`, undefined, {
+    'Retry-After': '5',
+  });
 
-/** Errors from body parsers and dependencies, translated once for every route. */
+/** The error and the errors it wraps (Drizzle wraps pg's in `cause`), outermost first. */
+function* causes(err: unknown): Generator<unknown> {
+  for (let e = err, depth = 0; e && depth < 5; depth++, e = (e as { cause?: unknown }).cause) yield e;
+}
+
+/**
+ * Errors from body parsers and dependencies, translated once for every route — by type, never by
+ * message text: body-parser's `type`, the storage adapters' typed errors, and the database
+ * library's own classification of pg's connection failures.
+ */
 function classify(err: unknown): HttpError {
   if (err instanceof HttpError) return err;
   // A transcode takes seconds to a few minutes: by then a slot is likely free.
   if (err instanceof PipelineQuotaError)
     return new HttpError(429, 'pipeline_quota_exceeded', err.message, { limit: err.limit }, { 'Retry-After': '30' });
-  if (err instanceof ZodError) return new HttpError(400, 'invalid_request', 'request validation failed', toFieldIssues(err));
-  const e = err as { type?: string; status?: number; code?: string; name?: string; message?: string };
-  if (e?.type === 'entity.too.large') return new HttpError(413, 'payload_too_large', 'request body is too large');
-  if (e?.type === 'entity.parse.failed') return new HttpError(400, 'invalid_json', 'request body is not valid JSON');
+  if (err instanceof PayloadError) return new HttpError(err.status, err.code, err.message);
+  if (err instanceof ZodError)
+    return new HttpError(400, 'invalid_request', 'request validation failed', toFieldIssues(err));
+  const e = err as { type?: string; status?: number };
+  if (e?.type === 'entity.too.large')
+    return new HttpError(413, 'payload_too_large', 'request body is too large');
+  if (e?.type === 'entity.parse.failed')
+    return new HttpError(400, 'invalid_json', 'request body is not valid JSON');
   if (e?.type === 'encoding.unsupported' || e?.type === 'charset.unsupported')
     return new HttpError(415, 'unsupported_encoding', 'unsupported content encoding');
-  if (e?.name === 'UnavailableError' || e?.code === 'UNAVAILABLE') return unavailable('storage');
-  if (e?.code === 'ECONNREFUSED' || e?.message?.includes('Connection is closed')) return unavailable('a backing service');
+  for (const cause of causes(err)) {
+    if (cause instanceof NotFoundError) return notFound('audio');
+    if (cause instanceof UnavailableError) return unavailable('storage');
+    if (isTransientDbError(cause)) return unavailable('the database');
+    if (isNetworkError(cause)) return unavailable('a backing service');
+  }
   if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500)
     return new HttpError(e.status, 'bad_request', 'malformed request');
   return new HttpError(500, 'internal', 'internal error');
@@ -49,11 +71,18 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     }
     const httpErr = classify(err);
     const log = (req as { log?: Logger }).log ?? logger;
-    if (httpErr.status >= 500) log.error({ err }, 'request failed');
+    // A 5xx the code chose (load shedding, a dependency named as down) is expected under load and
+    // needs no stack; anything that had to be classified is worth one.
+    if (httpErr.status >= 500 && !(err instanceof HttpError)) log.error({ err }, 'request failed');
+    else if (httpErr.status >= 500) log.warn({ code: httpErr.code, status: httpErr.status }, httpErr.message);
     else log.info({ code: httpErr.code, status: httpErr.status }, httpErr.message);
     res.set(httpErr.headers);
     res.status(httpErr.status).json({
-      error: { code: httpErr.code, message: httpErr.message, ...(httpErr.details !== undefined ? { details: httpErr.details } : {}) },
+      error: {
+        code: httpErr.code,
+        message: httpErr.message,
+        ...(httpErr.details !== undefined ? { details: httpErr.details } : {}),
+      },
     });
   };
 }

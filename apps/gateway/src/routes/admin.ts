@@ -14,7 +14,7 @@ import { Router, type NextFunction, type Request, type Response } from 'express'
 import { z } from 'zod';
 import type { GatewayDeps } from '../deps';
 import { acceptQueryToken, requireAuth, requireRole } from '../http/auth';
-import { smallJson } from '../http/body';
+import { CONTROL_BODY, jsonBody } from '../http/body';
 import { HttpError } from '../http/errors';
 
 export const BOARD_PATH = '/admin/queues';
@@ -42,6 +42,7 @@ export function createJobsAdmin(deps: GatewayDeps) {
   registerQueueGauges(deps.metrics.registry, inspector, ALL_QUEUES);
 
   const api = Router();
+  const controlJson = jsonBody(deps.bodyBudget, CONTROL_BODY);
   api.use('/admin', requireRole('admin'));
   api.get('/admin/jobs', async (_req, res) => {
     res.json({ queues: await inspector.counts() });
@@ -51,7 +52,7 @@ export function createJobsAdmin(deps: GatewayDeps) {
     const names = q.queue ? [queueParamValue(q.queue)] : ALL_QUEUES;
     res.json({ jobs: await inspector.failed(names, q.limit) });
   });
-  api.post('/admin/jobs/:queue/retry', smallJson, async (req, res) => {
+  api.post('/admin/jobs/:queue/retry', controlJson, async (req, res) => {
     const queue = queueParam(req);
     const body = retryBody.parse(req.body ?? {});
     const retried = await inspector.retry(queue, body.jobId);
@@ -59,7 +60,7 @@ export function createJobsAdmin(deps: GatewayDeps) {
     req.log?.info({ queue, jobId: body.jobId, retried }, 'failed jobs retried by admin');
     res.json({ queue, retried });
   });
-  api.post('/admin/jobs/:queue/purge', smallJson, async (req, res) => {
+  api.post('/admin/jobs/:queue/purge', controlJson, async (req, res) => {
     const queue = queueParam(req);
     const body = purgeBody.parse(req.body ?? {});
     const purged = await inspector.purge(queue, body.olderThanMs);
@@ -77,6 +78,9 @@ export function createJobsAdmin(deps: GatewayDeps) {
     requireAuth(deps.auth),
     requireRole('admin'),
     rememberBoardToken,
+    // The board parses JSON itself, with no depth rule; reading it here first gives its routes the
+    // same one as every other JSON route (its parser skips a body already read).
+    controlJson,
     adapter.getRouter(),
   );
 

@@ -2,7 +2,7 @@ import { devTokenRequestSchema, type DevTokenResponse } from '@voicepulse/contra
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import { BlockList, isIPv6 } from 'node:net';
 import type { GatewayDeps } from '../deps';
-import { smallJson } from '../http/body';
+import { CONTROL_BODY, jsonBody } from '../http/body';
 import { HttpError } from '../http/errors';
 
 const loopback = new BlockList();
@@ -27,7 +27,8 @@ function loopbackOnly(req: Request, _res: Response, next: NextFunction) {
 export function devRouter(deps: GatewayDeps): Router {
   const router = Router();
   const roles = deps.config.AUTH_DEV_TOKEN_ROLES;
-  router.post('/dev/token', loopbackOnly, smallJson, async (req, res) => {
+  const controlJson = jsonBody(deps.bodyBudget, CONTROL_BODY);
+  router.post('/dev/token', loopbackOnly, controlJson, async (req, res) => {
     const body = devTokenRequestSchema.parse(req.body ?? {});
     if (!deps.auth.sign) throw new HttpError(404, 'not_found', 'dev tokens are disabled');
     const role = body.role ?? 'user';

@@ -1,36 +1,46 @@
 import { createHash } from 'node:crypto';
-import { pipeline } from 'node:stream/promises';
 import {
   metricEventsQuerySchema,
   metricsExportQuerySchema,
   metricsSummaryQuerySchema,
 } from '@voicepulse/contracts';
 import {
+  admitSessionWrites,
   bodyKindOf,
   exportMetricEventsCsv,
+  hasLegacySessionIds,
   listMetricEvents,
   metricsSummary,
   normalizeEvent,
   parseIngestBody,
-  PayloadError,
+  MAX_INGEST_BODY_BYTES,
+  MAX_INGEST_JSON_DEPTH,
   QueryError,
   readLimited,
   type RejectedEvent,
 } from '@voicepulse/ingest';
 import { jobIds } from '@voicepulse/queues';
 import type { NormalizedMetricEvent } from '@voicepulse/contracts';
-import { Router } from 'express';
+import { Router, type Request } from 'express';
 import type { GatewayDeps } from '../deps';
-import { readSubject, resolveSubject } from '../http/auth';
+import { authOf, readSubject, resolveSubject } from '../http/auth';
+import { admitBody } from '../http/body';
+import { streamUnlessStalled } from '../http/exports';
 import { HttpError, unavailable } from '../http/errors';
+import { sessionPrincipal } from './sessions';
 import { queryFields } from '../http/params';
 
 function asHttp(err: unknown): unknown {
-  if (err instanceof PayloadError || err instanceof QueryError) {
-    return new HttpError(err instanceof PayloadError ? err.status : 400, err.code, err.message);
-  }
+  if (err instanceof QueryError) return new HttpError(400, err.code, err.message);
   return err;
 }
+
+/** A user's app reports its own events; an ingest service token forwards many clients' batches. */
+export const USER_INGEST_BODY_BYTES = 1024 * 1024;
+const INGEST_BODY = {
+  limit: (req: Request) => (authOf(req).role === 'ingest' ? MAX_INGEST_BODY_BYTES : USER_INGEST_BODY_BYTES),
+  maxDepth: MAX_INGEST_JSON_DEPTH,
+};
 
 /**
  * The firehose endpoint and the metrics read API. Ingestion is acknowledged once the accepted
@@ -43,16 +53,23 @@ export function metricsRouter(deps: GatewayDeps): Router {
   const retentionDays = deps.config.RETENTION_DAYS;
 
   router.post('/metrics', async (req, res) => {
-    let parsed;
-    try {
-      const kind = bodyKindOf(req.headers['content-type']);
-      parsed = parseIngestBody(kind, await readLimited(req));
-    } catch (err) {
-      throw asHttp(err);
-    }
+    const kind = bodyKindOf(req.headers['content-type']);
+    const limit = admitBody(deps.bodyBudget, INGEST_BODY, req, res);
+    const body = await readLimited(req, {
+      limit,
+      maxDepth: INGEST_BODY.maxDepth,
+      lineDelimited: kind === 'ndjson',
+    });
+    const parsed = parseIngestBody(kind, body);
+    const principal = sessionPrincipal(req);
     const ctx = {
       now: new Date(),
       retentionDays,
+      // Legacy session numbers are the sender's own: scoped to it, keyed so they stay opaque.
+      sessionScope: {
+        tenant: principal.id,
+        ...(hasLegacySessionIds(parsed.raws) && { key: await deps.legacySessionKey() }),
+      },
       resolveUser: (requested: string | undefined) => {
         try {
           return { userId: resolveSubject(req, requested) };
@@ -75,6 +92,12 @@ export function metricsRouter(deps: GatewayDeps): Router {
     if (!events.length) {
       throw new HttpError(400, 'invalid_events', 'every event was rejected', { accepted: 0, rejected });
     }
+    // Before acknowledging: every session named must be one the event's user was admitted to.
+    const writes = events.flatMap((e) =>
+      e.sessionId ? [{ sessionId: e.sessionId, userId: e.userId, at: e.recordedAt }] : [],
+    );
+    const refused = await admitSessionWrites(deps.database.pool, principal, writes);
+    if (refused.length) throw new HttpError(404, 'not_found', 'session not found', { sessionIds: refused });
     const digest = createHash('sha256')
       .update(events.map((e) => e.eventId).join(','))
       .digest('hex')
@@ -131,6 +154,7 @@ export function metricsRouter(deps: GatewayDeps): Router {
   router.get('/metrics/export.csv', async (req, res) => {
     const q = metricsExportQuerySchema.parse(queryFields(req.query));
     const userId = readSubject(req, q.userId);
+    deps.exports.acquireFor(res);
     let stream;
     try {
       stream = await exportMetricEventsCsv(deps.database.pool, { userId, from: q.from, to: q.to });
@@ -141,7 +165,9 @@ export function metricsRouter(deps: GatewayDeps): Router {
     res.type('text/csv; charset=utf-8');
     res.attachment(`metrics-${userId}.csv`);
     // Headers are out once the first byte streams: a later failure can only cut the response short.
-    await pipeline(stream, res).catch((err: unknown) => req.log?.warn({ err }, 'csv export aborted'));
+    await streamUnlessStalled(stream, res, deps.config.CSV_EXPORT_STALL_S * 1000).catch((err: unknown) =>
+      req.log?.warn({ err }, 'csv export aborted'),
+    );
   });
 
   return router;

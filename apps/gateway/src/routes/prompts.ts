@@ -3,7 +3,7 @@ import { PromptsRepository } from '@voicepulse/recordings';
 import { Router } from 'express';
 import type { GatewayDeps } from '../deps';
 import { authOf, requireRole } from '../http/auth';
-import { smallJson } from '../http/body';
+import { CONTROL_BODY, jsonBody } from '../http/body';
 import { HttpError, notFound } from '../http/errors';
 import { idParam } from '../http/params';
 
@@ -13,6 +13,7 @@ import { idParam } from '../http/params';
  */
 export function promptsRouter(deps: GatewayDeps): Router {
   const router = Router();
+  const controlJson = jsonBody(deps.bodyBudget, CONTROL_BODY);
   const repo = new PromptsRepository(deps.database.db);
   const admin = requireRole('admin');
 
@@ -31,7 +32,7 @@ export function promptsRouter(deps: GatewayDeps): Router {
     res.json(page);
   });
 
-  router.post('/prompts', admin, smallJson, async (req, res) => {
+  router.post('/prompts', admin, controlJson, async (req, res) => {
     const body = promptCreateSchema.parse(req.body);
     const prompt = await repo.create({ ...body, createdBy: authOf(req).userId });
     res.status(201).location(`/v1/prompts/${prompt.id}`).json(prompt);
@@ -43,7 +44,7 @@ export function promptsRouter(deps: GatewayDeps): Router {
     res.json(prompt);
   });
 
-  router.patch('/prompts/:id', admin, smallJson, async (req, res) => {
+  router.patch('/prompts/:id', admin, controlJson, async (req, res) => {
     const id = idParam(req, 'prompt');
     const patch = promptUpdateSchema.parse(req.body);
     const prompt = await repo.update(id, patch);
@@ -55,7 +56,11 @@ export function promptsRouter(deps: GatewayDeps): Router {
     const outcome = await repo.delete(idParam(req, 'prompt'));
     if (outcome === 'not_found') throw notFound('prompt');
     if (outcome === 'in_use') {
-      throw new HttpError(409, 'prompt_in_use', 'recordings were made for this prompt; deactivate it instead of deleting it');
+      throw new HttpError(
+        409,
+        'prompt_in_use',
+        'recordings were made for this prompt; deactivate it instead of deleting it',
+      );
     }
     res.status(204).end();
   });

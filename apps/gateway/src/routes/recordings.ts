@@ -5,13 +5,20 @@ import {
   type RecordingStatusEvent,
 } from '@voicepulse/contracts';
 import { jobIds } from '@voicepulse/queues';
-import { blobKeys } from '@voicepulse/recordings';
+import { blobKeys, deleteRecordingBlobs } from '@voicepulse/recordings';
 import { Router, type Request, type Response } from 'express';
 import type { GatewayDeps } from '../deps';
 import { authOf, ownerFilter, readSubject } from '../http/auth';
 import { HttpError, notFound } from '../http/errors';
 import { idParam, queryFields } from '../http/params';
-import { acceptRecording, newRecordingId, parseMetadata, storeAudio } from '../uploads/ingest-upload';
+import { idempotencyKeyOf, REPLAYED_HEADER } from '../http/idempotency';
+import {
+  acceptedBody,
+  acceptRecording,
+  newRecordingId,
+  parseMetadata,
+  storeAudio,
+} from '../uploads/ingest-upload';
 import { receiveMultipart } from '../uploads/multipart';
 
 const RAW_AUDIO = /^(audio\/[\w.+-]+|video\/webm|application\/octet-stream)\s*(;|$)/i;
@@ -23,6 +30,15 @@ export function recordingsRouter(deps: GatewayDeps): Router {
     // Refuse before reading the body; acceptRecording checks again, atomically, as it admits it.
     await deps.recordings.checkPipelineQuota(userId, deps.config.MAX_RECORDINGS_IN_FLIGHT_PER_USER);
     const correlationId = String(res.locals.requestId);
+    const idempotencyKey = idempotencyKeyOf(req);
+    const prior = idempotencyKey && (await deps.recordings.byIdempotencyKey(userId, idempotencyKey));
+    if (prior) {
+      // A retry of an upload we already acknowledged: same answer, and the body is not stored again.
+      req.resume();
+      const body = acceptedBody(prior.id);
+      res.status(202).location(body.links.self).set(REPLAYED_HEADER, 'true').json(body);
+      return;
+    }
     const id = newRecordingId();
     const key = blobKeys.original(userId, id);
     const contentType = req.headers['content-type'] ?? '';
@@ -41,13 +57,18 @@ export function recordingsRouter(deps: GatewayDeps): Router {
       );
     }
     try {
-      const { body } = await acceptRecording(
+      const { row, body } = await acceptRecording(
         deps,
-        { userId, correlationId },
+        { userId, correlationId, idempotencyKey },
         id,
         received.meta,
         received.stored,
       );
+      if (row.id !== id) {
+        // A concurrent twin with the same key won: ours was never acknowledged, drop its bytes.
+        await deps.store.delete(key).catch(() => undefined);
+        res.set(REPLAYED_HEADER, 'true');
+      }
       res.status(202).location(body.links.self).json(body);
     } catch (err) {
       // Not acknowledged, so nothing may be left half-done: the client will retry.
@@ -114,9 +135,7 @@ export function recordingsRouter(deps: GatewayDeps): Router {
     // missing row as "deleted" and finish quietly.
     await deps.producers.transcode.queue.remove(jobIds.transcode(id)).catch(() => 0);
     await deps.recordings.delete(id, null);
-    for await (const blob of deps.store.list(blobKeys.prefix(row.userId, id))) {
-      await deps.store.delete(blob.key);
-    }
+    await deleteRecordingBlobs(deps.store, row.userId, id);
     res.status(204).end();
   });
 
@@ -125,10 +144,14 @@ export function recordingsRouter(deps: GatewayDeps): Router {
 
 /** Server-Sent Events: the current state at once, then each change, closing at a terminal state. */
 function streamStatus(deps: GatewayDeps, req: Request, res: Response, id: string, owner: string | null) {
+  // Admitted before the headers go out, so a refusal is still a JSON 429.
+  const release = deps.streams.admit(authOf(req).userId, () => close());
   res.writeHead(200, {
     'content-type': 'text/event-stream',
     'cache-control': 'no-cache, no-transform',
-    connection: 'keep-alive',
+    // The connection ends with the stream, so a shutdown that ends every stream is not left
+    // waiting on their idle keep-alive sockets. EventSource reconnects with a new request anyway.
+    connection: 'close',
     'x-accel-buffering': 'no',
   });
   let closed = false;
@@ -148,6 +171,7 @@ function streamStatus(deps: GatewayDeps, req: Request, res: Response, id: string
     closed = true;
     clearInterval(heartbeat);
     unsubscribe();
+    release();
     res.end();
   };
   req.on('close', close);

@@ -1,28 +1,70 @@
-import { sessionEventsRequestSchema } from '@voicepulse/contracts';
-import { getSessionDetail, recordSessionEvents } from '@voicepulse/ingest';
-import express, { Router } from 'express';
+import { sessionEventsRequestSchema, userIdSchema } from '@voicepulse/contracts';
+import {
+  admitSessionMember,
+  getSessionDetail,
+  recordSessionEvents,
+  SessionAccessError,
+  type SessionPrincipal,
+} from '@voicepulse/ingest';
+import { Router, type Request } from 'express';
+import { z } from 'zod';
 import type { GatewayDeps } from '../deps';
 import { authOf, ownerFilter } from '../http/auth';
+import { CONTROL_BODY, jsonBody } from '../http/body';
 import { notFound } from '../http/errors';
 import { idParam } from '../http/params';
 
-/** Session timelines: low volume, so written synchronously (no queue) and read back per session. */
+const admitRequestSchema = z.strictObject({ userId: userIdSchema });
+
+export function sessionPrincipal(req: Request): SessionPrincipal {
+  const { userId, role } = authOf(req);
+  return { id: userId, admin: role === 'admin' };
+}
+
+/**
+ * Session timelines: low volume, so written synchronously (no queue) and read back per session.
+ * Membership is granted by the server (see admitSessionWrites): posting to a session you were not
+ * admitted to is answered like an unknown session, 404, so ids of others' sessions reveal nothing.
+ */
 export function sessionsRouter(deps: GatewayDeps): Router {
   const router = Router();
+  // `{"events":[{…, "data":{…}}]}` is four levels deep; nothing valid nests further.
+  const eventsJson = jsonBody(deps.bodyBudget, { limit: 512 * 1024, maxDepth: 4 });
+  const controlJson = jsonBody(deps.bodyBudget, CONTROL_BODY);
 
-  router.post('/sessions/:id/events', express.json({ limit: '512kb', strict: true }), async (req, res) => {
+  router.post('/sessions/:id/events', eventsJson, async (req, res) => {
     const id = idParam(req, 'session');
     const body = sessionEventsRequestSchema.parse(req.body);
     const events = 'events' in body ? body.events : [body];
     // Timeline entries are the caller's own: a participant reports what it did.
-    const result = await recordSessionEvents(deps.database.pool, id, authOf(req).userId, events);
-    res.status(200).json(result);
+    try {
+      const result = await recordSessionEvents(
+        deps.database.pool,
+        id,
+        sessionPrincipal(req),
+        authOf(req).userId,
+        events,
+      );
+      res.status(200).json(result);
+    } catch (err) {
+      if (err instanceof SessionAccessError) throw notFound('session');
+      throw err;
+    }
   });
 
   router.get('/sessions/:id', async (req, res) => {
     const detail = await getSessionDetail(deps.database.pool, idParam(req, 'session'), ownerFilter(req));
     if (!detail) throw notFound('session');
     res.json(detail);
+  });
+
+  // The admission endpoint: the session's owner (or an admin) lets another user read and write it.
+  router.post('/sessions/:id/members', controlJson, async (req, res) => {
+    const id = idParam(req, 'session');
+    const { userId } = admitRequestSchema.parse(req.body);
+    if (!(await admitSessionMember(deps.database.pool, id, sessionPrincipal(req), userId)))
+      throw notFound('session');
+    res.status(204).end();
   });
 
   return router;

@@ -1,14 +1,29 @@
 import { SNIFF_BYTES, sniffFormat, CONTENT_TYPES } from '@voicepulse/audio';
 import { directUploadRequestSchema, type DirectUploadResponse } from '@voicepulse/contracts';
-import { blobKeys } from '@voicepulse/recordings';
+import { blobKeys, deleteRecordingBlobs } from '@voicepulse/recordings';
 import { NotFoundError } from '@voicepulse/storage';
-import { createHash } from 'node:crypto';
+import type { Readable } from 'node:stream';
 import { Router } from 'express';
 import type { GatewayDeps } from '../deps';
-import { smallJson } from '../http/body';
+import { CONTROL_BODY, jsonBody } from '../http/body';
 import { authOf } from '../http/auth';
 import { HttpError, notFound } from '../http/errors';
-import { acceptedBody, checkPromptReference, enqueueTranscode, newRecordingId } from '../uploads/ingest-upload';
+import { idempotencyKeyOf, REPLAYED_HEADER } from '../http/idempotency';
+import { idParam } from '../http/params';
+import {
+  acceptedBody,
+  checkPromptReference,
+  checkSessionReference,
+  enqueueTranscode,
+  metadataColumns,
+  newRecordingId,
+} from '../uploads/ingest-upload';
+
+async function readAll(stream: Readable): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
 
 /**
  * Direct-to-bucket uploads: the browser PUTs large files straight to object storage with a
@@ -16,41 +31,64 @@ import { acceptedBody, checkPromptReference, enqueueTranscode, newRecordingId } 
  */
 export function uploadsRouter(deps: GatewayDeps): Router {
   const router = Router();
+  const controlJson = jsonBody(deps.bodyBudget, CONTROL_BODY);
 
-  router.post('/uploads', smallJson, async (req, res) => {
+  router.post('/uploads', controlJson, async (req, res) => {
     const { userId } = authOf(req);
     // Not counted until /complete, but a client already over quota should not upload at all.
     await deps.recordings.checkPipelineQuota(userId, deps.config.MAX_RECORDINGS_IN_FLIGHT_PER_USER);
     const body = await checkPromptReference(deps, directUploadRequestSchema.parse(req.body));
+    await checkSessionReference(deps, userId, body.sessionId);
     if (body.sizeBytes > deps.config.MAX_UPLOAD_BYTES) {
-      throw new HttpError(413, 'payload_too_large', `the file exceeds the ${deps.config.MAX_UPLOAD_BYTES}-byte limit`);
+      throw new HttpError(
+        413,
+        'payload_too_large',
+        `the file exceeds the ${deps.config.MAX_UPLOAD_BYTES}-byte limit`,
+      );
     }
+    const idempotencyKey = idempotencyKeyOf(req);
     const id = newRecordingId();
-    const key = blobKeys.original(userId, id);
-    await deps.recordings.create({
-      id,
-      userId,
-      status: 'uploaded',
-      uploadState: 'pending',
-      sessionId: body.sessionId ?? null,
-      deviceId: body.deviceId ?? null,
-      microphoneUsed: body.microphoneUsed,
-      speakerUsed: body.speakerUsed,
-      clientTranscript: body.transcript ?? null,
-      recordedAt: body.recordedAt ? new Date(body.recordedAt) : null,
-      promptId: body.promptId ?? null,
-      actedEmotion: body.actedEmotion ?? null,
-      originalKey: key,
-      contentType: body.contentType,
-      sizeBytes: body.sizeBytes,
-      correlationId: String(res.locals.requestId),
-    });
-    const signed = await deps.store.signedUploadUrl(key, {
+    const row = await deps.recordings.createPending(
+      {
+        id,
+        userId,
+        status: 'uploaded',
+        ...metadataColumns(body),
+        originalKey: blobKeys.original(userId, id),
+        contentType: body.contentType,
+        sizeBytes: body.sizeBytes,
+        correlationId: String(res.locals.requestId),
+        idempotencyKey: idempotencyKey ?? null,
+      },
+      deps.config.UPLOAD_MAX_PENDING_PER_USER,
+    );
+    if (row === 'too_many_pending') {
+      throw new HttpError(
+        429,
+        'too_many_pending_uploads',
+        `at most ${deps.config.UPLOAD_MAX_PENDING_PER_USER} direct uploads may be pending; complete or abandon one first`,
+        undefined,
+        // Abandoned uploads expire (see the upload janitor); a completed one frees its slot at once.
+        { 'Retry-After': '60' },
+      );
+    }
+    if (!row.created && row.uploadState === 'complete') {
+      throw new HttpError(
+        409,
+        'idempotency_key_reused',
+        `this Idempotency-Key already made recording ${row.id}`,
+      );
+    }
+    // A retry (same key, still pending) gets a fresh URL for the same upload, signed as first declared.
+    if (!row.created) res.set(REPLAYED_HEADER, 'true');
+    // The client writes to a staging key only; the declared size is signed into the URL.
+    const signed = await deps.store.signedUploadUrl(blobKeys.staging(userId, row.id), {
       expiresInSeconds: Math.min(deps.config.SIGNED_URL_TTL_S, 900),
-      contentType: body.contentType,
+      contentType: row.contentType,
+      sizeBytes: row.sizeBytes,
     });
     const response: DirectUploadResponse = {
-      id,
+      id: row.id,
       uploadUrl: signed.url,
       method: 'PUT',
       headers: signed.headers,
@@ -61,7 +99,8 @@ export function uploadsRouter(deps: GatewayDeps): Router {
 
   router.post('/uploads/:id/complete', async (req, res) => {
     const { userId } = authOf(req);
-    const row = await deps.recordings.get(String(req.params.id), userId).catch(() => undefined);
+    // No catch-all here: a database outage must answer 503, or the client may discard a good upload.
+    const row = await deps.recordings.get(idParam(req, 'upload'), userId);
     if (!row) throw notFound('upload');
     if (row.uploadState === 'complete') {
       res.status(202).json(acceptedBody(row.id));
@@ -69,37 +108,51 @@ export function uploadsRouter(deps: GatewayDeps): Router {
     }
     // Over quota the upload stays pending: the client retries /complete after Retry-After.
     await deps.recordings.checkPipelineQuota(userId, deps.config.MAX_RECORDINGS_IN_FLIGHT_PER_USER);
-    let info;
+    // Staging → final first, then validate the final object: a PUT racing this request (or any
+    // replay of the URL later) can only write the staging key, never the bytes validated below.
     try {
-      info = await deps.store.head(row.originalKey);
+      await deps.store.move(blobKeys.staging(row.userId, row.id), row.originalKey);
     } catch (err) {
-      if (err instanceof NotFoundError) throw new HttpError(409, 'upload_missing', 'no object was uploaded for this id yet');
-      throw err;
+      if (!(err instanceof NotFoundError)) throw err;
+      // No staging object: never uploaded, or an earlier /complete moved it and then failed.
+      if (!(await deps.store.exists(row.originalKey))) {
+        throw new HttpError(409, 'upload_missing', 'no object was uploaded for this id yet');
+      }
     }
+    const info = await deps.store.head(row.originalKey);
     const reject = async (err: HttpError) => {
-      await deps.store.delete(row.originalKey).catch(() => undefined);
       await deps.recordings.delete(row.id, null);
+      await deleteRecordingBlobs(deps.store, row.userId, row.id);
       throw err;
     };
     if (info.sizeBytes === 0) await reject(new HttpError(400, 'empty_upload', 'the uploaded file is empty'));
-    if (info.sizeBytes > deps.config.MAX_UPLOAD_BYTES) {
-      await reject(new HttpError(413, 'payload_too_large', `the file exceeds the ${deps.config.MAX_UPLOAD_BYTES}-byte limit`));
+    if (info.sizeBytes !== row.sizeBytes) {
+      await reject(
+        new HttpError(
+          400,
+          'size_mismatch',
+          `the uploaded file has ${info.sizeBytes} bytes, ${row.sizeBytes} were declared`,
+        ),
+      );
     }
-    // Hash while reading: the direct path must report the same input facts as the streamed one.
-    const hash = createHash('sha256');
-    let head = Buffer.alloc(0);
-    for await (const chunk of await deps.store.get(row.originalKey)) {
-      if (head.length < SNIFF_BYTES) head = Buffer.concat([head, chunk as Buffer]).subarray(0, SNIFF_BYTES);
-      hash.update(chunk as Buffer);
-    }
+    // Only the head is read here; the transcoder, which reads every byte anyway, records the sha256.
+    const head = await readAll(
+      await deps.store.get(row.originalKey, { range: { start: 0, end: SNIFF_BYTES - 1 } }),
+    );
     const format = sniffFormat(head);
     if (!format) await reject(new HttpError(415, 'unsupported_media_type', 'not a recognised audio format'));
-    const updated = await deps.recordings.markUploadComplete(row.id, {
+    const updated = await deps.recordings.markUploadComplete(
+      row.id,
+      {
       sizeBytes: info.sizeBytes,
-      sha256: hash.digest('hex'),
+      sha256: '',
       contentType: CONTENT_TYPES[format!],
-    }, { pipelineQuota: deps.config.MAX_RECORDINGS_IN_FLIGHT_PER_USER });
-    await enqueueTranscode(deps, updated ?? row, String(res.locals.requestId));
+      },
+      { pipelineQuota: deps.config.MAX_RECORDINGS_IN_FLIGHT_PER_USER },
+    );
+    // Deleted (by its owner or the upload janitor) while we validated.
+    if (!updated) throw notFound('upload');
+    await enqueueTranscode(deps, updated, String(res.locals.requestId));
     res.status(202).location(`/v1/recordings/${row.id}`).json(acceptedBody(row.id));
   });
 

@@ -1,24 +1,32 @@
 import { CONTENT_TYPES, SNIFF_BYTES, sniffFormat } from '@voicepulse/audio';
-import { recordingMetadataSchema, toFieldIssues, type RecordingMetadata, type UploadAccepted } from '@voicepulse/contracts';
+import {
+  recordingMetadataSchema,
+  toFieldIssues,
+  type RecordingMetadata,
+  type UploadAccepted,
+} from '@voicepulse/contracts';
 import { jobIds } from '@voicepulse/queues';
 import { blobKeys, PromptsRepository, type RecordingRow } from '@voicepulse/recordings';
 import { TooLargeError } from '@voicepulse/storage';
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import type { GatewayDeps } from '../deps';
-import { HttpError } from '../http/errors';
+import { HttpError, notFound, unavailable } from '../http/errors';
+import { admitSessionWrites } from '@voicepulse/ingest';
 import { peekHead } from './head';
 import { WAV_GUARD_BYTES, wavHeaderProblem } from './wav-guard';
 
 export interface UploadContext {
   userId: string;
   correlationId: string;
+  idempotencyKey?: string;
 }
 
 /** Validates metadata strings from a form or a query string into the typed upload metadata. */
 export function parseMetadata(fields: Record<string, unknown>): RecordingMetadata {
   const parsed = recordingMetadataSchema.safeParse(fields);
-  if (!parsed.success) throw new HttpError(400, 'invalid_metadata', 'invalid recording metadata', toFieldIssues(parsed.error));
+  if (!parsed.success)
+    throw new HttpError(400, 'invalid_metadata', 'invalid recording metadata', toFieldIssues(parsed.error));
   return parsed.data;
 }
 
@@ -31,18 +39,20 @@ export async function storeAudio(
   body: Readable,
   key: string,
 ): Promise<{ contentType: string; sizeBytes: number; sha256: string }> {
-  const { head, stream } = await peekHead(body, Math.max(SNIFF_BYTES, WAV_GUARD_BYTES));
+  const { head, stream, discard } = await peekHead(body, Math.max(SNIFF_BYTES, WAV_GUARD_BYTES));
   if (head.length === 0) throw new HttpError(400, 'empty_upload', 'the uploaded file is empty');
   const format = sniffFormat(head);
   if (!format) {
-    stream.destroy();
-    body.resume();
-    throw new HttpError(415, 'unsupported_media_type', 'not a recognised audio format (WAV, WebM, Ogg, MP3, MP4/M4A or FLAC)');
+    discard();
+    throw new HttpError(
+      415,
+      'unsupported_media_type',
+      'not a recognised audio format (WAV, WebM, Ogg, MP3, MP4/M4A or FLAC)',
+    );
   }
   const wavProblem = format === 'wav' ? wavHeaderProblem(head) : null;
   if (wavProblem) {
-    stream.destroy();
-    body.resume();
+    discard();
     throw new HttpError(400, 'corrupt_audio', wavProblem);
   }
   const contentType = CONTENT_TYPES[format];
@@ -51,12 +61,33 @@ export async function storeAudio(
     deps.bytesStored.inc(put.sizeBytes);
     return { contentType, sizeBytes: put.sizeBytes, sha256: put.sha256 };
   } catch (err) {
+    discard();
     if (err instanceof TooLargeError) {
-      body.resume();
-      throw new HttpError(413, 'payload_too_large', `the file exceeds the ${deps.config.MAX_UPLOAD_BYTES}-byte limit`);
+      throw new HttpError(
+        413,
+        'payload_too_large',
+        `the file exceeds the ${deps.config.MAX_UPLOAD_BYTES}-byte limit`,
+      );
     }
     throw err;
   }
+}
+
+/**
+ * The recording columns an upload's metadata fills: one mapping for streamed uploads (form or
+ * query string) and direct ones (JSON), which carry the same fields.
+ */
+export function metadataColumns(meta: RecordingMetadata) {
+  return {
+    sessionId: meta.sessionId ?? null,
+    deviceId: meta.deviceId ?? null,
+    microphoneUsed: meta.microphoneUsed,
+    speakerUsed: meta.speakerUsed,
+    clientTranscript: meta.transcript ?? null,
+    recordedAt: meta.recordedAt ? new Date(meta.recordedAt) : null,
+    promptId: meta.promptId ?? null,
+    actedEmotion: meta.actedEmotion ?? null,
+  };
 }
 
 /** Records the upload and enqueues transcoding; the client hears 202 only once both are durable. */
@@ -68,27 +99,44 @@ export async function acceptRecording(
   stored: { contentType: string; sizeBytes: number; sha256: string },
 ): Promise<{ row: RecordingRow; body: UploadAccepted }> {
   meta = await checkPromptReference(deps, meta);
+  await checkSessionReference(deps, ctx.userId, meta.sessionId);
   const originalKey = blobKeys.original(ctx.userId, id);
-  const row = await deps.recordings.create({
-    id,
-    userId: ctx.userId,
-    status: 'uploaded',
-    sessionId: meta.sessionId ?? null,
-    deviceId: meta.deviceId ?? null,
-    microphoneUsed: meta.microphoneUsed,
-    speakerUsed: meta.speakerUsed,
-    clientTranscript: meta.transcript ?? null,
-    recordedAt: meta.recordedAt ? new Date(meta.recordedAt) : null,
-    promptId: meta.promptId ?? null,
-    actedEmotion: meta.actedEmotion ?? null,
-    originalKey,
-    contentType: stored.contentType,
-    sizeBytes: stored.sizeBytes,
-    sha256: stored.sha256,
-    correlationId: ctx.correlationId,
-  }, { pipelineQuota: deps.config.MAX_RECORDINGS_IN_FLIGHT_PER_USER });
+  const row = await deps.recordings.create(
+    {
+      id,
+      userId: ctx.userId,
+      status: 'uploaded',
+      ...metadataColumns(meta),
+      originalKey,
+      contentType: stored.contentType,
+      sizeBytes: stored.sizeBytes,
+      sha256: stored.sha256,
+      correlationId: ctx.correlationId,
+      idempotencyKey: ctx.idempotencyKey ?? null,
+    },
+    { pipelineQuota: deps.config.MAX_RECORDINGS_IN_FLIGHT_PER_USER },
+  );
+  // An earlier request with the same key made this recording (and enqueued it): answer with it.
+  if (!row.created) return { row, body: acceptedBody(row.id) };
   await enqueueTranscode(deps, row, ctx.correlationId);
   return { row, body: acceptedBody(id) };
+}
+
+/**
+ * A recording may name only a session its owner was admitted to (its metric joins that session's
+ * timeline); unknown session ids become sessions owned by the uploader, as for any other write.
+ */
+export async function checkSessionReference(
+  deps: GatewayDeps,
+  userId: string,
+  sessionId: string | undefined,
+): Promise<void> {
+  if (!sessionId) return;
+  const at = new Date().toISOString();
+  const refused = await admitSessionWrites(deps.database.pool, { id: userId, admin: false }, [
+    { sessionId, userId, at },
+  ]);
+  if (refused.length) throw notFound('session');
 }
 
 /**
@@ -113,15 +161,25 @@ export async function checkPromptReference<M extends Pick<RecordingMetadata, 'pr
   return { ...meta, actedEmotion: emotion };
 }
 
+/** Redis errors carry no type to map, so a failed enqueue is named here, where it is known. */
 export async function enqueueTranscode(deps: GatewayDeps, row: RecordingRow, correlationId: string) {
-  await deps.producers.transcode.add(
-    { recordingId: row.id, userId: row.userId, correlationId },
-    { jobId: jobIds.transcode(row.id) },
-  );
+  try {
+    await deps.producers.transcode.add(
+      { recordingId: row.id, userId: row.userId, correlationId },
+      { jobId: jobIds.transcode(row.id) },
+    );
+  } catch (err) {
+    deps.logger.warn({ err, recordingId: row.id }, 'transcode enqueue failed');
+    throw unavailable('the job queue');
+  }
 }
 
 export function acceptedBody(id: string): UploadAccepted {
-  return { id, status: 'uploaded', links: { self: `/v1/recordings/${id}`, events: `/v1/recordings/${id}/events` } };
+  return {
+    id,
+    status: 'uploaded',
+    links: { self: `/v1/recordings/${id}`, events: `/v1/recordings/${id}/events` },
+  };
 }
 
 export const newRecordingId = () => randomUUID();

@@ -29,7 +29,8 @@ export async function receiveMultipart(
   }
   const finished = new Promise<void>((resolve, reject) => {
     bb.on('field', (name, value, info) => {
-      if (info.valueTruncated) return reject(new HttpError(400, 'invalid_metadata', `field ${name} is too long`));
+      if (info.valueTruncated)
+        return reject(new HttpError(400, 'invalid_metadata', `field ${name} is too long`));
       fields[name] = value;
     });
     bb.on('file', (name, stream) => {
@@ -38,20 +39,31 @@ export async function receiveMultipart(
         return;
       }
       storing = storeAudio(deps, stream, key);
-      // Keep busboy flowing if storing fails early (415/413) so the request can be answered.
-      storing.catch(() => stream.resume());
+      // A refused file (415, 400, 413) is answered at once instead of after the whole body: the
+      // request leaves the parser, and closeUnreadBodies drains or cuts what is left of it.
+      storing.catch((err: unknown) => {
+        req.unpipe(bb);
+        reject(err);
+      });
     });
     bb.on('filesLimit', () => reject(new HttpError(400, 'invalid_multipart', 'only one file per upload')));
     bb.on('partsLimit', () => reject(new HttpError(400, 'invalid_multipart', 'too many parts')));
     bb.on('fieldsLimit', () => reject(new HttpError(400, 'invalid_multipart', 'too many fields')));
-    bb.on('error', () => reject(new HttpError(400, 'invalid_multipart', 'malformed multipart/form-data body')));
+    bb.on('error', () =>
+      reject(new HttpError(400, 'invalid_multipart', 'malformed multipart/form-data body')),
+    );
     bb.on('close', () => resolve());
   });
   req.pipe(bb);
   try {
     await finished;
   } catch (err) {
-    await storing?.then(() => deps.store.delete(key), () => undefined).catch(() => undefined);
+    await storing
+      ?.then(
+        () => deps.store.delete(key),
+        () => undefined,
+      )
+      .catch(() => undefined);
     throw err;
   }
   if (!storing) throw new HttpError(400, 'missing_file', 'multipart upload has no "file" part');

@@ -261,13 +261,30 @@ const CASES: Record<string, Case> = {
     expect: [404],
   },
   'POST /v1/sessions/:id/events': {
-    // Writes are attributed to the caller: Mallory cannot post events as Alice.
+    // Membership is granted, not asserted: posting an event to Alice's session admits nobody.
     probe: (who) =>
       request(app)
         .post(`/v1/sessions/${seeded.sessionId}/events`)
         .set(as(who))
-        .send({ type: 'mute', occurredAt: new Date().toISOString(), userId: 'alice' }),
-    expect: [400, 403],
+        .send({ type: 'join', occurredAt: new Date().toISOString() }),
+    expect: [404],
+    after: async () =>
+      expect((await request(app).get(`/v1/sessions/${seeded.sessionId}`).set(as('mallory'))).status).toBe(
+        404,
+      ),
+  },
+  'POST /v1/sessions/:id/members': {
+    // Only the session's owner (or an admin) admits: an intruder cannot admit itself.
+    probe: (who) =>
+      request(app)
+        .post(`/v1/sessions/${seeded.sessionId}/members`)
+        .set(as(who))
+        .send({ userId: 'mallory' }),
+    expect: [404],
+    after: async () =>
+      expect((await request(app).get(`/v1/sessions/${seeded.sessionId}`).set(as('mallory'))).status).toBe(
+        404,
+      ),
   },
 };
 

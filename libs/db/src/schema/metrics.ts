@@ -21,7 +21,10 @@ import { sentimentLabel } from './recordings';
  * partitions, see migrations/0001_metrics.sql); Drizzle cannot express partitioning, so this
  * declaration exists for typed queries only. The primary key includes the partition key, as
  * Postgres requires: `event_id` is the idempotency key and a retried event carries the same
- * `recorded_at`, so (event_id, recorded_at) deduplicates exactly what clients resend.
+ * `recorded_at`, so (user_id, recorded_at, event_id) deduplicates exactly what clients resend. The
+ * user is part of the key because event ids are client-chosen: a key without it let one user's
+ * (event_id, recorded_at) silently discard another's accepted event. The same index serves
+ * per-user time ranges and keyset pagination (newest first, event id as the tie-breaker).
  */
 export const metricEvents = pgTable(
   'metric_events',
@@ -44,9 +47,7 @@ export const metricEvents = pgTable(
     ingestedAt: timestamp('ingested_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
-    primaryKey({ columns: [t.eventId, t.recordedAt] }),
-    // Keyset pagination and per-user time ranges: newest first, event id as the tie-breaker.
-    index('metric_events_user_time_idx').on(t.userId, t.recordedAt, t.eventId),
+    primaryKey({ columns: [t.userId, t.recordedAt, t.eventId] }),
     index('metric_events_session_idx')
       .on(t.sessionId, t.recordedAt)
       .where(sql`${t.sessionId} is not null`),
@@ -119,7 +120,7 @@ export const sentimentSamples = pgTable(
 export const sessionEvents = pgTable(
   'session_events',
   {
-    eventId: uuid('event_id').primaryKey(),
+    eventId: uuid('event_id').notNull(),
     sessionId: uuid('session_id')
       .notNull()
       .references(() => sessions.id, { onDelete: 'cascade' }),
@@ -132,5 +133,10 @@ export const sessionEvents = pgTable(
     data: jsonb('data'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index('session_events_session_time_idx').on(t.sessionId, t.occurredAt)],
+  (t) => [
+    // Client-chosen event ids deduplicate within one user's timeline of one session only, so
+    // nobody can discard another's event by reusing its id.
+    primaryKey({ columns: [t.sessionId, t.userId, t.eventId] }),
+    index('session_events_session_time_idx').on(t.sessionId, t.occurredAt),
+  ],
 );

@@ -13,6 +13,7 @@ import {
   real,
   text,
   timestamp,
+  uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
 import { users } from './core';
@@ -30,7 +31,9 @@ export const recordings = pgTable(
       .references(() => users.id, { onDelete: 'cascade' }),
     status: recordingStatus('status').notNull(),
     /** `pending` only for direct-to-bucket uploads whose object has not been confirmed yet. */
-    uploadState: text('upload_state', { enum: ['pending', 'complete'] }).notNull().default('complete'),
+    uploadState: text('upload_state', { enum: ['pending', 'complete'] })
+      .notNull()
+      .default('complete'),
     sessionId: uuid('session_id'),
     deviceId: text('device_id'),
     microphoneUsed: boolean('microphone_used').notNull().default(true),
@@ -51,13 +54,20 @@ export const recordings = pgTable(
     failureCode: failureCode('failure_code'),
     failureMessage: text('failure_message'),
     correlationId: text('correlation_id'),
+    /** The client's `Idempotency-Key` for the upload, unique per owner: a retry finds this row. */
+    idempotencyKey: text('idempotency_key'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
     // Keyset pagination: newest first per owner, id as the tie-breaker.
     index('recordings_user_created_idx').on(t.userId, sql`${t.createdAt} desc`, sql`${t.id} desc`),
-    index('recordings_prompt_idx').on(t.promptId).where(sql`${t.promptId} is not null`),
+    index('recordings_prompt_idx')
+      .on(t.promptId)
+      .where(sql`${t.promptId} is not null`),
+    uniqueIndex('recordings_idempotency_idx')
+      .on(t.userId, t.idempotencyKey)
+      .where(sql`${t.idempotencyKey} is not null`),
   ],
 );
 

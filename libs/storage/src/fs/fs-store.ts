@@ -207,6 +207,29 @@ export class FsBlobStore implements BlobStore {
     }
   }
 
+  async move(from: string, to: string): Promise<void> {
+    assertValidKey(from);
+    assertValidKey(to);
+    const { objects, meta } = await this.layout();
+    const [fromData, toData] = [objects.pathFor(from), objects.pathFor(to)];
+    const [fromMeta, toMeta] = [meta.pathFor(from, '.json'), meta.pathFor(to, '.json')];
+    try {
+      await objects.checkDir(path.dirname(fromData), from);
+      const info = await lstat(fromData);
+      if (!info.isFile()) throw new NotFoundError(from);
+      await objects.prepareParent(toData, to);
+      await meta.prepareParent(toMeta, to);
+      // Sidecar first, as in put(); a source without one (never written by put) moves bare.
+      await rename(fromMeta, toMeta).catch((err: unknown) =>
+        errno(err) === 'ENOENT' ? undefined : Promise.reject(err),
+      );
+      await rename(fromData, toData);
+      await Promise.all([this.prune(objects.base, fromData), this.prune(meta.base, fromMeta)]);
+    } catch (err) {
+      throw this.wrap(err, from);
+    }
+  }
+
   async *list(prefix: string): AsyncIterable<BlobInfo> {
     assertValidPrefix(prefix);
     const { objects } = await this.layout();
@@ -257,7 +280,7 @@ export class FsBlobStore implements BlobStore {
     const expires = Math.floor(expiresAt.getTime() / 1000);
     const url = buildFsSignedUrl(
       this.opts.publicUrl,
-      { method: 'PUT', key, expires, contentType: opts.contentType },
+      { method: 'PUT', key, expires, contentType: opts.contentType, sizeBytes: opts.sizeBytes },
       this.opts.signingSecret,
     );
     return { url, method: 'PUT', headers: { 'content-type': opts.contentType }, expiresAt };

@@ -9,10 +9,20 @@ export interface FsSignedParams {
   expires: number;
   contentType?: string;
   filename?: string;
+  /** PUT only: the most bytes the grant accepts. */
+  sizeBytes?: number;
 }
 
 export type FsSignatureCheck =
-  | { ok: true; key: string; method: 'GET' | 'PUT'; expiresAt: Date; contentType?: string; filename?: string }
+  | {
+      ok: true;
+      key: string;
+      method: 'GET' | 'PUT';
+      expiresAt: Date;
+      contentType?: string;
+      filename?: string;
+      sizeBytes?: number;
+    }
   | { ok: false; reason: 'malformed' | 'invalid-key' | 'method-mismatch' | 'expired' | 'bad-signature' };
 
 export interface VerifyOptions {
@@ -23,12 +33,21 @@ export interface VerifyOptions {
   basePath?: string;
 }
 
-const VERSION = 'v1';
+// v2 added the size: a v1 URL (no size bound) no longer verifies.
+const VERSION = 'v2';
 
 function canonical(p: FsSignedParams): string {
   // Newline-separated with a version tag: no field may contain '\n' (keys cannot; content types
   // and file names are rejected below), so two different grants never share a canonical string.
-  return [VERSION, p.method, p.key, String(p.expires), p.contentType ?? '', p.filename ?? ''].join('\n');
+  return [
+    VERSION,
+    p.method,
+    p.key,
+    String(p.expires),
+    p.contentType ?? '',
+    p.filename ?? '',
+    p.sizeBytes ?? '',
+  ].join('\n');
 }
 
 export function fsSignature(params: FsSignedParams, secret: string): string {
@@ -50,6 +69,7 @@ export function buildFsSignedUrl(publicUrl: string, params: FsSignedParams, secr
   url.searchParams.set('expires', String(params.expires));
   if (params.contentType !== undefined) url.searchParams.set('contentType', params.contentType);
   if (params.filename !== undefined) url.searchParams.set('filename', params.filename);
+  if (params.sizeBytes !== undefined) url.searchParams.set('size', String(params.sizeBytes));
   url.searchParams.set('signature', fsSignature(params, secret));
   return url.toString();
 }
@@ -69,7 +89,7 @@ function fromUrl(input: string | URL, basePath: string): RawParams | undefined {
   const signature = url.searchParams.get('signature');
   if (!signature) return undefined;
   const raw: RawParams = { key, signature };
-  for (const name of ['method', 'expires', 'contentType', 'filename']) {
+  for (const name of ['method', 'expires', 'contentType', 'filename', 'size']) {
     const v = url.searchParams.get(name);
     if (v !== null) raw[name] = v;
   }
@@ -91,7 +111,11 @@ export function verifyFsSignature(
   if (!raw || typeof raw.signature !== 'string' || typeof raw.key !== 'string')
     return { ok: false, reason: 'malformed' };
   const { method, expires } = raw;
+  const size = raw.size;
   if ((method !== 'GET' && method !== 'PUT') || !expires || !/^\d{1,12}$/.test(expires)) {
+    return { ok: false, reason: 'malformed' };
+  }
+  if (size !== undefined && !/^\d{1,15}$/.test(size)) {
     return { ok: false, reason: 'malformed' };
   }
   if (!isValidKey(raw.key)) return { ok: false, reason: 'invalid-key' };
@@ -103,6 +127,7 @@ export function verifyFsSignature(
     expires: Number(expires),
     ...(raw.contentType !== undefined && { contentType: raw.contentType }),
     ...(raw.filename !== undefined && { filename: raw.filename }),
+    ...(size !== undefined && { sizeBytes: Number(size) }),
   };
   const expected = Buffer.from(fsSignature(params, secret));
   const given = Buffer.from(raw.signature);
@@ -118,5 +143,6 @@ export function verifyFsSignature(
     expiresAt: new Date(params.expires * 1000),
     ...(params.contentType !== undefined && { contentType: params.contentType }),
     ...(params.filename !== undefined && { filename: params.filename }),
+    ...(params.sizeBytes !== undefined && { sizeBytes: params.sizeBytes }),
   };
 }

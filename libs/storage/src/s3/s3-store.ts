@@ -1,5 +1,6 @@
 import {
   AbortMultipartUploadCommand,
+  CopyObjectCommand,
   ListMultipartUploadsCommand,
   DeleteObjectCommand,
   GetObjectCommand,
@@ -173,6 +174,23 @@ export class S3BlobStore implements BlobStore {
     }
   }
 
+  async move(from: string, to: string): Promise<void> {
+    assertValidKey(from);
+    assertValidKey(to);
+    try {
+      await this.client.send(
+        new CopyObjectCommand({
+          Bucket: this.bucket,
+          Key: to,
+          CopySource: `${this.bucket}/${from.split('/').map(encodeURIComponent).join('/')}`,
+        }),
+      );
+    } catch (err) {
+      throw mapS3Error(err, from);
+    }
+    await this.delete(from);
+  }
+
   async *list(prefix: string): AsyncIterable<BlobInfo> {
     assertValidPrefix(prefix);
     let token: string | undefined;
@@ -208,9 +226,15 @@ export class S3BlobStore implements BlobStore {
     const { seconds, expiresAt } = clampExpiry(opts.expiresInSeconds);
     const url = await getSignedUrl(
       this.client,
-      new PutObjectCommand({ Bucket: this.bucket, Key: key, ContentType: opts.contentType }),
-      // Content-Type is signed so the uploader cannot store something else under our key.
-      { expiresIn: seconds, signableHeaders: new Set(['content-type']) },
+      new PutObjectCommand({
+        Bucket: this.bucket,
+        Key: key,
+        ContentType: opts.contentType,
+        ContentLength: opts.sizeBytes,
+      }),
+      // Content-Type is signed so the uploader cannot store something else under our key, and
+      // Content-Length so it cannot store more than it declared (presigned PUTs take no range).
+      { expiresIn: seconds, signableHeaders: new Set(['content-type', 'content-length']) },
     );
     return { url, method: 'PUT', headers: { 'content-type': opts.contentType }, expiresAt };
   }

@@ -25,7 +25,35 @@ export interface Clip {
   files: Record<string, string>;
 }
 
-export const snrKey = (snr: Snr) => (snr === null ? 'clean' : `${snr}dB`);
+export const NOISES = ['white', 'babble'] as const;
+export type Noise = (typeof NOISES)[number];
+/** White-noise keys keep their original names so cached corpora stay valid. */
+export const snrKey = (snr: Snr, noise: Noise = 'white') =>
+  snr === null ? 'clean' : noise === 'white' ? `${snr}dB` : `${noise}-${snr}dB`;
+
+export const LIBRIVOX = '/usr/share/pocketsphinx/test/data/librivox';
+
+/**
+ * Babble: four talkers at once, made of the real LibriVox read speech in pocketsphinx-testdata (one
+ * reader, four different passages at a time), so the noise is speech-shaped and speech-modulated —
+ * what a VAD must not mistake for the caller.
+ */
+function babbleBed(): Float32Array {
+  const ids = readFileSync(join(LIBRIVOX, 'fileids'), 'utf8').split('\n').filter(Boolean);
+  const parts = ids.map((id) => downmix(decodeWav(readFileSync(join(LIBRIVOX, `${id}.wav`)))));
+  const loop = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    loop.set(p, at);
+    at += p.length;
+  }
+  const out = new Float32Array(RATE * 60);
+  for (let talker = 0; talker < 4; talker++) {
+    const offset = Math.floor((talker * loop.length) / 4);
+    for (let i = 0; i < out.length; i++) out[i]! += loop[(i + offset) % loop.length]!;
+  }
+  return out;
+}
 
 const CACHE = join(tmpdir(), 'vp-voice-eval', 'v1');
 
@@ -82,6 +110,28 @@ export function buildCorpus(perLabel: number, log: (s: string) => void): Clip[] 
     ]);
   }
   const noiseRms = rms(downmix(decodeWav(readFileSync(noisePath))), [{ startMs: 0, endMs: 60_000 }]);
+  let babble: Float32Array | undefined;
+  /** Mixes the babble bed under a clean clip at the SNR (speech power over the true speech spans). */
+  const addBabble = (clip: Clip) => {
+    babble ??= babbleBed();
+    const bedRms = rms(babble, [{ startMs: 0, endMs: 60_000 }]);
+    const signal = downmix(decodeWav(readFileSync(clip.files.clean!)));
+    const speechRms = rms(signal, clip.speech);
+    for (const snr of SNRS) {
+      if (snr === null) continue;
+      const key = snrKey(snr, 'babble');
+      const out = join(CACHE, `${clip.id}-${key}.wav`);
+      if (!existsSync(out)) {
+        const gain = speechRms / 10 ** (snr / 20) / bedRms;
+        // Each clip hears a different stretch of the babble.
+        const offset = (clip.id.length * 7919 + clips.length * 48_000) % (babble.length - signal.length);
+        const mixed = signal.map((x, i) => x + gain * babble![offset + i]!);
+        writeFileSync(`${out}.tmp`, encodeWavPcm16(mixed, RATE));
+        renameSync(`${out}.tmp`, out);
+      }
+      clip.files[key] = out;
+    }
+  };
 
   const clips: Clip[] = [];
   let generated = 0;
@@ -91,7 +141,9 @@ export function buildCorpus(perLabel: number, log: (s: string) => void): Clip[] 
       const id = `${label}-${String(i).padStart(2, '0')}`;
       const manifest = join(CACHE, `${id}.json`);
       if (existsSync(manifest)) {
-        clips.push(JSON.parse(readFileSync(manifest, 'utf8')) as Clip);
+        const cached = JSON.parse(readFileSync(manifest, 'utf8')) as Clip;
+        addBabble(cached);
+        clips.push(cached);
         continue;
       }
       const voice = VOICES[i % VOICES.length]!;
@@ -146,6 +198,7 @@ export function buildCorpus(perLabel: number, log: (s: string) => void): Clip[] 
         speech,
         files,
       };
+      addBabble(clip);
       writeFileSync(`${manifest}.tmp`, JSON.stringify(clip));
       renameSync(`${manifest}.tmp`, manifest);
       clips.push(clip);

@@ -7,8 +7,15 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { analysisConfigSchema, createAnalyzer, type RecordingAnalysis } from '@voicepulse/analysis';
-import { buildCorpus, SNRS, snrKey, type Clip } from './corpus';
+import { join } from 'node:path';
+import {
+  analysisConfigSchema,
+  createAnalyzer,
+  PocketsphinxTranscriber,
+  type RecordingAnalysis,
+} from '@voicepulse/analysis';
+import { decodeWav, downmix, encodeWavPcm16 } from '@voicepulse/audio';
+import { buildCorpus, LIBRIVOX, NOISES, SNRS, snrKey, type Clip, type Noise } from './corpus';
 import { Confusion, frameF1, mean, percentile, std } from './metrics';
 
 const { values: args } = parseArgs({
@@ -32,58 +39,77 @@ const selfCpuS = () => {
 };
 const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
 
+const VAD_ENGINES = ['silero', 'webrtc'] as const;
+const RATE = 16_000;
 const clips = buildCorpus(perLabel, (s) => console.log(s));
 const audioS = (c: Clip) => c.durationMs / 1000;
 
-// --- Analysis without STT: client transcripts, every SNR -------------------------------------------------
-const analyzer = await createAnalyzer(
-  analysisConfigSchema.parse({ SENTIMENT_ENGINES: 'transcript,acoustic' }),
-);
-console.log(`\nengines: ${analyzer.engines.map((e) => `${e.name}@${e.version}`).join(', ')}`);
+// --- Analysis without STT: client transcripts, every VAD engine × noise × SNR --------------------------
+type Condition = { snr: (typeof SNRS)[number]; noise: Noise };
+const conditions: Condition[] = [
+  { snr: null, noise: 'white' },
+  ...NOISES.flatMap((noise) => SNRS.filter((s) => s !== null).map((snr) => ({ snr, noise }))),
+];
+const conditionName = (c: Condition) => (c.snr === null ? 'clean' : `${c.noise} ${c.snr} dB`);
 
 const vadRows: string[] = [];
 const clientConfusion = new Confusion();
 const clean: { clip: Clip; r: RecordingAnalysis }[] = [];
-let analysisAudioS = 0;
-let analysisCpuS = 0;
-for (const snr of SNRS) {
-  const errors: number[] = [];
-  const f1s: number[] = [];
-  let cpu = 0;
-  let audio = 0;
-  for (const clip of clips) {
-    const wav = readFileSync(clip.files[snrKey(snr)]!);
-    const t0 = selfCpuS();
-    const r = await analyzer.analyze(wav, { transcript: clip.text });
-    cpu += selfCpuS() - t0;
-    audio += audioS(clip);
-    const truthMs = clip.speech.reduce((n, s) => n + s.endMs - s.startMs, 0);
-    errors.push(Math.abs(r.talkedTimeMs - truthMs) / truthMs);
-    f1s.push(frameF1(clip.speech, r.segments, clip.durationMs).f1);
-    if (snr === null) {
-      clientConfusion.add(clip.label, r.sentiment.label);
-      clean.push({ clip, r });
-    }
-  }
-  analysisAudioS += audio;
-  analysisCpuS += cpu;
-  vadRows.push(
-    `| ${snrKey(snr)} | ${clips.length} | ${pct(mean(errors))} | ${pct(percentile(errors, 95))} | ${mean(f1s).toFixed(3)} | ${(audio / cpu).toFixed(0)}× |`,
+const speedWithoutStt: Record<string, number> = {};
+for (const vad of VAD_ENGINES) {
+  const analyzer = await createAnalyzer(
+    analysisConfigSchema.parse({
+      SENTIMENT_ENGINES: 'transcript,acoustic',
+      TRANSCRIBER: 'none',
+      VAD_ENGINE: vad,
+    }),
   );
+  console.log(
+    `\nVAD ${analyzer.vad.name}@${analyzer.vad.version}; engines: ${analyzer.engines.map((e) => `${e.name}@${e.version}`).join(', ')}`,
+  );
+  let allAudio = 0;
+  let allCpu = 0;
+  for (const cond of conditions) {
+    const errors: number[] = [];
+    const f1s: number[] = [];
+    let cpu = 0;
+    let audio = 0;
+    for (const clip of clips) {
+      const wav = readFileSync(clip.files[snrKey(cond.snr, cond.noise)]!);
+      const t0 = selfCpuS();
+      const r = await analyzer.analyze(wav, { transcript: clip.text });
+      cpu += selfCpuS() - t0;
+      audio += audioS(clip);
+      const truthMs = clip.speech.reduce((n, s) => n + s.endMs - s.startMs, 0);
+      errors.push(Math.abs(r.talkedTimeMs - truthMs) / truthMs);
+      f1s.push(frameF1(clip.speech, r.segments, clip.durationMs).f1);
+      if (cond.snr === null && vad === VAD_ENGINES[0]) {
+        clientConfusion.add(clip.label, r.sentiment.label);
+        clean.push({ clip, r });
+      }
+    }
+    allAudio += audio;
+    allCpu += cpu;
+    vadRows.push(
+      `| ${vad} | ${conditionName(cond)} | ${clips.length} | ${pct(mean(errors))} | ${pct(percentile(errors, 95))} | ${mean(f1s).toFixed(3)} | ${(audio / cpu).toFixed(0)}× |`,
+    );
+  }
+  speedWithoutStt[vad] = allAudio / allCpu;
+  await analyzer.close();
 }
-await analyzer.close();
 
 console.log(
-  `\n### Talk time and VAD (${clips.length} clips, ${(analysisAudioS / SNRS.length / 60).toFixed(1)} min of audio per SNR)\n`,
+  `\n### Talk time and VAD (${clips.length} clips of ${(clips.reduce((n, c) => n + audioS(c), 0) / 60).toFixed(1)} min per condition)\n`,
 );
 console.log(
-  '| SNR | clips | talk-time error mean | talk-time error p95 | VAD frame F1 | analysis speed (audio s / CPU s) |',
+  '| VAD | condition | clips | talk-time error mean | talk-time error p95 | VAD frame F1 | analysis speed (audio s / CPU s) |',
 );
-console.log('|---|---:|---:|---:|---:|---:|');
+console.log('|---|---|---:|---:|---:|---:|---:|');
 for (const row of vadRows) console.log(row);
-console.log(
-  `\nAnalysis without STT (decode + VAD + levels + prosody + lexicon + acoustic), all SNRs: ${(analysisAudioS / analysisCpuS).toFixed(0)}× real time per CPU.`,
-);
+for (const [vad, x] of Object.entries(speedWithoutStt))
+  console.log(
+    `\nAnalysis without STT with the ${vad} VAD (decode + VAD + levels + prosody + lexicon + acoustic), all conditions: ${x.toFixed(0)}× real time per CPU.`,
+  );
 
 console.log(`\n### Sentiment with client transcripts (${clientConfusion.total} clean clips)\n`);
 console.log(clientConfusion.table());
@@ -110,36 +136,131 @@ console.log(
   `\nmean arousal: 140 wpm ${arousalBy((c) => c.wpm === 140).toFixed(3)}, 175 wpm ${arousalBy((c) => c.wpm === 175).toFixed(3)}`,
 );
 
-// --- With STT: pocketsphinx transcripts, clean subset ------------------------------------------------------
+// --- With STT: the default pipeline (Silero VAD, TRANSCRIBER=auto → pocketsphinx, transcript + acoustic) ---
 if (sttPerLabel > 0) {
-  const stt = await createAnalyzer(
-    analysisConfigSchema.parse({ SENTIMENT_ENGINES: 'transcript', TRANSCRIBER: 'pocketsphinx' }),
-  );
+  const stt = await createAnalyzer(analysisConfigSchema.parse({}));
+  if (stt.transcriber === 'none')
+    throw new Error('pocketsphinx is not usable here; install pocketsphinx pocketsphinx-en-us');
   const subset = (['positive', 'negative', 'neutral'] as const).flatMap((l) =>
     clips.filter((c) => c.label === l).slice(0, sttPerLabel),
   );
-  const confusion = new Confusion();
-  let audio = 0;
-  let cpu = 0;
-  let sttCpu = 0;
-  let sample = '';
-  for (const clip of subset) {
-    const wav = readFileSync(clip.files.clean!);
+  /** Analyses audio-only and returns the CPU spent, the recogniser's child process included. */
+  const timed = async (wav: Buffer) => {
     const c0 = childCpuS();
     const t0 = c0 + selfCpuS();
     const r = await stt.analyze(wav, {});
-    sttCpu += childCpuS() - c0;
-    cpu += childCpuS() + selfCpuS() - t0;
-    audio += audioS(clip);
-    confusion.add(clip.label, r.sentiment.label);
-    if (!sample) sample = `said: "${clip.text}"\nheard: "${r.transcript?.text ?? ''}"`;
+    return { r, cpu: childCpuS() + selfCpuS() - t0, sttCpu: childCpuS() - c0 };
+  };
+  const sttRows: string[] = [];
+  let sample = '';
+  for (const cond of [
+    { snr: null, noise: 'white' },
+    { snr: 20, noise: 'white' },
+    { snr: 20, noise: 'babble' },
+  ] as Condition[]) {
+    const confusion = new Confusion();
+    let audio = 0;
+    let cpu = 0;
+    let sttCpu = 0;
+    const conf: number[] = [];
+    for (const clip of subset) {
+      const t = await timed(readFileSync(clip.files[snrKey(cond.snr, cond.noise)]!));
+      cpu += t.cpu;
+      sttCpu += t.sttCpu;
+      audio += audioS(clip);
+      confusion.add(clip.label, t.r.sentiment.label);
+      if (t.r.transcript?.confidence !== undefined) conf.push(t.r.transcript.confidence);
+      if (!sample) sample = `said: "${clip.text}"\nheard: "${t.r.transcript?.text ?? ''}"`;
+    }
+    sttRows.push(
+      `| espeak-ng, ${conditionName(cond)} | ${subset.length} | ${pct(confusion.accuracy())} | ${pct(confusion.signAccuracy())} | ${mean(conf).toFixed(2)} | ${(audio / sttCpu).toFixed(1)}× | ${(audio / cpu).toFixed(1)}× |`,
+    );
+  }
+
+  // Real recorded speech: LibriVox read speech in 1.5 s / 1 s of silence (or under white noise at 20 dB).
+  const ids = readFileSync(join(LIBRIVOX, 'fileids'), 'utf8').split('\n').filter(Boolean);
+  const refs = new Map(
+    readFileSync(join(LIBRIVOX, 'transcription'), 'utf8')
+      .split('\n')
+      .map((l) => /^<s> (.*) <\/s> \((.+)\)$/.exec(l.trim()))
+      .filter((m): m is RegExpExecArray => m !== null)
+      .map((m) => [m[2]!, m[1]!]),
+  );
+  const ungated = new PocketsphinxTranscriber();
+  const werRows: string[] = [];
+  for (const snr of [null, 20] as const) {
+    let errs = 0;
+    let errsUngated = 0;
+    let words = 0;
+    let audio = 0;
+    let cpu = 0;
+    let sttCpu = 0;
+    const conf: number[] = [];
+    for (const id of ids) {
+      const speech = downmix(decodeWav(readFileSync(join(LIBRIVOX, `${id}.wav`))));
+      const lead = Math.round(1.5 * RATE);
+      const x = new Float32Array(lead + speech.length + RATE);
+      x.set(speech, lead);
+      if (snr !== null) {
+        let p = 0;
+        for (const v of speech) p += v * v;
+        const noiseRms = Math.sqrt(p / speech.length) / 10 ** (snr / 20);
+        // Uniform white noise of that RMS (uniform on [-a, a] has RMS a/√3); seeded for repeatability.
+        let seed = 1;
+        const rand = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31) * 2 - 1;
+        for (let i = 0; i < x.length; i++) x[i]! += rand() * noiseRms * Math.sqrt(3);
+      }
+      const wav = encodeWavPcm16(x, RATE);
+      const ref = refs.get(id)!;
+      const t = await timed(wav);
+      const n = ref.split(/\s+/).length;
+      words += n;
+      errs += wordErrorRate(ref, t.r.transcript?.text ?? '') * n;
+      errsUngated += wordErrorRate(ref, (await ungated.transcribe(wav)).text) * n;
+      audio += x.length / RATE;
+      cpu += t.cpu;
+      sttCpu += t.sttCpu;
+      if (t.r.transcript?.confidence !== undefined) conf.push(t.r.transcript.confidence);
+    }
+    werRows.push(
+      `| LibriVox, ${snr === null ? 'clean' : `white ${snr} dB`} | ${ids.length} | ${words} | ${pct(errs / words)} | ${pct(errsUngated / words)} | ${mean(conf).toFixed(2)} | ${(audio / sttCpu).toFixed(1)}× | ${(audio / cpu).toFixed(1)}× |`,
+    );
   }
   await stt.close();
-  console.log(`\n### Sentiment with pocketsphinx transcripts (${subset.length} clean clips)\n`);
-  console.log(confusion.table());
-  console.log(`\naccuracy ${pct(confusion.accuracy())}, sign accuracy ${pct(confusion.signAccuracy())}`);
+
   console.log(
-    `STT speed (pocketsphinx process CPU): ${(audio / sttCpu).toFixed(1)}× real time; STT + analysis: ${(audio / cpu).toFixed(1)}×`,
+    `\n### Sentiment from audio alone (default pipeline: ${stt.vad.name} VAD, ${stt.transcriber})\n`,
   );
+  console.log(
+    '| set, condition | clips | accuracy | sign accuracy | mean STT confidence | STT speed | STT + analysis speed |',
+  );
+  console.log('|---|---:|---:|---:|---:|---:|---:|');
+  for (const row of sttRows) console.log(row);
   console.log(`\nexample —\n${sample}`);
+  console.log('\n### Word error rate on real recorded speech (pocketsphinx-testdata)\n');
+  console.log(
+    '| set, condition | utterances | words | WER gated to VAD speech | WER on the whole file | mean STT confidence | STT speed | STT + analysis speed |',
+  );
+  console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
+  for (const row of werRows) console.log(row);
+  console.log('\nSpeeds are audio seconds per CPU second (the recogniser child process included).');
+}
+
+function wordErrorRate(reference: string, hypothesis: string): number {
+  const words = (x: string) =>
+    x
+      .toLowerCase()
+      .replace(/[^a-z' ]+/g, ' ')
+      .split(/\s+/)
+      .filter(Boolean);
+  const r = words(reference);
+  const h = words(hypothesis);
+  let prev = Array.from({ length: h.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= r.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= h.length; j++)
+      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (r[i - 1] === h[j - 1] ? 0 : 1));
+    prev = cur;
+  }
+  return r.length ? prev[h.length]! / r.length : 0;
 }

@@ -1,4 +1,5 @@
 import { startNodeService, waitFor, type ServiceProcess } from '@voicepulse/testing';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
@@ -116,6 +117,21 @@ describe('recording pipeline end to end (gateway → transcoder → scorer → i
     // Each stage announced itself live, in order.
     const events = await request(gw.app).get(`/v1/recordings/${wavId}/events`).auth(token, { type: 'bearer' });
     expect(events.text).toContain('"status":"scored"');
+  });
+
+  // Real recorded speech from Debian's pocketsphinx-testdata (scripts/test-packages.txt).
+  const librivox = '/usr/share/pocketsphinx/test/data/librivox/sense_and_sensibility_01_austen_64kb-0870.wav';
+  it.skipIf(!existsSync(librivox))('scores an audio-only upload from speech recognition, which the scorer runs by default', async () => {
+    const id = await upload(readFileSync(librivox), {}, 'call.wav');
+    const view = await finalState(id).catch((e) => Promise.reject(new Error(`${e.message}\n${diagnostics()}`)));
+    expect(view.status, JSON.stringify(view.failure)).toBe('scored');
+    const t = view.analysis.transcript;
+    expect(t.source).toBe('pocketsphinx');
+    expect(t.text).toMatch(/leisure to consider/);
+    expect(t.confidence).toBeGreaterThan(0);
+    expect(t.confidence).toBeLessThan(1);
+    expect(t.segments.length).toBeGreaterThan(0);
+    expect(view.analysis.sentiment.engines.map((e: { engine: string }) => e.engine)).toContain('transcript');
   });
 
   it('fails a truncated WAV as corrupt_audio without retrying', async () => {

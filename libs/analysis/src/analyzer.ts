@@ -2,10 +2,11 @@ import {
   analyzeLevels,
   analyzeProsody,
   decodeWav,
-  detectSpeech,
   downmix,
+  encodeWavPcm16,
   resample,
   talkedTimeMs,
+  type SpeechSegment,
 } from '@voicepulse/audio';
 import { combine } from './combine';
 import { crossFieldIssues, onnxMappingOf, type AnalysisConfig, type EngineName } from './config';
@@ -14,7 +15,7 @@ import { scoreText } from './engines/lexicon';
 import { OnnxEngine } from './engines/onnx';
 import { TranscriptEngine } from './engines/transcript';
 import { AnalysisError, InvalidAudioError, TranscriberUnavailableError } from './errors';
-import { createTranscriber } from './transcribers';
+import { createTranscriber, gateToSpeech, ungate } from './transcribers';
 import type {
   AnalysisContext,
   AnalysisLogger,
@@ -26,6 +27,7 @@ import type {
   Transcriber,
   TranscriptSource,
 } from './types';
+import { createVad, type VoiceActivityDetector } from './vad';
 
 const RATE = 16_000;
 
@@ -33,6 +35,8 @@ export interface AnalyzerDeps {
   logger?: AnalysisLogger;
   /** Fetches the ONNX model when ONNX_MODEL_PATH is a storage key rather than a local file. */
   loadModel?: (location: string) => Promise<Uint8Array>;
+  /** Overrides the Silero model file (tests of the WebRTC fallback). */
+  sileroModelPath?: string;
 }
 
 /** Invalid combinations of otherwise valid variables, reported together like ConfigError does. */
@@ -51,24 +55,41 @@ export async function createAnalyzer(config: AnalysisConfig, deps: AnalyzerDeps 
   const issues = crossFieldIssues(config);
   if (issues.length) throw new AnalysisConfigError(issues);
 
-  const transcriber = createTranscriber(config);
+  let transcriber = createTranscriber(config);
   if (transcriber) {
     const availability = await transcriber.available();
-    if (!availability.ok) throw new TranscriberUnavailableError(transcriber.name, availability.reason);
+    if (!availability.ok) {
+      if (config.TRANSCRIBER !== 'auto')
+        throw new TranscriberUnavailableError(transcriber.name, availability.reason);
+      // The default must start everywhere; an operator who wants STT or nothing names the transcriber.
+      deps.logger?.warn(
+        { transcriber: transcriber.name, reason: availability.reason },
+        'TRANSCRIBER=auto: no speech recognition here; uploads without a transcript get no valence',
+      );
+      transcriber = null;
+    }
   }
 
+  const vad = await createVad(config, {
+    ...(deps.logger ? { logger: deps.logger } : {}),
+    ...(deps.sileroModelPath ? { silero: { modelPath: deps.sileroModelPath } } : {}),
+  });
   const engines: SentimentEngine[] = [];
   try {
     for (const name of config.SENTIMENT_ENGINES) engines.push(await buildEngine(name, config, deps));
   } catch (err) {
-    await Promise.all(engines.map((e) => e.close?.()));
+    await Promise.all([vad.close?.(), ...engines.map((e) => e.close?.())]);
     throw err;
   }
   deps.logger?.info(
-    { engines: engines.map((e) => `${e.name}@${e.version}`), transcriber: transcriber?.name ?? 'none' },
+    {
+      engines: engines.map((e) => `${e.name}@${e.version}`),
+      transcriber: transcriber?.name ?? 'none',
+      vad: `${vad.name}@${vad.version}`,
+    },
     'analysis pipeline ready',
   );
-  return new Pipeline(config, engines, transcriber, deps.logger);
+  return new Pipeline(config, engines, transcriber, vad, deps.logger);
 }
 
 async function buildEngine(
@@ -98,33 +119,39 @@ async function buildEngine(
 
 class Pipeline implements Analyzer {
   readonly engines: { name: string; version: string }[];
+  readonly vad: { name: string; version: string };
+  readonly transcriber: string;
   private readonly arousalOnly: ReadonlySet<string>;
 
   constructor(
     private readonly config: AnalysisConfig,
     private readonly engineList: SentimentEngine[],
-    private readonly transcriber: Transcriber | null,
+    private readonly stt: Transcriber | null,
+    private readonly detector: VoiceActivityDetector,
     private readonly logger?: AnalysisLogger,
   ) {
     this.engines = engineList.map((e) => ({ name: e.name, version: e.version }));
+    this.vad = { name: detector.name, version: detector.version };
+    this.transcriber = stt?.name ?? 'none';
     this.arousalOnly = new Set(engineList.filter((e) => e.providesValence === false).map((e) => e.name));
   }
 
   async analyze(wav16k: Buffer, input: { transcript?: string }): Promise<RecordingAnalysis> {
     const samples = toMono16k(wav16k);
     const durationMs = (samples.length / RATE) * 1000;
-    const segments = await detectSpeech(samples, { mode: this.config.VAD_MODE });
+    const segments = await this.detector.detect(samples);
     const talked = talkedTimeMs(segments);
     const levels = analyzeLevels(samples, RATE, segments);
     const prosody = analyzeProsody(samples, segments);
 
-    const transcript = await this.transcript(wav16k, input.transcript, talked);
+    const transcript = await this.transcript(samples, input.transcript, segments);
     const ctx: AnalysisContext = {
       segments,
       prosody,
       levels,
       ...(transcript ? { transcript: transcript.text } : {}),
       ...(transcript?.segments.length ? { transcriptSegments: transcript.segments } : {}),
+      ...(transcript?.confidence === undefined ? {} : { transcriptConfidence: transcript.confidence }),
     };
 
     const results: EngineResult[] = [];
@@ -162,6 +189,8 @@ class Pipeline implements Analyzer {
                 score,
                 label,
               })),
+              ...(transcript.confidence === undefined ? {} : { confidence: transcript.confidence }),
+              ...(transcript.source === 'client' ? {} : { segments: transcript.segments }),
             },
           }
         : {}),
@@ -172,26 +201,42 @@ class Pipeline implements Analyzer {
 
   /** A client transcript always wins: the caller knows what was said better than any offline STT. */
   private async transcript(
-    wav: Buffer,
+    samples: Float32Array,
     client: string | undefined,
-    talkedMs: number,
-  ): Promise<{ text: string; source: TranscriptSource; segments: TimedText[] } | null> {
+    speech: SpeechSegment[],
+  ): Promise<{
+    text: string;
+    source: TranscriptSource;
+    segments: TimedText[];
+    confidence?: number;
+  } | null> {
     const text = client?.trim();
     if (text) return { text, source: 'client', segments: [] };
     // No speech, nothing to transcribe — and STT on silence tends to hallucinate words.
-    if (!this.transcriber || talkedMs === 0) return null;
-    const t = await this.transcriber.transcribe(wav);
+    if (!this.stt || talkedTimeMs(speech) === 0) return null;
+    const gated = gateToSpeech(samples, speech, RATE);
+    const t = ungate(await this.stt.transcribe(encodeWavPcm16(gated.samples, RATE)), gated, speech);
     this.logger?.info(
-      { transcriber: this.transcriber.name, words: t.text.split(/\s+/).filter(Boolean).length },
+      {
+        transcriber: this.stt.name,
+        words: t.text.split(/\s+/).filter(Boolean).length,
+        gatedMs: Math.round((gated.samples.length / RATE) * 1000),
+        ...(t.confidence === undefined ? {} : { confidence: t.confidence }),
+      },
       'transcribed',
     );
     return t.text.trim()
-      ? { text: t.text.trim(), source: this.transcriber.name as TranscriptSource, segments: t.segments }
+      ? {
+          text: t.text.trim(),
+          source: this.stt.name as TranscriptSource,
+          segments: t.segments,
+          ...(t.confidence === undefined ? {} : { confidence: t.confidence }),
+        }
       : null;
   }
 
   async close(): Promise<void> {
-    await Promise.all(this.engineList.map((e) => e.close?.()));
+    await Promise.all([this.detector.close?.(), ...this.engineList.map((e) => e.close?.())]);
   }
 }
 

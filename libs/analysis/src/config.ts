@@ -112,8 +112,13 @@ export const analysisConfigSchema = z.object({
   /** weighted: confidence-and-weight mean of every engine; first: the first listed engine that could judge. */
   SENTIMENT_COMBINE: z.enum(['weighted', 'first']).default('weighted'),
   SENTIMENT_WEIGHTS: weights,
-  /** Used only when the client sent no transcript. */
-  TRANSCRIBER: z.enum(['none', 'pocketsphinx', 'whisper']).default('none'),
+  /**
+   * Used only when the client sent no transcript. auto: pocketsphinx when its binary and model decode a
+   * test clip at start-up, else none with a warning — so audio-only uploads get sentiment wherever the
+   * scorer can provide it, and the scorer still starts where it cannot. An explicitly named transcriber
+   * that cannot run stops start-up instead.
+   */
+  TRANSCRIBER: z.enum(['auto', 'none', 'pocketsphinx', 'whisper']).default('auto'),
   /** Kills a hung STT process. pocketsphinx runs ~6× real time here, so 10 min covers calls of about an hour. */
   TRANSCRIBER_TIMEOUT_MS: z.coerce.number().int().positive().default(600_000),
   POCKETSPHINX_BIN: z.string().default('pocketsphinx_continuous'),
@@ -132,6 +137,11 @@ export const analysisConfigSchema = z.object({
   ONNX_LABELS: onnxLabels,
   /** How categorical outputs become probabilities: softmax for logits, none if the model already emits probabilities. */
   ONNX_ACTIVATION: z.enum(['softmax', 'none']).default('softmax'),
+  /**
+   * silero: the neural VAD (model shipped in an npm dependency), falling back to webrtc if it cannot load;
+   * webrtc: WebRTC's VAD behind an energy gate, which lets white noise through at low SNR.
+   */
+  VAD_ENGINE: z.enum(['silero', 'webrtc']).default('silero'),
   /** WebRTC VAD aggressiveness 0–3; 3 rejects the most noise. */
   VAD_MODE: z.coerce
     .number()

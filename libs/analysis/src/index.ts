@@ -22,4 +22,7 @@ export {
   WhisperTranscriber,
   parsePocketsphinx,
   parseWhisperJson,
+  gateToSpeech,
+  ungate,
 } from './transcribers';
+export { createVad, SileroVad, WebRtcVad, SILERO_MODEL_PATH, type VoiceActivityDetector } from './vad';

@@ -13,6 +13,16 @@ export interface TimedText {
   startMs: number;
   endMs: number;
   text: string;
+  /** The recogniser's own belief in this text, in [0, 1], when it reports one. */
+  confidence?: number;
+}
+
+export interface TimedWord {
+  word: string;
+  startMs: number;
+  endMs: number;
+  /** Posterior probability of the word, in [0, 1]. */
+  confidence: number;
 }
 
 export interface EngineResult {
@@ -35,6 +45,8 @@ export interface AnalysisContext {
   prosody: Prosody;
   levels: Levels;
   transcriptSegments?: TimedText[];
+  /** Set for machine transcripts: how well the recogniser says it heard, in [0, 1]. */
+  transcriptConfidence?: number;
 }
 
 export interface SentimentEngine {
@@ -55,6 +67,10 @@ export type Availability = { ok: true } | { ok: false; reason: string };
 export interface Transcription {
   text: string;
   segments: TimedText[];
+  /** Word timings and posteriors, for recognisers that report them (pocketsphinx). */
+  words?: TimedWord[];
+  /** Mean word posterior over the whole transcription, when the recogniser reports one. */
+  confidence?: number;
 }
 
 export interface Transcriber {
@@ -87,7 +103,14 @@ export interface RecordingAnalysis {
   };
   arousal?: number;
   timeline?: TimelinePoint[];
-  transcript?: { text: string; source: TranscriptSource; sentences: SentenceSentiment[] };
+  transcript?: {
+    text: string;
+    source: TranscriptSource;
+    sentences: SentenceSentiment[];
+    /** Machine transcripts: the recogniser's confidence, and what it heard in each speech segment. */
+    confidence?: number;
+    segments?: TimedText[];
+  };
   levels: Levels;
   prosody: Prosody;
 }
@@ -95,6 +118,10 @@ export interface RecordingAnalysis {
 export interface Analyzer {
   analyze(wav16k: Buffer, input: { transcript?: string }): Promise<RecordingAnalysis>;
   engines: { name: string; version: string }[];
+  /** The VAD actually in use (Silero, or WebRTC when configured or fallen back to). */
+  vad: { name: string; version: string };
+  /** The transcriber in use for uploads without a transcript, or "none". */
+  transcriber: string;
   close(): Promise<void>;
 }
 

@@ -63,7 +63,7 @@ describe('createAnalyzer end to end', () => {
   });
 
   it('without a transcript or transcriber it reports no valence rather than inventing one', async () => {
-    const r = await (await make(config())).analyze(clip.wav, {});
+    const r = await (await make(config({ TRANSCRIBER: 'none' }))).analyze(clip.wav, {});
     expect(r.transcript).toBeUndefined();
     expect(r.sentiment).toMatchObject({ score: 0, label: 'neutral' });
     expect(r.sentiment.confidence).toBeLessThanOrEqual(0.2);

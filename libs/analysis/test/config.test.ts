@@ -6,7 +6,8 @@ describe('analysisConfigSchema', () => {
     const c = analysisConfigSchema.parse({});
     expect(c.SENTIMENT_ENGINES).toEqual(['transcript', 'acoustic']);
     expect(c.SENTIMENT_WEIGHTS).toEqual({ transcript: 1, acoustic: 0.3, onnx: 1 });
-    expect(c.TRANSCRIBER).toBe('none');
+    expect(c.TRANSCRIBER).toBe('auto');
+    expect(c.VAD_ENGINE).toBe('silero');
     expect(c.ONNX_LABELS).toEqual({ kind: 'dimensional', dimensions: ['arousal', 'dominance', 'valence'] });
     expect(crossFieldIssues(c)).toEqual([]);
   });

@@ -26,13 +26,25 @@ describe('pocketsphinx', () => {
       'hello 4.100 4.600 0.9',
       '</s> 4.600 4.800 1',
     ].join('\n');
-    expect(parsePocketsphinx(out)).toEqual({
+    const t = parsePocketsphinx(out);
+    expect(t).toMatchObject({
       text: 'i really like it hello',
       segments: [
         { startMs: 490, endMs: 1800, text: 'i really like it' },
         { startMs: 4100, endMs: 4600, text: 'hello' },
       ],
     });
+    expect(t.words).toEqual([
+      { word: 'i', startMs: 490, endMs: 590, confidence: 0.722717 },
+      { word: 'really', startMs: 600, endMs: 900, confidence: 0.767182 },
+      { word: 'like', startMs: 1510, endMs: 1700, confidence: 0.5 },
+      { word: 'it', startMs: 1710, endMs: 1800, confidence: 0.5 },
+      { word: 'hello', startMs: 4100, endMs: 4600, confidence: 0.9 },
+    ]);
+    // Duration-weighted posteriors: (100·0.722717 + 300·0.767182 + 190·0.5 + 90·0.5) / 680.
+    expect(t.segments[0]!.confidence).toBeCloseTo((72.2717 + 230.1546 + 95 + 45) / 680, 6);
+    expect(t.segments[1]!.confidence).toBe(0.9);
+    expect(t.confidence).toBeCloseTo((72.2717 + 230.1546 + 95 + 45 + 450) / 1180, 6);
   });
 
   it('transcribes an espeak-ng clip into timed segments inside the clip', async () => {
@@ -53,6 +65,16 @@ describe('pocketsphinx', () => {
       expect(s.endMs).toBeGreaterThan(s.startMs);
       expect(s.endMs).toBeLessThanOrEqual(speechMs + 1000);
     }
+  });
+
+  it('is unavailable when the binary runs but finds no acoustic model', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vp-ps-'));
+    const bin = join(dir, 'pocketsphinx_continuous');
+    // The real binary pointed at an empty model folder, as on a host without pocketsphinx-en-us.
+    writeFileSync(bin, `#!/bin/sh\nexec pocketsphinx_continuous "$@" -hmm ${dir}\n`);
+    chmodSync(bin, 0o755);
+    const a = await new PocketsphinxTranscriber(bin).available();
+    expect(a).toEqual({ ok: false, reason: expect.stringMatching(/cannot decode.*acoustic model/s) });
   });
 
   it('reports a missing binary', async () => {

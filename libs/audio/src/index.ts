@@ -5,7 +5,16 @@ export { resample, StreamingResampler } from './resample';
 export { CANONICAL_RATE, WavStreamDecoder } from './wav-stream';
 export { transcodeToCanonical, type TranscodeOptions, type TranscodeResult } from './transcode';
 export { FFMPEG_REQUIREMENTS, FfmpegNotFoundError, FfmpegUnusableError, checkFfmpeg } from './ffmpeg';
-export { detectSpeech, talkedTimeMs, mergeSegments, VAD_SAMPLE_RATE, type SpeechSegment, type VadOptions } from './vad';
+export {
+  detectSpeech,
+  framesToSegments,
+  talkedTimeMs,
+  mergeSegments,
+  VAD_SAMPLE_RATE,
+  type SegmentationOptions,
+  type SpeechSegment,
+  type VadOptions,
+} from './vad';
 export { DB_FLOOR } from './dsp';
 export { analyzeLevels, estimateSnr, type Levels } from './levels';
 export { integratedLoudness } from './loudness';

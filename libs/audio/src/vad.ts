@@ -48,7 +48,12 @@ function loadFvad(): Promise<FvadModule> {
 }
 
 /** Per-frame WebRTC VAD decisions, gated by frame energy. */
-async function frameDecisions(samples: Float32Array, frameLen: number, mode: number, gateDbfs: number): Promise<Uint8Array> {
+async function frameDecisions(
+  samples: Float32Array,
+  frameLen: number,
+  mode: number,
+  gateDbfs: number,
+): Promise<Uint8Array> {
   const m = await loadFvad();
   const frames = Math.floor(samples.length / frameLen);
   const out = new Uint8Array(frames);
@@ -84,22 +89,39 @@ async function frameDecisions(samples: Float32Array, frameLen: number, mode: num
  * Speech segments of 16 kHz mono audio: WebRTC VAD per frame, an energy gate, hangover,
  * gap merging and a minimum segment length.
  */
-export async function detectSpeech(samples16k: Float32Array, opts: VadOptions = {}): Promise<SpeechSegment[]> {
+export async function detectSpeech(
+  samples16k: Float32Array,
+  opts: VadOptions = {},
+): Promise<SpeechSegment[]> {
   const o = { ...DEFAULTS, ...opts };
   const frameLen = (VAD_SAMPLE_RATE * o.frameMs) / 1000;
   const raw = await frameDecisions(samples16k, frameLen, o.mode, o.energyGateDbfs);
-  const hang = Math.round(o.hangoverMs / o.frameMs);
+  return framesToSegments(raw, o.frameMs, o);
+}
 
+export type SegmentationOptions = Pick<VadOptions, 'hangoverMs' | 'minSegmentMs' | 'mergeGapMs'>;
+
+/**
+ * Per-frame speech decisions (1 = speech) → segments, with hangover, gap merging and a minimum length.
+ * Shared by every VAD engine so they differ only in how they decide a frame, not in how talk is counted.
+ */
+export function framesToSegments(
+  decisions: ArrayLike<number>,
+  frameMs: number,
+  opts: SegmentationOptions = {},
+): SpeechSegment[] {
+  const o = { ...DEFAULTS, ...opts };
+  const hang = Math.round(o.hangoverMs / frameMs);
   const segments: SpeechSegment[] = [];
   let start = -1;
   let lastSpeech = -1;
-  for (let f = 0; f <= raw.length; f++) {
-    if (f < raw.length && raw[f]) {
+  for (let f = 0; f <= decisions.length; f++) {
+    if (f < decisions.length && decisions[f]) {
       if (start < 0) start = f;
       lastSpeech = f;
-    } else if (start >= 0 && (f === raw.length || f - lastSpeech > hang)) {
-      const endFrame = Math.min(raw.length, lastSpeech + 1 + hang);
-      segments.push({ startMs: start * o.frameMs, endMs: endFrame * o.frameMs });
+    } else if (start >= 0 && (f === decisions.length || f - lastSpeech > hang)) {
+      const endFrame = Math.min(decisions.length, lastSpeech + 1 + hang);
+      segments.push({ startMs: start * frameMs, endMs: endFrame * frameMs });
       start = -1;
     }
   }

@@ -27,10 +27,12 @@ export class TranscriptEngine implements SentimentEngine {
       version: this.version,
       score: scored.score,
       label,
-      confidence: transcriptConfidence(scored),
+      // A machine transcript is only as good as the hearing: scale by the recogniser's own confidence.
+      confidence: transcriptConfidence(scored) * (ctx.transcriptConfidence ?? 1),
       ...(timeline ? { timeline } : {}),
       details: {
         sentences: scored.sentences.map(({ text: t, score, label: l }) => ({ text: t, score, label: l })),
+        ...(ctx.transcriptConfidence === undefined ? {} : { sttConfidence: ctx.transcriptConfidence }),
         ...(timeline ? { timelineSource: timed ? 'transcript-timestamps' : 'estimated-by-word-count' } : {}),
       },
     };

@@ -46,6 +46,12 @@ async function upload(token: string, file: string, type: string): Promise<string
       });
       if (res.status === 202) return ((await res.json()) as { id: string }).id;
       last = `${res.status} ${await res.text()}`;
+      if (res.status === 429) {
+        // Back-pressure (rate limit or the per-user pipeline quota), not a refusal: a client waits
+        // the Retry-After it was given and sends again, as this one does.
+        await new Promise((r) => setTimeout(r, Math.min(Number(res.headers.get('retry-after')) || 5, 30) * 1_000));
+        continue;
+      }
       if (res.status < 500) throw new Error(`upload refused: ${last}`);
     } catch (err) {
       if (String(err).includes('upload refused')) throw err;

@@ -15,6 +15,7 @@ import {
   type RecordingAnalysis,
 } from '@voicepulse/analysis';
 import { decodeWav, downmix, encodeWavPcm16 } from '@voicepulse/audio';
+import { wordErrorRate } from '@voicepulse/testing';
 import { buildCorpus, LIBRIVOX, NOISES, SNRS, snrKey, type Clip, type Noise } from './corpus';
 import { Confusion, frameF1, mean, percentile, std } from './metrics';
 
@@ -244,23 +245,4 @@ if (sttPerLabel > 0) {
   console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
   for (const row of werRows) console.log(row);
   console.log('\nSpeeds are audio seconds per CPU second (the recogniser child process included).');
-}
-
-function wordErrorRate(reference: string, hypothesis: string): number {
-  const words = (x: string) =>
-    x
-      .toLowerCase()
-      .replace(/[^a-z' ]+/g, ' ')
-      .split(/\s+/)
-      .filter(Boolean);
-  const r = words(reference);
-  const h = words(hypothesis);
-  let prev = Array.from({ length: h.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= r.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= h.length; j++)
-      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (r[i - 1] === h[j - 1] ? 0 : 1));
-    prev = cur;
-  }
-  return r.length ? prev[h.length]! / r.length : 0;
 }

@@ -1,7 +1,8 @@
 import { encodeWavPcm16 } from '@voicepulse/audio';
 import { afterAll, describe, expect, it } from 'vitest';
 import { analysisConfigSchema, createAnalyzer, TranscriberUnavailableError, type Analyzer } from '../src';
-import { haveLibrivox, librivox, wordErrorRate } from './librivox';
+import { wordErrorRate } from '@voicepulse/testing';
+import { haveLibrivox, librivox } from './librivox';
 
 const RATE = 16_000;
 const open: Analyzer[] = [];

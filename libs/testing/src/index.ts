@@ -6,3 +6,4 @@ export * from './postgres-server';
 export * from './startup';
 export * from './redis-server';
 export * from './speech';
+export * from './wer';

@@ -67,6 +67,7 @@ for entry in "${TOOLS[@]}"; do
     continue
   fi
   echo "building $name ($mod) into $BIN" >&2
+  t0=$SECONDS
   if [[ "$FROM_SOURCE" == *" $name "* ]]; then
     modpath="${mod%@*}"
     build_from_source "${modpath%%/cmd/*}@${mod##*@}" "$modpath" "$BIN/$name"
@@ -74,6 +75,7 @@ for entry in "${TOOLS[@]}"; do
     GOBIN="$BIN" GOFLAGS=-mod=mod CGO_ENABLED=0 go install "$mod" >&2
   fi
   echo "$mod" >"$stamp"
+  echo "built $name in $((SECONDS - t0))s" >&2
 done
 for name in kube pause; do
   [[ " $want " == *" $name "* ]] || continue
@@ -83,7 +85,9 @@ for name in kube pause; do
     continue
   fi
   echo "building $name ($KUBE_MODULE_DIR, $key) into $BIN" >&2
+  t0=$SECONDS
   "build_$name" "$BIN/$name"
   echo "$key" >"$stamp"
+  echo "built $name in $((SECONDS - t0))s" >&2
 done
 echo "$BIN"

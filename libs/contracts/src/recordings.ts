@@ -7,14 +7,15 @@ import { freeText, plainText } from './text';
 export { sentimentLabelSchema, type SentimentLabel } from './sentiment-label';
 
 
-export const failureCodeSchema = z.enum([
+export const FAILURE_CODES = [
   'unsupported_audio',
   'corrupt_audio',
   'too_long',
   'internal',
   // The declared `channels` layout does not fit the file (only found out where the channel count is).
   'channel_layout_mismatch',
-]);
+] as const;
+export const failureCodeSchema = z.enum(FAILURE_CODES);
 export type FailureCode = z.infer<typeof failureCodeSchema>;
 
 

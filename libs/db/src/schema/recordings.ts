@@ -1,4 +1,4 @@
-import { RECORDING_STATUSES, failureCodeSchema } from '@voicepulse/contracts';
+import { RECORDING_STATUSES, FAILURE_CODES } from '@voicepulse/contracts';
 import { sql } from 'drizzle-orm';
 import {
   bigint,
@@ -19,7 +19,7 @@ import {
 import { users } from './core';
 
 export const recordingStatus = pgEnum('recording_status', RECORDING_STATUSES);
-export const failureCode = pgEnum('failure_code', failureCodeSchema.options);
+export const failureCode = pgEnum('failure_code', FAILURE_CODES);
 export const sentimentLabel = pgEnum('sentiment_label', ['negative', 'neutral', 'positive']);
 
 export const recordings = pgTable(

@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
+import * as ort from 'onnxruntime-node';
 import type { OfflineSpeakerDiarization, SpeakerDiarizationSegment } from 'sherpa-onnx-node';
 import type { SpeakerSegment } from '@voicepulse/contracts';
 import { resample } from '@voicepulse/audio';
@@ -51,7 +52,19 @@ export class SherpaOnnxDiarizer implements Diarizer {
     }
     // The stored version names the models, so an analysis stays attributable after a model swap.
     const digest = createHash('sha256');
-    for (const file of [opts.segmentationModel, opts.embeddingModel]) digest.update(await readFile(file));
+    for (const file of [opts.segmentationModel, opts.embeddingModel]) {
+      const bytes = await readFile(file);
+      digest.update(bytes);
+      // sherpa-onnx aborts the whole process (an uncaught C++ exception) on a file that is not an
+      // ONNX model; ONNX Runtime's own parser says so as an error we can type.
+      try {
+        await (await ort.InferenceSession.create(bytes)).release();
+      } catch (err) {
+        throw new DiarizerUnavailableError('sherpa-onnx', `${file} is not a loadable ONNX model: ${(err as Error).message}`, {
+          cause: err,
+        });
+      }
+    }
     let sd: OfflineSpeakerDiarization;
     try {
       sd = new addon.OfflineSpeakerDiarization({

@@ -168,7 +168,15 @@ describe('conversation analytics through the transcode and score stages', () => 
       return { speaker: p.speaker, channel: p.channel, measuredMs: p.talkTimeMs, truthMs: Math.round(t), error: Math.abs(p.talkTimeMs - t) / t };
     });
     console.log('constructed call, talk time per speaker:', JSON.stringify(figures));
-    console.log('overlap', JSON.stringify(conv.overlap), 'interruptions', JSON.stringify(conv.interruptions));
+    const [, , agent2, yes, cutIn] = call.placed;
+    const trueOverlapMs = yes!.endMs - yes!.startMs + (agent2!.endMs - cutIn!.startMs);
+    console.log(
+      `call ${Math.round(call.totalMs)} ms; backchannel ${Math.round(yes!.endMs - yes!.startMs)} ms; true overlap ${Math.round(trueOverlapMs)} ms;`,
+      'measured overlap',
+      JSON.stringify(conv.overlap),
+      'interruptions',
+      JSON.stringify(conv.interruptions),
+    );
     expect(figures.map((f) => [f.speaker, f.channel])).toEqual([
       ['agent', 0],
       ['customer', 1],
@@ -178,9 +186,8 @@ describe('conversation analytics through the transcode and score stages', () => 
     // Exactly the two constructed overlaps (the backchannel, the cut-in) and the one interruption.
     expect(conv.overlap.count).toBe(2);
     expect(conv.interruptions).toHaveLength(1);
-    const cutIn = call.placed[4]!;
     expect(conv.interruptions[0]).toMatchObject({ speaker: 'customer', interrupted: 'agent' });
-    expect(Math.abs(conv.interruptions[0]!.atMs - cutIn.startMs)).toBeLessThan(300);
+    expect(Math.abs(conv.interruptions[0]!.atMs - cutIn!.startMs)).toBeLessThan(300);
     expect(conv.participants.map((p) => p.interruptions)).toEqual([0, 1]);
 
     // Sentences per speaker from the labelled transcript, with the hosted-API fields.

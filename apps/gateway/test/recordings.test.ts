@@ -145,6 +145,90 @@ describe('POST /v1/recordings', () => {
   });
 });
 
+describe('declared channel layouts', () => {
+  /** The same tone on both channels of a 16-bit stereo WAV: a header change is all the gateway reads. */
+  const stereoWav = (seconds: number) => {
+    const mono = toneWav(seconds);
+    const samples = (mono.length - 44) / 2;
+    const out = Buffer.alloc(44 + samples * 4);
+    mono.copy(out, 0, 0, 44);
+    out.writeUInt16LE(2, 22); // channels
+    out.writeUInt32LE(16_000 * 4, 28); // byte rate
+    out.writeUInt16LE(4, 32); // block align
+    out.writeUInt32LE(samples * 4, 40);
+    out.writeUInt32LE(36 + samples * 4, 4);
+    for (let i = 0; i < samples; i++) {
+      const v = mono.readInt16LE(44 + 2 * i);
+      out.writeInt16LE(v, 44 + 4 * i);
+      out.writeInt16LE(v, 46 + 4 * i);
+    }
+    return out;
+  };
+
+  it('stores a layout that fits the WAV and shows it on the recording', async () => {
+    const res = await request(gw.app)
+      .post('/v1/recordings')
+      .auth(alice, { type: 'bearer' })
+      .field('channels', 'Agent, customer')
+      .attach('file', stereoWav(0.5), 'call.wav');
+    expect(res.status).toBe(202);
+    const view = await request(gw.app).get(`/v1/recordings/${res.body.id}`).auth(alice, { type: 'bearer' });
+    expect(view.body.channelLayout).toEqual(['agent', 'customer']);
+  });
+
+  it('refuses a mono WAV declared as two channels with 400, storing nothing', async () => {
+    const before = await countBlobs();
+    const res = await request(gw.app)
+      .post('/v1/recordings?channels=agent,customer')
+      .auth(alice, { type: 'bearer' })
+      .set('content-type', 'audio/wav')
+      .send(toneWav(0.5));
+    expect(res.status).toBe(400);
+    expect(res.body.error).toMatchObject({
+      code: 'channel_layout_mismatch',
+      message: 'channels names 2 speakers (agent, customer) but the recording has 1 channel',
+    });
+    const split = await request(gw.app)
+      .post('/v1/recordings?channels=split')
+      .auth(alice, { type: 'bearer' })
+      .set('content-type', 'audio/wav')
+      .send(toneWav(0.5));
+    expect(split.status).toBe(400);
+    expect(await countBlobs()).toBe(before);
+  });
+
+  it('a direct upload checks its declared layout against the WAV it completes', async () => {
+    const wav = toneWav(0.5);
+    const start = await request(gw.app)
+      .post('/v1/uploads')
+      .auth(alice, { type: 'bearer' })
+      .send({ contentType: 'audio/wav', sizeBytes: wav.length, channels: 'split' });
+    expect(start.status).toBe(201);
+    const url = new URL(start.body.uploadUrl);
+    expect((await request(gw.app).put(url.pathname + url.search).set(start.body.headers).send(wav)).status).toBe(200);
+    const done = await request(gw.app).post(`/v1/uploads/${start.body.id}/complete`).auth(alice, { type: 'bearer' });
+    expect(done.status).toBe(400);
+    expect(done.body.error).toMatchObject({
+      code: 'channel_layout_mismatch',
+      message: 'channels=split needs a recording with 2 or more channels; this one has 1',
+    });
+    expect(await blobsUnder(`recordings/alice/${start.body.id}/`)).toEqual([]);
+  });
+
+  it('refuses malformed layouts as invalid metadata', async () => {
+    for (const channels of ['agent', 'agent,agent', 'agent,Bad Name']) {
+      const res = await request(gw.app)
+        .post(`/v1/recordings?channels=${encodeURIComponent(channels)}`)
+        .auth(alice, { type: 'bearer' })
+        .set('content-type', 'audio/wav')
+        .send(toneWav(0.2));
+      expect(res.status, channels).toBe(400);
+      expect(res.body.error.code).toBe('invalid_metadata');
+      expect(res.body.error.details.map((d: { path: string }) => d.path)).toEqual(['channels']);
+    }
+  });
+});
+
 describe('reading recordings', () => {
   it('hides other users’ recordings on every route (404, no existence leak)', async () => {
     const up = await request(gw.app)

@@ -23,11 +23,14 @@ import type {
   EngineResult,
   RecordingAnalysis,
   SentimentEngine,
-  TimedText,
+  SpeechAnalysis,
   Transcriber,
   TranscriptSource,
 } from './types';
 import { createVad, type VoiceActivityDetector } from './vad';
+import { analyzeConversation, type ConversationRequest } from './conversation/analyze';
+import { createDiarizer, type Diarizer } from './diarizer';
+import type { Conversation } from '@voicepulse/contracts';
 
 const RATE = 16_000;
 
@@ -75,8 +78,10 @@ export async function createAnalyzer(config: AnalysisConfig, deps: AnalyzerDeps 
     ...(deps.sileroModelPath ? { silero: { modelPath: deps.sileroModelPath } } : {}),
   });
   const engines: SentimentEngine[] = [];
+  let diarizer: Diarizer | null = null;
   try {
     for (const name of config.SENTIMENT_ENGINES) engines.push(await buildEngine(name, config, deps));
+    diarizer = await createDiarizer(config);
   } catch (err) {
     await Promise.all([vad.close?.(), ...engines.map((e) => e.close?.())]);
     throw err;
@@ -86,10 +91,11 @@ export async function createAnalyzer(config: AnalysisConfig, deps: AnalyzerDeps 
       engines: engines.map((e) => `${e.name}@${e.version}`),
       transcriber: transcriber?.name ?? 'none',
       vad: `${vad.name}@${vad.version}`,
+      diarizer: diarizer ? `${diarizer.name}@${diarizer.version}` : 'none',
     },
     'analysis pipeline ready',
   );
-  return new Pipeline(config, engines, transcriber, vad, deps.logger);
+  return new Pipeline(config, engines, transcriber, vad, diarizer, deps.logger);
 }
 
 async function buildEngine(
@@ -121,6 +127,7 @@ class Pipeline implements Analyzer {
   readonly engines: { name: string; version: string }[];
   readonly vad: { name: string; version: string };
   readonly transcriber: string;
+  readonly diarizer: string;
   private readonly arousalOnly: ReadonlySet<string>;
 
   constructor(
@@ -128,23 +135,33 @@ class Pipeline implements Analyzer {
     private readonly engineList: SentimentEngine[],
     private readonly stt: Transcriber | null,
     private readonly detector: VoiceActivityDetector,
+    private readonly speakers: Diarizer | null,
     private readonly logger?: AnalysisLogger,
   ) {
     this.engines = engineList.map((e) => ({ name: e.name, version: e.version }));
     this.vad = { name: detector.name, version: detector.version };
     this.transcriber = stt?.name ?? 'none';
+    this.diarizer = speakers ? `${speakers.name}@${speakers.version}` : 'none';
     this.arousalOnly = new Set(engineList.filter((e) => e.providesValence === false).map((e) => e.name));
   }
 
-  async analyze(wav16k: Buffer, input: { transcript?: string }): Promise<RecordingAnalysis> {
+  async speech(wav16k: Buffer, input: { transcript?: string; stt?: boolean }): Promise<SpeechAnalysis> {
     const samples = toMono16k(wav16k);
-    const durationMs = (samples.length / RATE) * 1000;
     const segments = await this.detector.detect(samples);
+    const transcript = await this.transcript(samples, input.transcript, segments, input.stt ?? true);
+    return { samples, durationMs: (samples.length / RATE) * 1000, segments, transcript };
+  }
+
+  conversation(request: ConversationRequest): Promise<Conversation> {
+    return analyzeConversation(this, this.speakers, request);
+  }
+
+  async analyze(wav16k: Buffer, input: { transcript?: string }): Promise<RecordingAnalysis> {
+    const { samples, durationMs, segments, transcript } = await this.speech(wav16k, input);
     const talked = talkedTimeMs(segments);
     const levels = analyzeLevels(samples, RATE, segments);
     const prosody = analyzeProsody(samples, segments);
 
-    const transcript = await this.transcript(samples, input.transcript, segments);
     const ctx: AnalysisContext = {
       segments,
       prosody,
@@ -204,16 +221,12 @@ class Pipeline implements Analyzer {
     samples: Float32Array,
     client: string | undefined,
     speech: SpeechSegment[],
-  ): Promise<{
-    text: string;
-    source: TranscriptSource;
-    segments: TimedText[];
-    confidence?: number;
-  } | null> {
+    allowStt: boolean,
+  ): Promise<SpeechAnalysis['transcript']> {
     const text = client?.trim();
     if (text) return { text, source: 'client', segments: [] };
     // No speech, nothing to transcribe — and STT on silence tends to hallucinate words.
-    if (!this.stt || talkedTimeMs(speech) === 0) return null;
+    if (!allowStt || !this.stt || talkedTimeMs(speech) === 0) return null;
     const gated = gateToSpeech(samples, speech, RATE);
     const t = ungate(await this.stt.transcribe(encodeWavPcm16(gated.samples, RATE)), gated, speech);
     this.logger?.info(
@@ -236,7 +249,11 @@ class Pipeline implements Analyzer {
   }
 
   async close(): Promise<void> {
-    await Promise.all([this.detector.close?.(), ...this.engineList.map((e) => e.close?.())]);
+    await Promise.all([
+      this.detector.close?.(),
+      this.speakers?.close?.(),
+      ...this.engineList.map((e) => e.close?.()),
+    ]);
   }
 }
 

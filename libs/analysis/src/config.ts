@@ -150,6 +150,21 @@ export const analysisConfigSchema = z.object({
     .max(3)
     .default(3)
     .transform((m) => m as 0 | 1 | 2 | 3),
+  /**
+   * Speaker attribution of mono recordings (uploads without a `channels` layout). none: one
+   * participant (`single`); sherpa-onnx: offline speaker diarization with the operator's models
+   * (none ship with voicepulse), checked at start-up.
+   */
+  DIARIZER: z.enum(['none', 'sherpa-onnx']).default('none'),
+  /** pyannote segmentation ONNX model file (sherpa-onnx's export), required with DIARIZER=sherpa-onnx. */
+  DIARIZER_SEGMENTATION_MODEL: z.string().optional(),
+  /** Speaker-embedding ONNX model file (3D-Speaker, WeSpeaker or NeMo export), required with DIARIZER=sherpa-onnx. */
+  DIARIZER_EMBEDDING_MODEL: z.string().optional(),
+  /** Fixed speaker count (2 for two-party calls); unset: clustering decides by DIARIZER_THRESHOLD. */
+  DIARIZER_NUM_SPEAKERS: z.coerce.number().int().min(1).max(16).optional(),
+  /** Clustering distance threshold when the speaker count is not fixed: smaller → more speakers. */
+  DIARIZER_THRESHOLD: z.coerce.number().positive().max(2).default(0.5),
+  DIARIZER_THREADS: z.coerce.number().int().positive().max(16).default(1),
 });
 
 export type AnalysisConfig = z.output<typeof analysisConfigSchema>;
@@ -164,6 +179,11 @@ export function crossFieldIssues(config: AnalysisConfig): { variable: string; me
   const issues: { variable: string; message: string }[] = [];
   if (config.SENTIMENT_ENGINES.includes('onnx') && !config.ONNX_MODEL_PATH) {
     issues.push({ variable: 'ONNX_MODEL_PATH', message: 'required when SENTIMENT_ENGINES includes onnx' });
+  }
+  if (config.DIARIZER === 'sherpa-onnx') {
+    for (const v of ['DIARIZER_SEGMENTATION_MODEL', 'DIARIZER_EMBEDDING_MODEL'] as const) {
+      if (!config[v]) issues.push({ variable: v, message: 'required when DIARIZER=sherpa-onnx' });
+    }
   }
   if (config.ONNX_HOP_S > config.ONNX_WINDOW_S) {
     issues.push({

@@ -26,3 +26,16 @@ export {
   ungate,
 } from './transcribers';
 export { createVad, SileroVad, WebRtcVad, SILERO_MODEL_PATH, type VoiceActivityDetector } from './vad';
+export {
+  computeConversation,
+  union,
+  CONVERSATION_DEFAULTS,
+  type ConversationInput,
+  type ConversationOptions,
+  type ParticipantInput,
+  type ScoredSentence,
+  type Span,
+} from './conversation/metrics';
+export { speakerSentences, transcriptBySpeaker } from './conversation/sentences';
+export { analyzeConversation, type ConversationRequest } from './conversation/analyze';
+export { createDiarizer, DiarizerUnavailableError, nameSpeakers, type Diarizer } from './diarizer';

@@ -1,4 +1,6 @@
 import type { Levels, Prosody, SpeechSegment } from '@voicepulse/audio';
+import type { Conversation } from '@voicepulse/contracts';
+import type { ConversationRequest } from './conversation/analyze';
 
 export type SentimentLabel = 'negative' | 'neutral' | 'positive';
 
@@ -115,8 +117,26 @@ export interface RecordingAnalysis {
   prosody: Prosody;
 }
 
+/** VAD and transcript of one signal: what conversation analytics needs of each channel. */
+export interface SpeechAnalysis {
+  /** 16 kHz mono. */
+  samples: Float32Array;
+  durationMs: number;
+  segments: SpeechSegment[];
+  transcript: { text: string; source: TranscriptSource; segments: TimedText[]; confidence?: number } | null;
+}
+
 export interface Analyzer {
   analyze(wav16k: Buffer, input: { transcript?: string }): Promise<RecordingAnalysis>;
+  /**
+   * VAD, then the client transcript or (when `stt` is not false) the transcriber on the speech:
+   * the part of `analyze` that one channel of a conversation needs.
+   */
+  speech(wav16k: Buffer, input: { transcript?: string; stt?: boolean }): Promise<SpeechAnalysis>;
+  /** Per-participant and conversation figures (libs/analysis/README.md, "Conversation analytics"). */
+  conversation(request: ConversationRequest): Promise<Conversation>;
+  /** The diarizer used for mono recordings, or "none". */
+  diarizer: string;
   engines: { name: string; version: string }[];
   /** The VAD actually in use (Silero, or WebRTC when configured or fallen back to). */
   vad: { name: string; version: string };

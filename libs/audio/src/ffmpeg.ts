@@ -149,15 +149,18 @@ export function ffmpegInputArgs(format: SniffedFormat, input: string): string[] 
  * Decode `input` (read with the demuxer of `format`) to a 32-bit float WAV at the canonical rate
  * (SOXR_FILTER) and the source's channel count, which the WAV header carries in-band; or, when
  * `channels` is known up front, straight to the canonical 16-bit mono (our mean as a `pan`
- * filter). The source rate is read from the log once ffmpeg has exited. ffmpeg
- * stops by itself a second past `maxDurationS`, so its output is bounded whatever the header claims.
+ * filter); or, with `pick`, straight to canonical mono of that one source channel. The source
+ * rate is read from the log once ffmpeg has exited. ffmpeg stops by itself a second past
+ * `maxDurationS`, so its output is bounded whatever the header claims.
  */
 export function ffmpegDecodeArgs(
   format: SniffedFormat,
   input: string,
   maxDurationS: number,
   channels?: number,
+  pick?: number,
 ): string[] {
+  const mono = pick !== undefined || channels !== undefined;
   return [
     '-hide_banner',
     '-nostdin',
@@ -169,11 +172,15 @@ export function ffmpegDecodeArgs(
     '-t',
     String(maxDurationS + 1),
     '-af',
-    channels && channels > 1 ? `${SOXR_FILTER},${meanDownmix(channels)}` : SOXR_FILTER,
+    pick !== undefined
+      ? `${SOXR_FILTER},pan=mono|c0=c${pick}`
+      : channels && channels > 1
+        ? `${SOXR_FILTER},${meanDownmix(channels)}`
+        : SOXR_FILTER,
     '-c:a',
     // Mono is the canonical encoding, so ffmpeg can write it; the float keeps our rounding after
     // our downmix otherwise.
-    channels ? 'pcm_s16le' : 'pcm_f32le',
+    mono ? 'pcm_s16le' : 'pcm_f32le',
     '-f',
     'wav',
     '-fflags',

@@ -3,6 +3,7 @@ export * from './sniff';
 export { decodeWav, downmix, encodeWavPcm16, type PcmAudio } from './wav';
 export { resample, StreamingResampler } from './resample';
 export { CANONICAL_RATE, WavStreamDecoder } from './wav-stream';
+export { readWavLayout, type WavLayout } from './wav-layout';
 export { transcodeToCanonical, type TranscodeOptions, type TranscodeResult } from './transcode';
 export { FFMPEG_REQUIREMENTS, FfmpegNotFoundError, FfmpegUnusableError, checkFfmpeg } from './ffmpeg';
 export {

@@ -29,6 +29,12 @@ export interface TranscodeOptions {
    * header is completed at the end). On failure a partial file may remain; the caller owns it.
    */
   outputPath: string;
+  /**
+   * Keep only this channel (0-based) instead of the mean of all channels: one speaker's side of a
+   * call recorded one speaker per channel. Always decoded by ffmpeg; the caller checks that the
+   * source has the channel (the mono transcode reports the source's channel count).
+   */
+  channel?: number | undefined;
   /** Wall-clock bound on the whole transcode; past it ffmpeg is killed and DecodeTimeoutError raised. */
   timeoutMs?: number;
   ffmpegPath?: string;
@@ -42,6 +48,7 @@ interface Run {
   ffmpegPath: string;
   signal: AbortSignal | undefined;
   out: CanonicalWavFile;
+  channel: number | undefined;
 }
 
 const PCM_CODEC: Record<SampleKind, string> = {
@@ -83,9 +90,14 @@ export async function transcodeToCanonical(
     ffmpegPath: opts.ffmpegPath ?? 'ffmpeg',
     signal,
     out,
+    channel: opts.channel,
   };
   try {
-    const info = opts.format === 'wav' ? await transcodeWav(input, run) : await viaSpooledFile(input, run);
+    // One channel of a WAV goes through ffmpeg like any container: the in-process decoder only downmixes.
+    const info =
+      opts.format === 'wav' && opts.channel === undefined
+        ? await transcodeWav(input, run)
+        : await viaSpooledFile(input, run);
     await out.finish();
     return { info: { durationMs: Math.round((out.samples * 1000) / CANONICAL_RATE), ...info } };
   } catch (err) {
@@ -218,7 +230,7 @@ async function declaredDurationS(file: string, run: Run): Promise<number | null>
 async function viaFfmpeg(input: Readable | null, run: Run, path: string, channels?: number): Promise<Info> {
   const proc = startFfmpeg(
     run.ffmpegPath,
-    ffmpegDecodeArgs(run.format, path, run.maxDurationS, channels),
+    ffmpegDecodeArgs(run.format, path, run.maxDurationS, channels, run.channel),
     input,
   );
   const decoder = new WavStreamDecoder(run.maxDurationS);

@@ -2,6 +2,7 @@ export * from './errors';
 export * from './auth';
 export * from './recording-status';
 export * from './recordings';
+export * from './conversation';
 export * from './metrics';
 export * from './prompts';
 export * from './sessions';

@@ -1,13 +1,23 @@
 import { z } from 'zod';
+import { channelLayoutFieldSchema, conversationSchema } from './conversation';
 import { recordingStatusSchema } from './recording-status';
+import { sentimentLabelSchema } from './sentiment-label';
 import { freeText, plainText } from './text';
 
+export { sentimentLabelSchema, type SentimentLabel } from './sentiment-label';
 
-export const failureCodeSchema = z.enum(['unsupported_audio', 'corrupt_audio', 'too_long', 'internal']);
+
+export const FAILURE_CODES = [
+  'unsupported_audio',
+  'corrupt_audio',
+  'too_long',
+  'internal',
+  // The declared `channels` layout does not fit the file (only found out where the channel count is).
+  'channel_layout_mismatch',
+] as const;
+export const failureCodeSchema = z.enum(FAILURE_CODES);
 export type FailureCode = z.infer<typeof failureCodeSchema>;
 
-export const sentimentLabelSchema = z.enum(['negative', 'neutral', 'positive']);
-export type SentimentLabel = z.infer<typeof sentimentLabelSchema>;
 
 /** Form fields of a multipart upload, or query parameters of a raw-body upload: all arrive as strings. */
 const boolField = z
@@ -23,6 +33,8 @@ export const recordingMetadataSchema = z.strictObject({
   recordedAt: z.iso.datetime({ offset: true }).optional(),
   promptId: z.uuid().optional(),
   actedEmotion: plainText(1, 64).optional(),
+  /** `agent,customer` (a speaker name per channel, in order) or `split`: see channelLayoutFieldSchema. */
+  channels: channelLayoutFieldSchema.optional(),
 });
 export type RecordingMetadataInput = z.input<typeof recordingMetadataSchema>;
 export type RecordingMetadata = z.output<typeof recordingMetadataSchema>;
@@ -40,6 +52,7 @@ export const directUploadRequestSchema = z.strictObject({
   recordedAt: z.iso.datetime({ offset: true }).optional(),
   promptId: z.uuid().optional(),
   actedEmotion: plainText(1, 64).optional(),
+  channels: channelLayoutFieldSchema.optional(),
 });
 export type DirectUploadRequest = z.input<typeof directUploadRequestSchema>;
 
@@ -108,8 +121,12 @@ export const recordingViewSchema = z.object({
         .optional(),
       levels: z.record(z.string(), z.unknown()).optional(),
       prosody: z.record(z.string(), z.unknown()).optional(),
+      /** Per-participant and conversation figures; set once scored (mono recordings: source `single`). */
+      conversation: conversationSchema.optional(),
     })
     .optional(),
+  /** The declared channel layout: one speaker name per channel, in channel order. */
+  channelLayout: z.array(z.string()).optional(),
   prompt: z.object({ id: z.string(), actedEmotion: z.string().optional() }).optional(),
 });
 export type RecordingView = z.infer<typeof recordingViewSchema>;

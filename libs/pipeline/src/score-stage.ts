@@ -1,7 +1,7 @@
 import { InvalidAudioError, type Analyzer } from '@voicepulse/analysis';
-import type { NormalizedMetricEvent } from '@voicepulse/contracts';
+import { channelLayoutFieldSchema, speakersForChannels, type NormalizedMetricEvent } from '@voicepulse/contracts';
 import { PermanentJobError, jobIds, type JobContext, type Producer, type ScoreJob } from '@voicepulse/queues';
-import type { RecordingRow, RecordingsRepository } from '@voicepulse/recordings';
+import { blobKeys, type RecordingRow, type RecordingsRepository } from '@voicepulse/recordings';
 import type { BlobStore } from '@voicepulse/storage';
 import { buffer } from 'node:stream/consumers';
 import { failOnLastAttempt, type StatusReporter } from './status';
@@ -43,7 +43,24 @@ export function recordingMetricEvent(
   };
 }
 
-/** score job: canonical audio → VAD, prosody, sentiment → analysis rows → one metric event. */
+/**
+ * The speakers of a recording with a declared channel layout, one per channel, with each channel's
+ * canonical audio (written by the transcode stage); undefined without a layout.
+ */
+async function channelAudio(store: BlobStore, row: RecordingRow) {
+  if (!row.channelLayout || !row.channels) return undefined;
+  const speakers = speakersForChannels(channelLayoutFieldSchema.parse(row.channelLayout), row.channels);
+  const out: { speaker: string; wav16k: Buffer }[] = [];
+  for (const [c, speaker] of speakers.entries()) {
+    out.push({ speaker, wav16k: await buffer(await store.get(blobKeys.channel(row.userId, row.id, c))) });
+  }
+  return out;
+}
+
+/**
+ * score job: canonical audio → VAD, prosody, sentiment → conversation figures (per channel when a
+ * layout was declared) → analysis rows → one metric event.
+ */
 export function scoreStage(deps: ScoreStageDeps) {
   const emitMetric = async (
     row: RecordingRow,
@@ -78,8 +95,14 @@ export function scoreStage(deps: ScoreStageDeps) {
 
       const wav = await buffer(await deps.store.get(row.normalizedKey));
       let analysis;
+      let conversation;
       try {
         analysis = await deps.analyzer.analyze(wav, { transcript: row.clientTranscript ?? undefined });
+        conversation = await deps.analyzer.conversation({
+          mono: { wav16k: wav, analysis },
+          channels: await channelAudio(deps.store, row),
+          ...(row.clientTranscript ? { transcript: row.clientTranscript } : {}),
+        });
       } catch (err) {
         // The analysis error contract: audio that cannot be analysed fails once, with its reason,
         // instead of eight retries that end as `internal`.
@@ -92,6 +115,7 @@ export function scoreStage(deps: ScoreStageDeps) {
       const saved = await deps.repo.saveAnalysis(row.id, {
         ...analysis,
         sentiment: { ...analysis.sentiment, engines: analysis.sentiment.engines },
+        conversation,
       });
       await deps.status.announce(saved);
       ctx.logger.info(
@@ -99,6 +123,8 @@ export function scoreStage(deps: ScoreStageDeps) {
           talkedTimeMs: analysis.talkedTimeMs,
           sentiment: analysis.sentiment.label,
           score: analysis.sentiment.score,
+          conversation: conversation.source,
+          participants: conversation.participants.length,
         },
         'scored',
       );

@@ -1,4 +1,5 @@
 import { AudioError, CONTENT_TYPES, transcodeToCanonical, type SniffedFormat } from '@voicepulse/audio';
+import { channelLayoutFieldSchema, channelLayoutProblem } from '@voicepulse/contracts';
 import {
   PermanentJobError,
   jobIds,
@@ -12,6 +13,7 @@ import { createReadStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Readable } from 'node:stream';
 import { digestWhileReading } from './input-digest';
 import { failOnLastAttempt, type StatusReporter } from './status';
 
@@ -29,8 +31,9 @@ export interface TranscodeStageDeps {
 const FORMAT_BY_TYPE = new Map(Object.entries(CONTENT_TYPES).map(([f, t]) => [t, f as SniffedFormat]));
 
 /**
- * transcode job: original → canonical 16 kHz mono WAV next to it → score job. Safe to run twice:
- * a recording already past this stage only gets its (deduplicated) score job re-sent.
+ * transcode job: original → canonical 16 kHz mono WAV next to it (plus one canonical mono WAV per
+ * channel when the upload declared a channel layout) → score job. Safe to run twice: a recording
+ * already past this stage only gets its (deduplicated) score job re-sent.
  */
 export function transcodeStage(deps: TranscodeStageDeps) {
   const enqueueScore = (job: TranscodeJob) =>
@@ -70,22 +73,43 @@ export function transcodeStage(deps: TranscodeStageDeps) {
       let sha256;
       try {
         const outputPath = join(work, 'normalized.wav');
-        try {
-          result = await transcodeToCanonical(input?.stream ?? (await deps.store.get(row.originalKey)), {
-            format,
-            maxDurationS: deps.maxDurationS,
-            timeoutMs: deps.timeoutMs,
-            ffmpegPath: deps.ffmpegPath,
-            outputPath,
-          });
-        } catch (err) {
-          if (err instanceof AudioError) {
-            await deps.status.fail(row.id, err.code, err.message);
-            throw new PermanentJobError(err.message, err.code);
+        const decode = async (from: Readable, path: string, channel?: number) => {
+          try {
+            return await transcodeToCanonical(from, {
+              format,
+              maxDurationS: deps.maxDurationS,
+              timeoutMs: deps.timeoutMs,
+              ffmpegPath: deps.ffmpegPath,
+              outputPath: path,
+              channel,
+            });
+          } catch (err) {
+            if (err instanceof AudioError) {
+              await deps.status.fail(row.id, err.code, err.message);
+              throw new PermanentJobError(err.message, err.code);
+            }
+            throw err;
           }
-          throw err;
-        }
+        };
+        result = await decode(input?.stream ?? (await deps.store.get(row.originalKey)), outputPath);
         sha256 = input && (await input.finish(deps.store, row.originalKey, row.sizeBytes));
+        // Only now is the channel count of every container known (the gateway checks WAV headers).
+        if (row.channelLayout) {
+          const layout = channelLayoutFieldSchema.parse(row.channelLayout);
+          const problem = channelLayoutProblem(layout, result.info.channels);
+          if (problem) {
+            await deps.status.fail(row.id, 'channel_layout_mismatch', problem);
+            throw new PermanentJobError(problem, 'channel_layout_mismatch');
+          }
+          // Each channel decoded on its own from the original, so each speaker's VAD hears only them.
+          for (let c = 0; c < result.info.channels; c++) {
+            const channelPath = join(work, `channel-${c}.wav`);
+            await decode(await deps.store.get(row.originalKey), channelPath, c);
+            await deps.store.put(blobKeys.channel(row.userId, row.id, c), createReadStream(channelPath), {
+              contentType: 'audio/wav',
+            });
+          }
+        }
         await deps.store.put(normalizedKey, createReadStream(outputPath), { contentType: 'audio/wav' });
       } finally {
         await rm(work, { recursive: true, force: true });

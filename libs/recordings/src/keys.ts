@@ -11,6 +11,12 @@ export const blobKeys = {
   normalized: (userId: string, recordingId: string) =>
     `${blobKeys.prefix(userId, recordingId)}normalized.wav`,
   /**
+   * One channel of a recording with a declared channel layout, as canonical 16 kHz mono (0-based
+   * `channel`): the scorer hears each speaker on their own; `normalized` stays the mix.
+   */
+  channel: (userId: string, recordingId: string, channel: number) =>
+    `${blobKeys.prefix(userId, recordingId)}channel-${channel}.wav`,
+  /**
    * Where a direct (signed-URL) upload lands. Completing moves it to `original`, which no signed URL
    * ever names, so replaying the URL cannot swap bytes that were already validated.
    */
@@ -24,7 +30,7 @@ export interface BlobDeleter {
 }
 
 /**
- * Removes every blob of one recording (original, staging upload, normalized WAV). Run by whoever
+ * Removes every blob of one recording (original, staging upload, normalized and per-channel WAVs). Run by whoever
  * deletes the row, and again by a worker that finds the row gone after it wrote a blob, so a delete
  * racing any stage leaves nothing behind.
  */

@@ -4,6 +4,7 @@ import {
   statusesLeadingTo,
   type FailureCode,
   type RecordingStatus,
+  type Conversation,
   type RecordingView,
   type SentimentLabel,
 } from '@voicepulse/contracts';
@@ -41,6 +42,7 @@ export interface AnalysisInput {
   transcript?: unknown;
   levels?: unknown;
   prosody?: unknown;
+  conversation?: Conversation;
 }
 
 /**
@@ -302,6 +304,7 @@ export class RecordingsRepository {
         transcript: a.transcript ?? null,
         levels: a.levels ?? null,
         prosody: a.prosody ?? null,
+        conversation: a.conversation ?? null,
       };
       await tx
         .insert(recordingAnalyses)

@@ -1,4 +1,4 @@
-import type { RecordingView } from '@voicepulse/contracts';
+import { channelLayoutFieldSchema, speakersForChannels, type Conversation, type RecordingView } from '@voicepulse/contracts';
 import type { recordingAnalyses, recordings, sentimentTimeline, speechSegments } from '@voicepulse/db';
 
 type RecordingRow = typeof recordings.$inferSelect;
@@ -30,6 +30,11 @@ export function toRecordingView(
   if (r.durationMs != null && r.sampleRate != null && r.channels != null) {
     view.audio = { durationMs: r.durationMs, sampleRate: r.sampleRate, channels: r.channels, codec: r.codec ?? 'unknown' };
   }
+  if (r.channelLayout) {
+    const layout = channelLayoutFieldSchema.parse(r.channelLayout);
+    // `split` names its speakers once the transcoder has counted the channels.
+    if (layout !== 'split' || r.channels != null) view.channelLayout = speakersForChannels(layout, r.channels ?? 0);
+  }
   if (r.promptId) view.prompt = { id: r.promptId, ...(r.actedEmotion ? { actedEmotion: r.actedEmotion } : {}) };
   if (a) {
     view.analysis = {
@@ -53,6 +58,7 @@ export function toRecordingView(
       ...(a.transcript ? { transcript: a.transcript as NonNullable<RecordingView['analysis']>['transcript'] } : {}),
       ...(a.levels ? { levels: a.levels as Record<string, unknown> } : {}),
       ...(a.prosody ? { prosody: a.prosody as Record<string, unknown> } : {}),
+      ...(a.conversation ? { conversation: a.conversation as Conversation } : {}),
     };
   }
   return view;

@@ -1,5 +1,10 @@
 import { SNIFF_BYTES, sniffFormat, CONTENT_TYPES } from '@voicepulse/audio';
-import { directUploadRequestSchema, type DirectUploadResponse } from '@voicepulse/contracts';
+import {
+  channelLayoutFieldSchema,
+  channelLayoutProblem,
+  directUploadRequestSchema,
+  type DirectUploadResponse,
+} from '@voicepulse/contracts';
 import { blobKeys, deleteRecordingBlobs } from '@voicepulse/recordings';
 import { NotFoundError } from '@voicepulse/storage';
 import type { Readable } from 'node:stream';
@@ -17,7 +22,9 @@ import {
   enqueueTranscode,
   metadataColumns,
   newRecordingId,
+  wavChannels,
 } from '../uploads/ingest-upload';
+import { WAV_GUARD_BYTES } from '../uploads/wav-guard';
 
 async function readAll(stream: Readable): Promise<Buffer> {
   const chunks: Buffer[] = [];
@@ -135,12 +142,22 @@ export function uploadsRouter(deps: GatewayDeps): Router {
         ),
       );
     }
-    // Only the head is read here; the transcoder, which reads every byte anyway, records the sha256.
+    // Only the head is read here (enough for a WAV header, whose channel count a declared layout
+    // must match); the transcoder, which reads every byte anyway, records the sha256.
+    const headBytes = row.channelLayout ? Math.min(info.sizeBytes, WAV_GUARD_BYTES) : SNIFF_BYTES;
     const head = await readAll(
-      await deps.store.get(row.originalKey, { range: { start: 0, end: SNIFF_BYTES - 1 } }),
+      await deps.store.get(row.originalKey, { range: { start: 0, end: headBytes - 1 } }),
     );
     const format = sniffFormat(head);
     if (!format) await reject(new HttpError(415, 'unsupported_media_type', 'not a recognised audio format'));
+    const channels = format === 'wav' ? wavChannels(head) : null;
+    const problem =
+      row.channelLayout && channels !== null
+        ? channelLayoutProblem(channelLayoutFieldSchema.parse(row.channelLayout), channels)
+        : null;
+    if (problem) {
+      await reject(new HttpError(400, 'channel_layout_mismatch', problem, [{ path: 'channels', message: problem }]));
+    }
     const updated = await deps.recordings.markUploadComplete(
       row.id,
       {

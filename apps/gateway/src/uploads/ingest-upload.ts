@@ -1,5 +1,6 @@
-import { CONTENT_TYPES, SNIFF_BYTES, sniffFormat } from '@voicepulse/audio';
+import { CONTENT_TYPES, SNIFF_BYTES, readWavLayout, sniffFormat } from '@voicepulse/audio';
 import {
+  channelLayoutProblem,
   recordingMetadataSchema,
   toFieldIssues,
   type RecordingMetadata,
@@ -30,6 +31,23 @@ export function parseMetadata(fields: Record<string, unknown>): RecordingMetadat
   return parsed.data;
 }
 
+export interface StoredAudio {
+  contentType: string;
+  sizeBytes: number;
+  sha256: string;
+  /** From a WAV header; other containers' channel counts are known only once the transcoder decodes. */
+  channels: number | null;
+}
+
+/** A WAV's channel count from its head, or null when the head does not reach the data chunk. */
+export function wavChannels(head: Buffer): number | null {
+  try {
+    return readWavLayout(head)?.channels ?? null;
+  } catch {
+    return null; // wavHeaderProblem has judged the header already; the transcoder has the last word
+  }
+}
+
 /**
  * Streams one audio body into storage: sniff the magic bytes first (nothing is stored for a
  * non-audio body), hash and size-limit while streaming, and return the stored object's facts.
@@ -38,7 +56,7 @@ export async function storeAudio(
   deps: GatewayDeps,
   body: Readable,
   key: string,
-): Promise<{ contentType: string; sizeBytes: number; sha256: string }> {
+): Promise<StoredAudio> {
   const { head, stream, discard } = await peekHead(body, Math.max(SNIFF_BYTES, WAV_GUARD_BYTES));
   if (head.length === 0) throw new HttpError(400, 'empty_upload', 'the uploaded file is empty');
   const format = sniffFormat(head);
@@ -59,7 +77,12 @@ export async function storeAudio(
   try {
     const put = await deps.store.put(key, stream, { contentType, maxBytes: deps.config.MAX_UPLOAD_BYTES });
     deps.bytesStored.inc(put.sizeBytes);
-    return { contentType, sizeBytes: put.sizeBytes, sha256: put.sha256 };
+    return {
+      contentType,
+      sizeBytes: put.sizeBytes,
+      sha256: put.sha256,
+      channels: format === 'wav' ? wavChannels(head) : null,
+    };
   } catch (err) {
     discard();
     if (err instanceof TooLargeError) {
@@ -87,7 +110,16 @@ export function metadataColumns(meta: RecordingMetadata) {
     recordedAt: meta.recordedAt ? new Date(meta.recordedAt) : null,
     promptId: meta.promptId ?? null,
     actedEmotion: meta.actedEmotion ?? null,
+    channelLayout: meta.channels === undefined ? null : meta.channels === 'split' ? 'split' : meta.channels.join(','),
   };
+}
+
+/** A declared layout must fit the file wherever its channel count is already known (a WAV header). */
+export function checkChannelLayout(meta: Pick<RecordingMetadata, 'channels'>, channels: number | null): void {
+  const problem = meta.channels && channels !== null ? channelLayoutProblem(meta.channels, channels) : null;
+  if (problem) {
+    throw new HttpError(400, 'channel_layout_mismatch', problem, [{ path: 'channels', message: problem }]);
+  }
 }
 
 /** Records the upload and enqueues transcoding; the client hears 202 only once both are durable. */
@@ -96,8 +128,9 @@ export async function acceptRecording(
   ctx: UploadContext,
   id: string,
   meta: RecordingMetadata,
-  stored: { contentType: string; sizeBytes: number; sha256: string },
+  stored: StoredAudio,
 ): Promise<{ row: RecordingRow; body: UploadAccepted }> {
+  checkChannelLayout(meta, stored.channels);
   meta = await checkPromptReference(deps, meta);
   await checkSessionReference(deps, ctx.userId, meta.sessionId);
   const originalKey = blobKeys.original(ctx.userId, id);

@@ -47,6 +47,7 @@ export const FAILURE_REASONS: Record<FailureCode, string> = {
   corrupt_audio: 'The audio file is damaged or incomplete, so it could not be decoded.',
   too_long: 'The recording is longer than the maximum length we accept.',
   internal: 'Processing failed because of a problem on our side.',
+  channel_layout_mismatch: 'The declared speakers per channel do not match the number of channels in the file.',
 };
 
 /** Builds an ApiError from a response; never shows raw JSON to the user. */

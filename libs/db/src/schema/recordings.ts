@@ -1,4 +1,4 @@
-import { RECORDING_STATUSES } from '@voicepulse/contracts';
+import { RECORDING_STATUSES, FAILURE_CODES } from '@voicepulse/contracts';
 import { sql } from 'drizzle-orm';
 import {
   bigint,
@@ -19,7 +19,7 @@ import {
 import { users } from './core';
 
 export const recordingStatus = pgEnum('recording_status', RECORDING_STATUSES);
-export const failureCode = pgEnum('failure_code', ['unsupported_audio', 'corrupt_audio', 'too_long', 'internal']);
+export const failureCode = pgEnum('failure_code', FAILURE_CODES);
 export const sentimentLabel = pgEnum('sentiment_label', ['negative', 'neutral', 'positive']);
 
 export const recordings = pgTable(
@@ -42,6 +42,8 @@ export const recordings = pgTable(
     recordedAt: timestamp('recorded_at', { withTimezone: true }),
     promptId: uuid('prompt_id'),
     actedEmotion: text('acted_emotion'),
+    /** Declared channel layout as sent (`split`, or `agent,customer`); null for an undeclared upload. */
+    channelLayout: text('channel_layout'),
     originalKey: text('original_key').notNull(),
     normalizedKey: text('normalized_key'),
     contentType: text('content_type').notNull(),
@@ -87,6 +89,8 @@ export const recordingAnalyses = pgTable('recording_analyses', {
   transcript: jsonb('transcript'),
   levels: jsonb('levels'),
   prosody: jsonb('prosody'),
+  /** Conversation analytics (`Conversation` in @voicepulse/contracts); null for analyses made before it existed. */
+  conversation: jsonb('conversation'),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 });
 

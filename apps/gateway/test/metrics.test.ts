@@ -207,6 +207,15 @@ describe('metrics and sessions API', () => {
       .set('authorization', `Bearer ${carol}`);
     expect(next.body).toMatchObject({ nextCursor: null });
     expect(next.body.items).toHaveLength(2);
+    // One codec for every list: a cursor that is not one the API wrote is a typed 400.
+    for (const cursor of ['garbage', `${page.body.nextCursor}x`.slice(1)]) {
+      const bad = await request(gw.app)
+        .get('/v1/metrics/events')
+        .query({ from, to, cursor })
+        .set('authorization', `Bearer ${carol}`);
+      expect(bad.status).toBe(400);
+      expect(bad.body.error.code).toBe('invalid_cursor');
+    }
 
     const csv = await request(gw.app)
       .get('/v1/metrics/export.csv')

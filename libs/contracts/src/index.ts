@@ -7,3 +7,4 @@ export * from './prompts';
 export * from './sessions';
 export * from './text';
 export * from './operations';
+export * from './cursor';

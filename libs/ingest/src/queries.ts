@@ -1,4 +1,12 @@
-import type { Granularity, MetricEventsPage, MetricsSummary, StoredMetricEvent } from '@voicepulse/contracts';
+import {
+  decodeCursor,
+  encodeCursor,
+  type Granularity,
+  type MetricEventsPage,
+  type MetricsSummary,
+  type StoredMetricEvent,
+} from '@voicepulse/contracts';
+import { utcMicrosText } from '@voicepulse/db';
 import type pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import { PassThrough, type Readable } from 'node:stream';
@@ -9,7 +17,7 @@ export const MAX_HOURLY_RANGE_DAYS = 31;
 
 export class QueryError extends Error {
   constructor(
-    readonly code: 'invalid_range' | 'invalid_cursor',
+    readonly code: 'invalid_range',
     message: string,
   ) {
     super(message);
@@ -112,36 +120,13 @@ export async function metricsSummary(
 }
 
 // Microsecond text so a cursor round-trips exactly, whatever precision Postgres stored.
-const RECORDED_AT_TEXT = `to_char(recorded_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+const RECORDED_AT_TEXT = utcMicrosText('recorded_at');
 
 const EVENT_COLUMNS = `event_id as "eventId", user_id as "userId", session_id as "sessionId", device_id as "deviceId",
   talked_time_ms as "talkedTimeMs", microphone_used as "microphoneUsed", speaker_used as "speakerUsed",
   voice_sentiment as "voiceSentiment", voice_sentiment_label as "voiceSentimentLabel",
   ${RECORDED_AT_TEXT} as "recordedAt", timezone, platform, app_version as "appVersion", source,
   recording_id as "recordingId"`;
-
-function encodeCursor(recordedAt: string, eventId: string): string {
-  return Buffer.from(JSON.stringify([recordedAt, eventId])).toString('base64url');
-}
-
-function decodeCursor(cursor: string): [string, string] {
-  try {
-    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (
-      Array.isArray(value) &&
-      value.length === 2 &&
-      typeof value[0] === 'string' &&
-      !Number.isNaN(Date.parse(value[0])) &&
-      typeof value[1] === 'string' &&
-      /^[0-9a-f-]{36}$/.test(value[1])
-    ) {
-      return [value[0], value[1]];
-    }
-  } catch {
-    // fall through
-  }
-  throw new QueryError('invalid_cursor', 'cursor is not one this API issued');
-}
 
 /** Keyset pagination, newest first: stable under concurrent inserts and O(limit) at any depth. */
 export async function listMetricEvents(
@@ -152,7 +137,7 @@ export async function listMetricEvents(
   const params: unknown[] = [q.userId, q.from, q.to, q.limit + 1];
   let after = '';
   if (q.cursor) {
-    const [at, id] = decodeCursor(q.cursor);
+    const { at, id } = decodeCursor(q.cursor);
     params.push(at, id);
     after = 'and (recorded_at, event_id) < ($5::timestamptz, $6::uuid)';
   }
@@ -166,7 +151,7 @@ export async function listMetricEvents(
   const last = items[items.length - 1];
   return {
     items,
-    nextCursor: rows.length > q.limit && last ? encodeCursor(last.recordedAt, last.eventId) : null,
+    nextCursor: rows.length > q.limit && last ? encodeCursor({ at: last.recordedAt, id: last.eventId }) : null,
   };
 }
 

@@ -25,7 +25,6 @@ export function promptsRouter(deps: GatewayDeps): Router {
 
   route(router, operations.listPrompts, [], async (_req, res, { query: q }) => {
     const page = await repo.list(q);
-    if (page === 'bad_cursor') throw new HttpError(400, 'invalid_cursor', 'cursor is not valid');
     res.json(page);
   });
 

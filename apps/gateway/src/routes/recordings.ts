@@ -77,7 +77,6 @@ export function recordingsRouter(deps: GatewayDeps): Router {
   route(router, operations.listRecordings, [], async (req, res, { query: q }) => {
     const owner = readSubject(req, q.userId);
     const page = await deps.recordings.list(owner, { limit: q.limit, cursor: q.cursor });
-    if (page === 'bad_cursor') throw new HttpError(400, 'invalid_cursor', 'cursor is not valid');
     res.json(page);
   });
 

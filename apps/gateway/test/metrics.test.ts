@@ -225,6 +225,30 @@ describe('metrics and sessions API', () => {
     expect(csv.headers['content-type']).toMatch(/text\/csv/);
     expect(csv.text.trim().split('\n')).toHaveLength(6);
 
+    // The dashboard's sessions table: served from the rollups, agreeing with the summary's totals.
+    const sessions = await request(gw.app)
+      .get('/v1/metrics/sessions')
+      .query({ from, to })
+      .set('authorization', `Bearer ${carol}`);
+    expect(sessions.status).toBe(200);
+    expect(sessions.body).toEqual({
+      items: [
+        {
+          sessionId,
+          lastActivityAt: new Date(day.getTime() + 4 * 60_000).toISOString().replace('Z', '000Z'),
+          events: 5,
+          talkedTimeMs: 15_000,
+          sentimentMean: expect.closeTo(0.2, 9),
+        },
+      ],
+      nextCursor: null,
+    });
+    const notHers = await request(gw.app)
+      .get('/v1/metrics/sessions')
+      .query({ from, to, userId: 'carol' })
+      .set('authorization', `Bearer ${alice}`);
+    expect(notHers.status).toBe(403);
+
     const timeline = await request(gw.app)
       .post(`/v1/sessions/${sessionId}/events`)
       .set('authorization', `Bearer ${carol}`)

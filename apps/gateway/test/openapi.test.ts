@@ -119,6 +119,10 @@ const probes: Record<OperationName, () => Promise<number[]>> = {
     (await as(alice).get(`/v1/metrics/events?${period()}`)).status,
     (await as(alice).get(`/v1/metrics/events?${period()}&userId=bob`)).status,
   ],
+  metricSessions: async () => [
+    (await as(alice).get(`/v1/metrics/sessions?${period()}&limit=10`)).status,
+    (await as(alice).get(`/v1/metrics/sessions?${period()}&cursor=garbage`)).status,
+  ],
   metricsExportCsv: async () => [(await as(alice).get(`/v1/metrics/export.csv?${period()}`)).status],
   appendSessionEvents: async () => {
     made.session = randomUUID();

@@ -32,6 +32,8 @@ import {
   sessionDetailSchema,
   sessionEventsRequestSchema,
   sessionEventsResponseSchema,
+  sessionsInPeriodPageSchema,
+  sessionsInPeriodQuerySchema,
 } from './sessions';
 
 /**
@@ -236,6 +238,15 @@ export const operations = {
     access: 'user',
     query: metricEventsQuerySchema,
     responses: { '200': { description: 'One page', schema: metricEventsPageSchema }, ...FOREIGN_USER },
+  }),
+  metricSessions: operation({
+    method: 'get',
+    path: '/metrics/sessions',
+    summary:
+      'Sessions with activity in the period, most recently active first, keyset-paginated: events, talk time and mean sentiment from the rollups (five-minute resolution)',
+    access: 'user',
+    query: sessionsInPeriodQuerySchema,
+    responses: { '200': { description: 'One page', schema: sessionsInPeriodPageSchema }, ...FOREIGN_USER },
   }),
   metricsExportCsv: operation({
     method: 'get',

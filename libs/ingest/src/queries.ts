@@ -4,6 +4,7 @@ import {
   type Granularity,
   type MetricEventsPage,
   type MetricsSummary,
+  type SessionsInPeriodPage,
   type StoredMetricEvent,
 } from '@voicepulse/contracts';
 import { utcMicrosText } from '@voicepulse/db';
@@ -119,6 +120,9 @@ export async function metricsSummary(
   };
 }
 
+/** The origin of the five-minute buckets sentiment_samples is kept in (see UPSERT_ROLLUPS). */
+const EPOCH = `timestamptz '1970-01-01 00:00:00+00'`;
+
 // Microsecond text so a cursor round-trips exactly, whatever precision Postgres stored.
 const RECORDED_AT_TEXT = utcMicrosText('recorded_at');
 
@@ -152,6 +156,75 @@ export async function listMetricEvents(
   return {
     items,
     nextCursor: rows.length > q.limit && last ? encodeCursor({ at: last.recordedAt, id: last.eventId }) : null,
+  };
+}
+
+/**
+ * The user's sessions with activity in [from, to), widened to whole five-minute buckets, most
+ * recently active first. Which sessions, and their order, events and sentiment, come from the
+ * rollups (metric_daily_sessions names the sessions of each day, sentiment_samples holds per-bucket
+ * counts and sums), so a busy period costs what its sessions cost, not what its raw events do;
+ * only the page's own sessions then read their raw events, through the session index, for talk
+ * time (no rollup keeps it per session) and the exact last event.
+ */
+export async function listSessionsInPeriod(
+  db: Pick<pg.Pool, 'query'>,
+  q: Range & { limit: number; cursor?: string },
+): Promise<SessionsInPeriodPage> {
+  checkRange(q);
+  const params: unknown[] = [q.userId, q.from, q.to, q.limit + 1];
+  let after = '';
+  if (q.cursor) {
+    const { at, id } = decodeCursor(q.cursor);
+    params.push(at, id);
+    after = 'where (last_bucket, session_id) < ($5::timestamptz, $6::uuid)';
+  }
+  const { rows } = await db.query<{
+    sessionId: string;
+    keysetAt: string;
+    lastActivityAt: string;
+    events: string;
+    talkedTimeMs: string;
+    sentimentMean: number | null;
+  }>(
+    `with w as (
+       select date_bin('5 minutes', $2::timestamptz, ${EPOCH}) as start,
+              date_bin('5 minutes', $3::timestamptz - interval '1 microsecond', ${EPOCH}) + interval '5 minutes' as stop
+     ), agg as (
+       select s.session_id, max(s.bucket_start) as last_bucket, sum(s.samples) as events,
+              sum(s.sentiment_sum) / nullif(sum(s.samples), 0) as sentiment_mean
+         from sentiment_samples s, w
+        where s.user_id = $1 and s.bucket_start >= w.start and s.bucket_start < w.stop
+          and s.session_id in (
+            select d.session_id from metric_daily_sessions d
+             where d.user_id = $1 and d.day >= (w.start at time zone 'UTC')::date
+               and d.day <= ((w.stop - interval '1 microsecond') at time zone 'UTC')::date)
+        group by s.session_id
+     ), page as (
+       select * from agg ${after} order by last_bucket desc, session_id desc limit $4
+     )
+     select p.session_id as "sessionId", ${utcMicrosText('p.last_bucket')} as "keysetAt",
+            ${utcMicrosText('coalesce(t.last, p.last_bucket)')} as "lastActivityAt",
+            p.events::text as events, t.talked::text as "talkedTimeMs", p.sentiment_mean as "sentimentMean"
+       from page p, w, lateral (
+         select coalesce(sum(e.talked_time_ms), 0) as talked, max(e.recorded_at) as last
+           from metric_events e
+          where e.session_id = p.session_id and e.user_id = $1
+            and e.recorded_at >= w.start and e.recorded_at < w.stop) t
+      order by p.last_bucket desc, p.session_id desc`,
+    params,
+  );
+  const page = rows.slice(0, q.limit);
+  const last = page[page.length - 1];
+  return {
+    items: page.map((r) => ({
+      sessionId: r.sessionId,
+      lastActivityAt: r.lastActivityAt,
+      events: Number(r.events),
+      talkedTimeMs: Number(r.talkedTimeMs),
+      sentimentMean: r.sentimentMean,
+    })),
+    nextCursor: rows.length > q.limit && last ? encodeCursor({ at: last.keysetAt, id: last.sessionId }) : null,
   };
 }
 

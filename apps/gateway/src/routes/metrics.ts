@@ -6,6 +6,7 @@ import {
   exportMetricEventsCsv,
   hasLegacySessionIds,
   listMetricEvents,
+  listSessionsInPeriod,
   metricsSummary,
   normalizeEvent,
   parseIngestBody,
@@ -133,6 +134,23 @@ export function metricsRouter(deps: GatewayDeps): Router {
     try {
       res.json(
         await listMetricEvents(deps.database.pool, {
+          userId,
+          from: q.from,
+          to: q.to,
+          limit: q.limit,
+          cursor: q.cursor,
+        }),
+      );
+    } catch (err) {
+      throw asHttp(err);
+    }
+  });
+
+  route(router, operations.metricSessions, [], async (req, res, { query: q }) => {
+    const userId = readSubject(req, q.userId);
+    try {
+      res.json(
+        await listSessionsInPeriod(deps.database.pool, {
           userId,
           from: q.from,
           to: q.to,

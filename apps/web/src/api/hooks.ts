@@ -27,20 +27,21 @@ export type Loadable<T> = { state: 'loading' } | { state: 'error'; message: stri
 /** Loads `path` whenever it changes; `reload` re-fetches without flashing the loading state. */
 export function useLoad<T>(path: string | null): [Loadable<T>, () => void] {
   const api = useApi();
-  const [value, setValue] = useState<Loadable<T>>({ state: 'loading' });
+  // Stored with the path it answers: another path reads as loading until its own answer arrives.
+  const [loaded, setLoaded] = useState<{ path: string; value: Loadable<T> } | null>(null);
   const [generation, setGeneration] = useState(0);
   useEffect(() => {
     if (path === null) return;
     const controller = new AbortController();
     api<T>(path, { signal: controller.signal }).then(
-      (data) => setValue({ state: 'ready', data }),
+      (data) => setLoaded({ path, value: { state: 'ready', data } }),
       (err) => {
-        if (!controller.signal.aborted) setValue({ state: 'error', message: messageOf(err) });
+        if (!controller.signal.aborted) setLoaded({ path, value: { state: 'error', message: messageOf(err) } });
       },
     );
     return () => controller.abort();
   }, [api, path, generation]);
-  useEffect(() => setValue({ state: 'loading' }), [path]);
+  const value: Loadable<T> = loaded !== null && loaded.path === path ? loaded.value : { state: 'loading' };
   return [value, useCallback(() => setGeneration((g) => g + 1), [])];
 }
 

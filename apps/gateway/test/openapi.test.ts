@@ -42,12 +42,17 @@ afterAll(async () => {
   await stack?.stop();
 });
 
+/** Every response the probes got, so each success body can be checked against its declared schema. */
+const captured: { method: string; path: string; status: number; body: unknown }[] = [];
+const capture = (method: string, url: string, test: request.Test) =>
+  test.on('response', (res: request.Response) =>
+    captured.push({ method, path: url.split('?')[0]!, status: res.status, body: res.body as unknown }),
+  );
 const as = (token: string) => ({
-  get: (url: string) => request(gw.app).get(url).auth(token, { type: 'bearer' }),
-  post: (url: string) => request(gw.app).post(url).auth(token, { type: 'bearer' }),
-  put: (url: string) => request(gw.app).put(url).auth(token, { type: 'bearer' }),
-  patch: (url: string) => request(gw.app).patch(url).auth(token, { type: 'bearer' }),
-  delete: (url: string) => request(gw.app).delete(url).auth(token, { type: 'bearer' }),
+  get: (url: string) => capture('get', url, request(gw.app).get(url).auth(token, { type: 'bearer' })),
+  post: (url: string) => capture('post', url, request(gw.app).post(url).auth(token, { type: 'bearer' })),
+  patch: (url: string) => capture('patch', url, request(gw.app).patch(url).auth(token, { type: 'bearer' })),
+  delete: (url: string) => capture('delete', url, request(gw.app).delete(url).auth(token, { type: 'bearer' })),
 });
 
 /** Ids the probes hand on to later ones (they run in declaration order). */
@@ -73,7 +78,9 @@ async function streamStatus(url: string, token: string): Promise<number> {
  * operation, so a declared operation without a probe fails to typecheck (and the test below).
  */
 const probes: Record<OperationName, () => Promise<number[]>> = {
-  devToken: async () => [(await request(gw.app).post('/v1/dev/token').send({ userId: 'dave' })).status],
+  devToken: async () => [
+    (await capture('post', '/v1/dev/token', request(gw.app).post('/v1/dev/token')).send({ userId: 'dave' })).status,
+  ],
   uploadRecording: async () => {
     const ok = await as(alice).post('/v1/recordings').attach('file', toneWav(0.3), 'a.wav');
     made.recording = ok.body.id;
@@ -193,7 +200,21 @@ describe('GET /openapi.json', () => {
     it(`${op.method.toUpperCase()} ${op.path} answers only documented statuses, its success among them`, async () => {
       const responses = doc.paths[openApiPath(op.path)]![op.method]!.responses;
       const documented = Object.keys(responses).map(Number);
+      captured.length = 0;
       const happy = await probe();
+      // Success bodies are what the contract says: the web app parses them with the same schemas.
+      const route = new RegExp(`^/v1${op.path.replace(/:id/g, '[^/]+')}$`);
+      const checked = captured.filter((r) => r.method === op.method && route.test(r.path));
+      let validated = 0;
+      for (const r of checked) {
+        const declared = op.responses[String(r.status)];
+        if (typeof declared !== 'object' || !declared.schema || declared.mediaType) continue;
+        const parsed = declared.schema.safeParse(r.body);
+        expect(parsed.success, `${r.status} body: ${parsed.error?.message}`).toBe(true);
+        validated++;
+      }
+      const jsonSuccess = Object.values(op.responses).some((r) => typeof r === 'object' && r.schema && !r.mediaType);
+      if (jsonSuccess) expect(validated, 'no success body was checked').toBeGreaterThan(0);
       const edges = await edgeProbes(op);
       expect([...happy, ...edges].filter((s) => !documented.includes(s))).toEqual([]);
       const successes = Object.entries(op.responses)

@@ -1,9 +1,9 @@
-import type { Granularity, MetricsSummary, SessionsInPeriodPage } from '@voicepulse/contracts';
+import { metricsSummarySchema, sessionsInPeriodPageSchema, type Granularity } from '@voicepulse/contracts';
 import { useState } from 'react';
 import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { downloadFile } from '../api/client';
 import { messageOf } from '../api/errors';
-import { useLoad } from '../api/hooks';
+import { useApiQuery } from '../api/hooks';
 import { useSession } from '../auth/auth';
 import { percent, talkTime } from '../format';
 
@@ -30,7 +30,7 @@ export function DashboardPage() {
   const [exportError, setExportError] = useState('');
   const validRange = from <= to;
   const range = rangeQuery(from, to);
-  const [summary] = useLoad<MetricsSummary>(validRange ? `/v1/metrics/summary?${range}&granularity=${granularity}` : null);
+  const [summary] = useApiQuery(validRange ? `/v1/metrics/summary?${range}&granularity=${granularity}` : null, metricsSummarySchema);
 
   async function exportCsv() {
     setExportError('');
@@ -174,8 +174,9 @@ function Sessions({ range }: { range: string }) {
   // The cursors of the pages before this one: "Newer" pops, "Older" pushes the page's nextCursor.
   const [cursors, setCursors] = useState<string[]>([]);
   const cursor = cursors[cursors.length - 1];
-  const [page] = useLoad<SessionsInPeriodPage>(
+  const [page] = useApiQuery(
     `/v1/metrics/sessions?${range}&limit=${SESSIONS_PER_PAGE}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+    sessionsInPeriodPageSchema,
   );
   if (page.state === 'loading') return null;
   if (page.state === 'error') {

@@ -41,6 +41,9 @@ import {
  * declaration (method, path, the zod schemas it validates input with) and the OpenAPI document is
  * generated from the same list, so a status a route sends or a parameter it reads cannot drift
  * from what is documented. Paths are relative to API_PREFIX, in Express syntax (`:id`).
+ *
+ * Adding a route: one entry here, `route(router, operations.name, [middleware], handler)` in the
+ * gateway, and a probe in apps/gateway/test/openapi.test.ts (which fails, naming it, until there is one).
  */
 export const API_PREFIX = '/v1';
 

@@ -1,3 +1,4 @@
+import { API_PREFIX, operations, type Operation } from '@voicepulse/contracts';
 import { checkReadiness, type ReadinessCheck } from '@voicepulse/runtime';
 import express, { Router, type Express } from 'express';
 import helmet from 'helmet';
@@ -47,17 +48,17 @@ export function createApp(deps: GatewayDeps): Express {
     res.json(openapi);
   });
 
-  if (deps.store.driver === 'fs') app.use('/v1', fsBlobsRouter(deps));
+  if (deps.store.driver === 'fs') app.use(API_PREFIX, fsBlobsRouter(deps));
 
-  if (deps.config.AUTH_DEV_TOKENS) app.use('/v1', devRouter(deps));
+  if (deps.config.AUTH_DEV_TOKENS) app.use(API_PREFIX, devRouter(deps));
 
   const jobsAdmin = createJobsAdmin(deps);
   app.use(BOARD_PATH, jobsAdmin.board);
 
-  app.use('/v1', queryTokenRoutes());
-  app.use('/v1', requireAuth(deps.auth));
+  app.use(API_PREFIX, queryTokenRoutes());
+  app.use(API_PREFIX, requireAuth(deps.auth));
   app.use(
-    '/v1',
+    API_PREFIX,
     rateLimit({
       redis: deps.redis,
       keyPrefix: deps.config.QUEUE_PREFIX,
@@ -66,14 +67,14 @@ export function createApp(deps: GatewayDeps): Express {
       logger: deps.logger,
     }),
   );
-  app.use('/v1', jobsAdmin.api);
-  app.use('/v1', recordingsRouter(deps));
-  app.use('/v1', promptsRouter(deps));
-  app.use('/v1', corpusRouter(deps));
-  app.use('/v1', uploadsRouter(deps));
+  app.use(API_PREFIX, jobsAdmin.api);
+  app.use(API_PREFIX, recordingsRouter(deps));
+  app.use(API_PREFIX, promptsRouter(deps));
+  app.use(API_PREFIX, corpusRouter(deps));
+  app.use(API_PREFIX, uploadsRouter(deps));
   // Metrics and session routes (they bring their own body parsers with larger limits):
-  app.use('/v1', metricsRouter(deps));
-  app.use('/v1', sessionsRouter(deps));
+  app.use(API_PREFIX, metricsRouter(deps));
+  app.use(API_PREFIX, sessionsRouter(deps));
 
   app.use((_req, _res, next) => next(new HttpError(404, 'not_found', 'no such route')));
   app.use(errorHandler(deps.logger));
@@ -84,7 +85,9 @@ export function createApp(deps: GatewayDeps): Express {
  * The GET routes a browser loads by URL, unable to add a header: the status stream (EventSource),
  * the audio (<audio src>) and the corpus archive (a download link). Only these read ?access_token=.
  */
-export const QUERY_TOKEN_ROUTES = ['/recordings/:id/events', '/recordings/:id/audio', '/corpus/export'];
+export const QUERY_TOKEN_ROUTES = (Object.values(operations) as Operation[])
+  .filter((op) => op.queryToken)
+  .map((op) => op.path);
 
 function queryTokenRoutes(): Router {
   const router = Router();

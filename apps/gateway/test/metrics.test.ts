@@ -207,6 +207,15 @@ describe('metrics and sessions API', () => {
       .set('authorization', `Bearer ${carol}`);
     expect(next.body).toMatchObject({ nextCursor: null });
     expect(next.body.items).toHaveLength(2);
+    // One codec for every list: a cursor that is not one the API wrote is a typed 400.
+    for (const cursor of ['garbage', `${page.body.nextCursor}x`.slice(1)]) {
+      const bad = await request(gw.app)
+        .get('/v1/metrics/events')
+        .query({ from, to, cursor })
+        .set('authorization', `Bearer ${carol}`);
+      expect(bad.status).toBe(400);
+      expect(bad.body.error.code).toBe('invalid_cursor');
+    }
 
     const csv = await request(gw.app)
       .get('/v1/metrics/export.csv')
@@ -215,6 +224,30 @@ describe('metrics and sessions API', () => {
     expect(csv.status).toBe(200);
     expect(csv.headers['content-type']).toMatch(/text\/csv/);
     expect(csv.text.trim().split('\n')).toHaveLength(6);
+
+    // The dashboard's sessions table: served from the rollups, agreeing with the summary's totals.
+    const sessions = await request(gw.app)
+      .get('/v1/metrics/sessions')
+      .query({ from, to })
+      .set('authorization', `Bearer ${carol}`);
+    expect(sessions.status).toBe(200);
+    expect(sessions.body).toEqual({
+      items: [
+        {
+          sessionId,
+          lastActivityAt: new Date(day.getTime() + 4 * 60_000).toISOString().replace('Z', '000Z'),
+          events: 5,
+          talkedTimeMs: 15_000,
+          sentimentMean: expect.closeTo(0.2, 9),
+        },
+      ],
+      nextCursor: null,
+    });
+    const notHers = await request(gw.app)
+      .get('/v1/metrics/sessions')
+      .query({ from, to, userId: 'carol' })
+      .set('authorization', `Bearer ${alice}`);
+    expect(notHers.status).toBe(403);
 
     const timeline = await request(gw.app)
       .post(`/v1/sessions/${sessionId}/events`)

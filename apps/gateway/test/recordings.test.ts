@@ -280,9 +280,9 @@ describe('reading recordings', () => {
       cursor = res.body.nextCursor;
     } while (cursor);
     expect(seen).toEqual([...ids].reverse());
-    expect(
-      (await request(gw.app).get('/v1/recordings?cursor=zzz').auth(user, { type: 'bearer' })).status,
-    ).toBe(400);
+    const bad = await request(gw.app).get('/v1/recordings?cursor=zzz').auth(user, { type: 'bearer' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.code).toBe('invalid_cursor');
   });
 
   it('streams the original audio back to its owner and deletes blobs and rows', async () => {

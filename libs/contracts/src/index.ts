@@ -7,3 +7,5 @@ export * from './metrics';
 export * from './prompts';
 export * from './sessions';
 export * from './text';
+export * from './operations';
+export * from './cursor';

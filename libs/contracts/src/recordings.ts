@@ -137,6 +137,11 @@ export const recordingListQuerySchema = z.strictObject({
   userId: z.string().max(128).optional(),
 });
 
+/** Which audio of a recording: as uploaded, or the normalized WAV the transcoder made. */
+export const recordingAudioQuerySchema = z.strictObject({
+  variant: z.enum(['original', 'normalized']).default('original'),
+});
+
 export const recordingListSchema = z.object({
   items: z.array(recordingViewSchema),
   nextCursor: z.string().nullable(),

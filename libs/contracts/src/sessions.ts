@@ -46,6 +46,36 @@ export const metricEventsQuerySchema = z.strictObject({
 });
 export type MetricEventsQuery = z.infer<typeof metricEventsQuerySchema>;
 
+/** The caller's sessions with activity in a period, most recently active first (keyset-paginated). */
+export const sessionsInPeriodQuerySchema = z.strictObject({
+  ...isoRange,
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+  cursor: z.string().max(200).optional(),
+  userId: userIdSchema.optional(),
+});
+export type SessionsInPeriodQuery = z.infer<typeof sessionsInPeriodQuerySchema>;
+
+/**
+ * One session's activity of one user in a period, from the rollups the ingestor keeps: the period is
+ * widened to whole five-minute buckets (the sentiment samples' resolution), which day ranges at any
+ * real time zone's midnight already are.
+ */
+export const sessionInPeriodSchema = z.object({
+  sessionId: z.string(),
+  /** The last event's time (the list is ordered by its five-minute bucket). */
+  lastActivityAt: z.string(),
+  events: z.number().int(),
+  talkedTimeMs: z.number(),
+  sentimentMean: z.number().nullable(),
+});
+export type SessionInPeriod = z.infer<typeof sessionInPeriodSchema>;
+
+export const sessionsInPeriodPageSchema = z.object({
+  items: z.array(sessionInPeriodSchema),
+  nextCursor: z.string().nullable(),
+});
+export type SessionsInPeriodPage = z.infer<typeof sessionsInPeriodPageSchema>;
+
 export const metricsExportQuerySchema = z.strictObject({ ...isoRange, userId: userIdSchema.optional() });
 export type MetricsExportQuery = z.infer<typeof metricsExportQuerySchema>;
 

@@ -1,4 +1,13 @@
-import type { Granularity, MetricEventsPage, MetricsSummary, StoredMetricEvent } from '@voicepulse/contracts';
+import {
+  decodeCursor,
+  encodeCursor,
+  type Granularity,
+  type MetricEventsPage,
+  type MetricsSummary,
+  type SessionsInPeriodPage,
+  type StoredMetricEvent,
+} from '@voicepulse/contracts';
+import { utcMicrosText } from '@voicepulse/db';
 import type pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import { PassThrough, type Readable } from 'node:stream';
@@ -9,7 +18,7 @@ export const MAX_HOURLY_RANGE_DAYS = 31;
 
 export class QueryError extends Error {
   constructor(
-    readonly code: 'invalid_range' | 'invalid_cursor',
+    readonly code: 'invalid_range',
     message: string,
   ) {
     super(message);
@@ -111,37 +120,17 @@ export async function metricsSummary(
   };
 }
 
+/** The origin of the five-minute buckets sentiment_samples is kept in (see UPSERT_ROLLUPS). */
+const EPOCH = `timestamptz '1970-01-01 00:00:00+00'`;
+
 // Microsecond text so a cursor round-trips exactly, whatever precision Postgres stored.
-const RECORDED_AT_TEXT = `to_char(recorded_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+const RECORDED_AT_TEXT = utcMicrosText('recorded_at');
 
 const EVENT_COLUMNS = `event_id as "eventId", user_id as "userId", session_id as "sessionId", device_id as "deviceId",
   talked_time_ms as "talkedTimeMs", microphone_used as "microphoneUsed", speaker_used as "speakerUsed",
   voice_sentiment as "voiceSentiment", voice_sentiment_label as "voiceSentimentLabel",
   ${RECORDED_AT_TEXT} as "recordedAt", timezone, platform, app_version as "appVersion", source,
   recording_id as "recordingId"`;
-
-function encodeCursor(recordedAt: string, eventId: string): string {
-  return Buffer.from(JSON.stringify([recordedAt, eventId])).toString('base64url');
-}
-
-function decodeCursor(cursor: string): [string, string] {
-  try {
-    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (
-      Array.isArray(value) &&
-      value.length === 2 &&
-      typeof value[0] === 'string' &&
-      !Number.isNaN(Date.parse(value[0])) &&
-      typeof value[1] === 'string' &&
-      /^[0-9a-f-]{36}$/.test(value[1])
-    ) {
-      return [value[0], value[1]];
-    }
-  } catch {
-    // fall through
-  }
-  throw new QueryError('invalid_cursor', 'cursor is not one this API issued');
-}
 
 /** Keyset pagination, newest first: stable under concurrent inserts and O(limit) at any depth. */
 export async function listMetricEvents(
@@ -152,7 +141,7 @@ export async function listMetricEvents(
   const params: unknown[] = [q.userId, q.from, q.to, q.limit + 1];
   let after = '';
   if (q.cursor) {
-    const [at, id] = decodeCursor(q.cursor);
+    const { at, id } = decodeCursor(q.cursor);
     params.push(at, id);
     after = 'and (recorded_at, event_id) < ($5::timestamptz, $6::uuid)';
   }
@@ -166,7 +155,76 @@ export async function listMetricEvents(
   const last = items[items.length - 1];
   return {
     items,
-    nextCursor: rows.length > q.limit && last ? encodeCursor(last.recordedAt, last.eventId) : null,
+    nextCursor: rows.length > q.limit && last ? encodeCursor({ at: last.recordedAt, id: last.eventId }) : null,
+  };
+}
+
+/**
+ * The user's sessions with activity in [from, to), widened to whole five-minute buckets, most
+ * recently active first. Which sessions, and their order, events and sentiment, come from the
+ * rollups (metric_daily_sessions names the sessions of each day, sentiment_samples holds per-bucket
+ * counts and sums), so a busy period costs what its sessions cost, not what its raw events do;
+ * only the page's own sessions then read their raw events, through the session index, for talk
+ * time (no rollup keeps it per session) and the exact last event.
+ */
+export async function listSessionsInPeriod(
+  db: Pick<pg.Pool, 'query'>,
+  q: Range & { limit: number; cursor?: string },
+): Promise<SessionsInPeriodPage> {
+  checkRange(q);
+  const params: unknown[] = [q.userId, q.from, q.to, q.limit + 1];
+  let after = '';
+  if (q.cursor) {
+    const { at, id } = decodeCursor(q.cursor);
+    params.push(at, id);
+    after = 'where (last_bucket, session_id) < ($5::timestamptz, $6::uuid)';
+  }
+  const { rows } = await db.query<{
+    sessionId: string;
+    keysetAt: string;
+    lastActivityAt: string;
+    events: string;
+    talkedTimeMs: string;
+    sentimentMean: number | null;
+  }>(
+    `with w as (
+       select date_bin('5 minutes', $2::timestamptz, ${EPOCH}) as start,
+              date_bin('5 minutes', $3::timestamptz - interval '1 microsecond', ${EPOCH}) + interval '5 minutes' as stop
+     ), agg as (
+       select s.session_id, max(s.bucket_start) as last_bucket, sum(s.samples) as events,
+              sum(s.sentiment_sum) / nullif(sum(s.samples), 0) as sentiment_mean
+         from sentiment_samples s, w
+        where s.user_id = $1 and s.bucket_start >= w.start and s.bucket_start < w.stop
+          and s.session_id in (
+            select d.session_id from metric_daily_sessions d
+             where d.user_id = $1 and d.day >= (w.start at time zone 'UTC')::date
+               and d.day <= ((w.stop - interval '1 microsecond') at time zone 'UTC')::date)
+        group by s.session_id
+     ), page as (
+       select * from agg ${after} order by last_bucket desc, session_id desc limit $4
+     )
+     select p.session_id as "sessionId", ${utcMicrosText('p.last_bucket')} as "keysetAt",
+            ${utcMicrosText('coalesce(t.last, p.last_bucket)')} as "lastActivityAt",
+            p.events::text as events, t.talked::text as "talkedTimeMs", p.sentiment_mean as "sentimentMean"
+       from page p, w, lateral (
+         select coalesce(sum(e.talked_time_ms), 0) as talked, max(e.recorded_at) as last
+           from metric_events e
+          where e.session_id = p.session_id and e.user_id = $1
+            and e.recorded_at >= w.start and e.recorded_at < w.stop) t
+      order by p.last_bucket desc, p.session_id desc`,
+    params,
+  );
+  const page = rows.slice(0, q.limit);
+  const last = page[page.length - 1];
+  return {
+    items: page.map((r) => ({
+      sessionId: r.sessionId,
+      lastActivityAt: r.lastActivityAt,
+      events: Number(r.events),
+      talkedTimeMs: Number(r.talkedTimeMs),
+      sentimentMean: r.sentimentMean,
+    })),
+    nextCursor: rows.length > q.limit && last ? encodeCursor({ at: last.keysetAt, id: last.sessionId }) : null,
   };
 }
 

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createDatabase, runMigrations, type Database } from '@voicepulse/db';
+import { InvalidCursorError } from '@voicepulse/contracts';
 import { createTestDatabase, type TestDatabase } from '@voicepulse/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -9,6 +10,7 @@ import {
   exportMetricEventsCsv,
   getSessionDetail,
   listMetricEvents,
+  listSessionsInPeriod,
   metricsSummary,
   MetricsWriter,
   QueryError,
@@ -134,6 +136,39 @@ describe('query API (real Postgres)', () => {
         cursor: 'garbage',
       }),
     ).rejects.toThrow(/cursor/);
+  });
+
+  it('lists the sessions of a period from the rollups, most recently active first, paginated', async () => {
+    const userId = `sess-${randomUUID()}`;
+    const [a, b, outside] = [randomUUID(), randomUUID(), randomUUID()];
+    const ev = (sessionId: string | null, recordedAt: string, talkedTimeMs: number, voiceSentiment: number, user = userId) =>
+      event({ userId: user, sessionId, recordedAt, talkedTimeMs, voiceSentiment });
+    await writer.write([
+      ev(a, '2026-11-06T10:01:00.000Z', 1000, 0.5),
+      ev(a, '2026-11-06T10:07:30.250Z', 2000, -0.1),
+      ev(b, '2026-11-06T12:00:00.000Z', 500, 0.2),
+      ev(outside, '2026-11-08T09:00:00.000Z', 700, 0.9),
+      ev(null, '2026-11-06T13:00:00.000Z', 900, 0.9),
+      // Another participant of the same session: their activity is theirs, not this user's.
+      ev(a, '2026-11-06T14:00:00.000Z', 99_000, -1, `other-${randomUUID()}`),
+    ]);
+    const period = { userId, from: '2026-11-06T00:00:00Z', to: '2026-11-07T00:00:00Z' };
+    const all = await listSessionsInPeriod(database.pool, { ...period, limit: 10 });
+    expect(all).toEqual({
+      items: [
+        { sessionId: b, lastActivityAt: '2026-11-06T12:00:00.000000Z', events: 1, talkedTimeMs: 500, sentimentMean: 0.2 },
+        { sessionId: a, lastActivityAt: '2026-11-06T10:07:30.250000Z', events: 2, talkedTimeMs: 3000, sentimentMean: expect.closeTo(0.2, 9) },
+      ],
+      nextCursor: null,
+    });
+    const first = await listSessionsInPeriod(database.pool, { ...period, limit: 1 });
+    expect(first.items.map((s) => s.sessionId)).toEqual([b]);
+    const second = await listSessionsInPeriod(database.pool, { ...period, limit: 1, cursor: first.nextCursor! });
+    expect(second).toMatchObject({ items: [{ sessionId: a }], nextCursor: null });
+    await expect(listSessionsInPeriod(database.pool, { ...period, limit: 1, cursor: 'garbage' })).rejects.toBeInstanceOf(
+      InvalidCursorError,
+    );
+    await expect(listSessionsInPeriod(database.pool, { ...period, to: period.from, limit: 1 })).rejects.toBeInstanceOf(QueryError);
   });
 
   it('exports 100k rows as CSV through a stream that respects backpressure', async () => {

@@ -1,5 +1,4 @@
 export * from './repository';
 export * from './view';
-export * from './cursor';
 export * from './keys';
 export * from './prompts-repository';

@@ -1,7 +1,6 @@
-import type { CorpusExportQuery, NextPrompt, Prompt, SentimentLabel } from '@voicepulse/contracts';
-import { prompts, recordingAnalyses, recordings, type Db } from '@voicepulse/db';
-import { and, asc, count, desc, eq, gt, lt, or, sql } from 'drizzle-orm';
-import { decodeCursor, encodeCursor } from './cursor';
+import { decodeCursor, encodeCursor, type CorpusExportQuery, type NextPrompt, type Prompt, type SentimentLabel } from '@voicepulse/contracts';
+import { beforeKeyset, prompts, recordingAnalyses, recordings, utcMicros, type Db } from '@voicepulse/db';
+import { and, asc, count, desc, eq, gt, or, sql } from 'drizzle-orm';
 
 type PromptRow = typeof prompts.$inferSelect;
 
@@ -51,16 +50,15 @@ function toPrompt(row: PromptRow & { recordings: number }): Prompt {
 export class PromptsRepository {
   constructor(private readonly db: Db) {}
 
-  async list(opts: { limit: number; cursor?: string; active?: boolean }): Promise<{ items: Prompt[]; nextCursor: string | null } | 'bad_cursor'> {
+  async list(opts: { limit: number; cursor?: string; active?: boolean }): Promise<{ items: Prompt[]; nextCursor: string | null }> {
     const c = opts.cursor ? decodeCursor(opts.cursor) : undefined;
-    if (c === null) return 'bad_cursor';
     const rows = await this.db
-      .select({ ...columns(), recordings: recordingCount })
+      .select({ ...columns(), recordings: recordingCount, keysetAt: utcMicros(prompts.createdAt) })
       .from(prompts)
       .where(
         and(
           opts.active === undefined ? undefined : eq(prompts.active, opts.active),
-          c ? or(lt(prompts.createdAt, c.createdAt), and(eq(prompts.createdAt, c.createdAt), lt(prompts.id, c.id))) : undefined,
+          c ? beforeKeyset(prompts.createdAt, prompts.id, c) : undefined,
         ),
       )
       .orderBy(desc(prompts.createdAt), desc(prompts.id))
@@ -69,7 +67,7 @@ export class PromptsRepository {
     const last = page[page.length - 1];
     return {
       items: page.map(toPrompt),
-      nextCursor: rows.length > opts.limit && last ? encodeCursor({ createdAt: last.createdAt, id: last.id }) : null,
+      nextCursor: rows.length > opts.limit && last ? encodeCursor({ at: last.keysetAt, id: last.id }) : null,
     };
   }
 

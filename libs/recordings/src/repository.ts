@@ -1,5 +1,7 @@
 import {
   canTransition,
+  decodeCursor,
+  encodeCursor,
   TERMINAL_STATUSES,
   statusesLeadingTo,
   type FailureCode,
@@ -14,10 +16,11 @@ import {
   sentimentTimeline,
   speechSegments,
   users,
+  beforeKeyset,
+  utcMicros,
   type Db,
 } from '@voicepulse/db';
-import { and, count, desc, eq, inArray, lt, notInArray, or, sql } from 'drizzle-orm';
-import { decodeCursor, encodeCursor } from './cursor';
+import { and, count, desc, eq, getTableColumns, inArray, lt, notInArray, sql } from 'drizzle-orm';
 import { toRecordingView } from './view';
 
 /** A caller asked for a move the recording state machine does not allow: a bug, not bad input. */
@@ -209,22 +212,16 @@ export class RecordingsRepository {
   async list(
     owner: string,
     { limit, cursor }: { limit: number; cursor?: string },
-  ): Promise<{ items: RecordingView[]; nextCursor: string | null } | 'bad_cursor'> {
+  ): Promise<{ items: RecordingView[]; nextCursor: string | null }> {
     const c = cursor ? decodeCursor(cursor) : undefined;
-    if (c === null) return 'bad_cursor';
     const rows = await this.db
-      .select()
+      .select({ ...getTableColumns(recordings), keysetAt: utcMicros(recordings.createdAt) })
       .from(recordings)
       .where(
         and(
           eq(recordings.userId, owner),
           eq(recordings.uploadState, 'complete'),
-          c
-            ? or(
-                lt(recordings.createdAt, c.createdAt),
-                and(eq(recordings.createdAt, c.createdAt), lt(recordings.id, c.id)),
-              )
-            : undefined,
+          c ? beforeKeyset(recordings.createdAt, recordings.id, c) : undefined,
         ),
       )
       .orderBy(desc(recordings.createdAt), desc(recordings.id))
@@ -234,7 +231,7 @@ export class RecordingsRepository {
     return {
       items: await this.views(page),
       nextCursor:
-        rows.length > limit && last ? encodeCursor({ createdAt: last.createdAt, id: last.id }) : null,
+        rows.length > limit && last ? encodeCursor({ at: last.keysetAt, id: last.id }) : null,
     };
   }
 

@@ -1,6 +1,6 @@
 import type { ErrorRequestHandler } from 'express';
 import type { Logger } from '@voicepulse/logger';
-import { toFieldIssues } from '@voicepulse/contracts';
+import { InvalidCursorError, toFieldIssues } from '@voicepulse/contracts';
 import { isTransientDbError } from '@voicepulse/db';
 import { PayloadError } from '@voicepulse/ingest';
 import { PipelineQuotaError } from '@voicepulse/recordings';
@@ -42,6 +42,7 @@ function classify(err: unknown): HttpError {
   // A transcode takes seconds to a few minutes: by then a slot is likely free.
   if (err instanceof PipelineQuotaError)
     return new HttpError(429, 'pipeline_quota_exceeded', err.message, { limit: err.limit }, { 'Retry-After': '30' });
+  if (err instanceof InvalidCursorError) return new HttpError(400, 'invalid_cursor', err.message);
   if (err instanceof PayloadError) return new HttpError(err.status, err.code, err.message);
   if (err instanceof ZodError)
     return new HttpError(400, 'invalid_request', 'request validation failed', toFieldIssues(err));

@@ -1,4 +1,4 @@
-import { corpusExportQuerySchema, type CorpusEntry, type CorpusExportQuery } from '@voicepulse/contracts';
+import { operations, type CorpusEntry, type CorpusExportQuery } from '@voicepulse/contracts';
 import { PromptsRepository, type CorpusRow } from '@voicepulse/recordings';
 import { Router, type Response } from 'express';
 import { Readable } from 'node:stream';
@@ -6,8 +6,8 @@ import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import tar from 'tar-stream';
 import type { GatewayDeps } from '../deps';
-import { requireRole } from '../http/auth';
 import { HttpError } from '../http/errors';
+import { route } from '../http/route';
 
 const PAGE = 200;
 const ROOT = 'voicepulse-corpus';
@@ -25,9 +25,7 @@ export function corpusRouter(deps: GatewayDeps): Router {
   const router = Router();
   const repo = new PromptsRepository(deps.database.db);
 
-  router.get('/corpus/export', requireRole('admin'), async (req, res) => {
-    const { access_token: _token, ...query } = req.query;
-    const q = corpusExportQuerySchema.parse(query);
+  route(router, operations.corpusExport, [], async (_req, res, { query: q }) => {
     if (q.format === 'tar.gz' && q.audio === 'signed-url') {
       throw new HttpError(400, 'invalid_request', 'signed URLs only apply to the JSONL manifest; the archive carries the audio itself');
     }

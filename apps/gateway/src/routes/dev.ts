@@ -1,9 +1,10 @@
-import { devTokenRequestSchema, type DevTokenResponse } from '@voicepulse/contracts';
+import { operations, type DevTokenResponse } from '@voicepulse/contracts';
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import { BlockList, isIPv6 } from 'node:net';
 import type { GatewayDeps } from '../deps';
 import { CONTROL_BODY, jsonBody } from '../http/body';
 import { HttpError } from '../http/errors';
+import { route } from '../http/route';
 
 const loopback = new BlockList();
 loopback.addSubnet('127.0.0.0', 8, 'ipv4');
@@ -28,8 +29,7 @@ export function devRouter(deps: GatewayDeps): Router {
   const router = Router();
   const roles = deps.config.AUTH_DEV_TOKEN_ROLES;
   const controlJson = jsonBody(deps.bodyBudget, CONTROL_BODY);
-  router.post('/dev/token', loopbackOnly, controlJson, async (req, res) => {
-    const body = devTokenRequestSchema.parse(req.body ?? {});
+  route(router, operations.devToken, [loopbackOnly, controlJson], async (_req, res, { body }) => {
     if (!deps.auth.sign) throw new HttpError(404, 'not_found', 'dev tokens are disabled');
     const role = body.role ?? 'user';
     if (!roles.includes(role)) {

@@ -1,15 +1,12 @@
 import { createHash } from 'node:crypto';
-import {
-  metricEventsQuerySchema,
-  metricsExportQuerySchema,
-  metricsSummaryQuerySchema,
-} from '@voicepulse/contracts';
+import { operations } from '@voicepulse/contracts';
 import {
   admitSessionWrites,
   bodyKindOf,
   exportMetricEventsCsv,
   hasLegacySessionIds,
   listMetricEvents,
+  listSessionsInPeriod,
   metricsSummary,
   normalizeEvent,
   parseIngestBody,
@@ -28,7 +25,7 @@ import { admitBody } from '../http/body';
 import { streamUnlessStalled } from '../http/exports';
 import { HttpError, unavailable } from '../http/errors';
 import { sessionPrincipal } from './sessions';
-import { queryFields } from '../http/params';
+import { route } from '../http/route';
 
 function asHttp(err: unknown): unknown {
   if (err instanceof QueryError) return new HttpError(400, err.code, err.message);
@@ -52,7 +49,7 @@ export function metricsRouter(deps: GatewayDeps): Router {
   // Events older than the retention window are refused at the door: their partitions are dropped anyway.
   const retentionDays = deps.config.RETENTION_DAYS;
 
-  router.post('/metrics', async (req, res) => {
+  route(router, operations.ingestMetrics, [], async (req, res) => {
     const kind = bodyKindOf(req.headers['content-type']);
     const limit = admitBody(deps.bodyBudget, INGEST_BODY, req, res);
     const body = await readLimited(req, {
@@ -116,8 +113,7 @@ export function metricsRouter(deps: GatewayDeps): Router {
     res.status(202).json({ accepted: events.length, rejected });
   });
 
-  router.get('/metrics/summary', async (req, res) => {
-    const q = metricsSummaryQuerySchema.parse(queryFields(req.query));
+  route(router, operations.metricsSummary, [], async (req, res, { query: q }) => {
     const userId = readSubject(req, q.userId);
     try {
       res.json(
@@ -133,8 +129,7 @@ export function metricsRouter(deps: GatewayDeps): Router {
     }
   });
 
-  router.get('/metrics/events', async (req, res) => {
-    const q = metricEventsQuerySchema.parse(queryFields(req.query));
+  route(router, operations.metricEvents, [], async (req, res, { query: q }) => {
     const userId = readSubject(req, q.userId);
     try {
       res.json(
@@ -151,8 +146,24 @@ export function metricsRouter(deps: GatewayDeps): Router {
     }
   });
 
-  router.get('/metrics/export.csv', async (req, res) => {
-    const q = metricsExportQuerySchema.parse(queryFields(req.query));
+  route(router, operations.metricSessions, [], async (req, res, { query: q }) => {
+    const userId = readSubject(req, q.userId);
+    try {
+      res.json(
+        await listSessionsInPeriod(deps.database.pool, {
+          userId,
+          from: q.from,
+          to: q.to,
+          limit: q.limit,
+          cursor: q.cursor,
+        }),
+      );
+    } catch (err) {
+      throw asHttp(err);
+    }
+  });
+
+  route(router, operations.metricsExportCsv, [], async (req, res, { query: q }) => {
     const userId = readSubject(req, q.userId);
     deps.exports.acquireFor(res);
     let stream;

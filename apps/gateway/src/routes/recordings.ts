@@ -1,17 +1,13 @@
-import {
-  TERMINAL_STATUSES,
-  statusRank,
-  recordingListQuerySchema,
-  type RecordingStatusEvent,
-} from '@voicepulse/contracts';
+import { TERMINAL_STATUSES, operations, statusRank, type RecordingStatusEvent } from '@voicepulse/contracts';
 import { jobIds } from '@voicepulse/queues';
 import { blobKeys, deleteRecordingBlobs } from '@voicepulse/recordings';
 import { Router, type Request, type Response } from 'express';
 import type { GatewayDeps } from '../deps';
 import { authOf, ownerFilter, readSubject } from '../http/auth';
 import { HttpError, notFound } from '../http/errors';
-import { idParam, queryFields } from '../http/params';
+import { queryFields } from '../http/params';
 import { idempotencyKeyOf, REPLAYED_HEADER } from '../http/idempotency';
+import { route } from '../http/route';
 import {
   acceptedBody,
   acceptRecording,
@@ -25,7 +21,7 @@ const RAW_AUDIO = /^(audio\/[\w.+-]+|video\/webm|application\/octet-stream)\s*(;
 export function recordingsRouter(deps: GatewayDeps): Router {
   const router = Router();
 
-  router.post('/recordings', async (req, res) => {
+  route(router, operations.uploadRecording, [], async (req, res) => {
     const { userId } = authOf(req);
     // Refuse before reading the body; acceptRecording checks again, atomically, as it admits it.
     await deps.recordings.checkPipelineQuota(userId, deps.config.MAX_RECORDINGS_IN_FLIGHT_PER_USER);
@@ -78,34 +74,26 @@ export function recordingsRouter(deps: GatewayDeps): Router {
     }
   });
 
-  router.get('/recordings', async (req, res) => {
-    const q = recordingListQuerySchema.parse(queryFields(req.query));
+  route(router, operations.listRecordings, [], async (req, res, { query: q }) => {
     const owner = readSubject(req, q.userId);
     const page = await deps.recordings.list(owner, { limit: q.limit, cursor: q.cursor });
-    if (page === 'bad_cursor') throw new HttpError(400, 'invalid_cursor', 'cursor is not valid');
     res.json(page);
   });
 
-  router.get('/recordings/:id', async (req, res) => {
-    const view = await deps.recordings.view(idParam(req, 'recording'), ownerFilter(req));
+  route(router, operations.getRecording, [], async (req, res, { id }) => {
+    const view = await deps.recordings.view(id, ownerFilter(req));
     if (!view) throw notFound('recording');
     res.json(view);
   });
 
-  router.get('/recordings/:id/events', async (req, res) => {
-    const id = idParam(req, 'recording');
+  route(router, operations.recordingEvents, [], async (req, res, { id }) => {
     const owner = ownerFilter(req);
     const row = await deps.recordings.get(id, owner);
     if (!row) throw notFound('recording');
     streamStatus(deps, req, res, id, owner);
   });
 
-  router.get('/recordings/:id/audio', async (req, res) => {
-    const id = idParam(req, 'recording');
-    const variant = req.query.variant ?? 'original';
-    if (variant !== 'original' && variant !== 'normalized') {
-      throw new HttpError(400, 'invalid_variant', 'variant must be original or normalized');
-    }
+  route(router, operations.recordingAudio, [], async (req, res, { id, query: { variant } }) => {
     const row = await deps.recordings.get(id, ownerFilter(req));
     if (!row) throw notFound('recording');
     const key = variant === 'original' ? row.originalKey : row.normalizedKey;
@@ -127,8 +115,7 @@ export function recordingsRouter(deps: GatewayDeps): Router {
     res.redirect(302, signed.url);
   });
 
-  router.delete('/recordings/:id', async (req, res) => {
-    const id = idParam(req, 'recording');
+  route(router, operations.deleteRecording, [], async (req, res, { id }) => {
     const row = await deps.recordings.get(id, ownerFilter(req));
     if (!row) throw notFound('recording');
     // Pending jobs first so no worker recreates what we are deleting; workers also treat a

@@ -1,4 +1,4 @@
-import { sessionEventsRequestSchema, userIdSchema } from '@voicepulse/contracts';
+import { operations } from '@voicepulse/contracts';
 import {
   admitSessionMember,
   getSessionDetail,
@@ -7,14 +7,11 @@ import {
   type SessionPrincipal,
 } from '@voicepulse/ingest';
 import { Router, type Request } from 'express';
-import { z } from 'zod';
 import type { GatewayDeps } from '../deps';
 import { authOf, ownerFilter } from '../http/auth';
 import { CONTROL_BODY, jsonBody } from '../http/body';
 import { notFound } from '../http/errors';
-import { idParam } from '../http/params';
-
-const admitRequestSchema = z.strictObject({ userId: userIdSchema });
+import { route } from '../http/route';
 
 export function sessionPrincipal(req: Request): SessionPrincipal {
   const { userId, role } = authOf(req);
@@ -32,9 +29,7 @@ export function sessionsRouter(deps: GatewayDeps): Router {
   const eventsJson = jsonBody(deps.bodyBudget, { limit: 512 * 1024, maxDepth: 4 });
   const controlJson = jsonBody(deps.bodyBudget, CONTROL_BODY);
 
-  router.post('/sessions/:id/events', eventsJson, async (req, res) => {
-    const id = idParam(req, 'session');
-    const body = sessionEventsRequestSchema.parse(req.body);
+  route(router, operations.appendSessionEvents, [eventsJson], async (req, res, { id, body }) => {
     const events = 'events' in body ? body.events : [body];
     // Timeline entries are the caller's own: a participant reports what it did.
     try {
@@ -52,16 +47,14 @@ export function sessionsRouter(deps: GatewayDeps): Router {
     }
   });
 
-  router.get('/sessions/:id', async (req, res) => {
-    const detail = await getSessionDetail(deps.database.pool, idParam(req, 'session'), ownerFilter(req));
+  route(router, operations.getSession, [], async (req, res, { id }) => {
+    const detail = await getSessionDetail(deps.database.pool, id, ownerFilter(req));
     if (!detail) throw notFound('session');
     res.json(detail);
   });
 
   // The admission endpoint: the session's owner (or an admin) lets another user read and write it.
-  router.post('/sessions/:id/members', controlJson, async (req, res) => {
-    const id = idParam(req, 'session');
-    const { userId } = admitRequestSchema.parse(req.body);
+  route(router, operations.admitSessionMember, [controlJson], async (req, res, { id, body: { userId } }) => {
     if (!(await admitSessionMember(deps.database.pool, id, sessionPrincipal(req), userId)))
       throw notFound('session');
     res.status(204).end();

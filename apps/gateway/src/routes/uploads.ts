@@ -2,7 +2,7 @@ import { SNIFF_BYTES, sniffFormat, CONTENT_TYPES } from '@voicepulse/audio';
 import {
   channelLayoutFieldSchema,
   channelLayoutProblem,
-  directUploadRequestSchema,
+  operations,
   type DirectUploadResponse,
 } from '@voicepulse/contracts';
 import { blobKeys, deleteRecordingBlobs } from '@voicepulse/recordings';
@@ -14,7 +14,7 @@ import { CONTROL_BODY, jsonBody } from '../http/body';
 import { authOf } from '../http/auth';
 import { HttpError, notFound } from '../http/errors';
 import { idempotencyKeyOf, REPLAYED_HEADER } from '../http/idempotency';
-import { idParam } from '../http/params';
+import { route } from '../http/route';
 import {
   acceptedBody,
   checkPromptReference,
@@ -40,11 +40,11 @@ export function uploadsRouter(deps: GatewayDeps): Router {
   const router = Router();
   const controlJson = jsonBody(deps.bodyBudget, CONTROL_BODY);
 
-  router.post('/uploads', controlJson, async (req, res) => {
+  route(router, operations.startUpload, [controlJson], async (req, res, { body: request }) => {
     const { userId } = authOf(req);
     // Not counted until /complete, but a client already over quota should not upload at all.
     await deps.recordings.checkPipelineQuota(userId, deps.config.MAX_RECORDINGS_IN_FLIGHT_PER_USER);
-    const body = await checkPromptReference(deps, directUploadRequestSchema.parse(req.body));
+    const body = await checkPromptReference(deps, request);
     await checkSessionReference(deps, userId, body.sessionId);
     if (body.sizeBytes > deps.config.MAX_UPLOAD_BYTES) {
       throw new HttpError(
@@ -104,10 +104,10 @@ export function uploadsRouter(deps: GatewayDeps): Router {
     res.status(201).json(response);
   });
 
-  router.post('/uploads/:id/complete', async (req, res) => {
+  route(router, operations.completeUpload, [], async (req, res, { id }) => {
     const { userId } = authOf(req);
     // No catch-all here: a database outage must answer 503, or the client may discard a good upload.
-    const row = await deps.recordings.get(idParam(req, 'upload'), userId);
+    const row = await deps.recordings.get(id, userId);
     if (!row) throw notFound('upload');
     if (row.uploadState === 'complete') {
       res.status(202).json(acceptedBody(row.id));

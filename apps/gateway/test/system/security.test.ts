@@ -252,6 +252,10 @@ const CASES: Record<string, Case> = {
     probe: (who) => request(app).get(`/v1/metrics/events?userId=alice&${range}`).set(as(who)),
     expect: [403],
   },
+  'GET /v1/metrics/sessions': {
+    probe: (who) => request(app).get(`/v1/metrics/sessions?userId=alice&${range}`).set(as(who)),
+    expect: [403],
+  },
   'GET /v1/metrics/export.csv': {
     probe: (who) => request(app).get(`/v1/metrics/export.csv?userId=alice&${range}`).set(as(who)),
     expect: [403],

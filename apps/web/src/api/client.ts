@@ -1,3 +1,4 @@
+import type { z } from 'zod';
 import { AbortedError, apiError, errorFromResponse } from './errors';
 
 /** Empty by default: the app and the API share an origin (Vite proxy, nginx or the Ingress). */
@@ -32,9 +33,10 @@ export async function apiFetch(path: string, { method = 'GET', body, signal, tok
   return res;
 }
 
-export async function apiJson<T>(path: string, options: RequestOptions = {}): Promise<T> {
+/** A JSON response, parsed with its contract's zod schema: a body that does not fit is an error, not a cast. */
+export async function apiJson<S extends z.ZodType>(path: string, schema: S, options: RequestOptions = {}): Promise<z.output<S>> {
   const res = await apiFetch(path, options);
-  return (res.status === 204 ? undefined : await res.json()) as T;
+  return schema.parse(await res.json());
 }
 
 /** Downloads an authenticated file (CSV, dataset) by handing the browser a blob URL. */

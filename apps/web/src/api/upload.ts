@@ -1,4 +1,4 @@
-import type { DirectUploadRequest, DirectUploadResponse, UploadAccepted } from '@voicepulse/contracts';
+import { directUploadResponseSchema, uploadAcceptedSchema, type DirectUploadRequest, type UploadAccepted } from '@voicepulse/contracts';
 import { apiJson, apiUrl } from './client';
 import { AbortedError, apiError, errorFromResponse } from './errors';
 
@@ -98,7 +98,7 @@ export async function uploadRecording(file: Blob, filename: string, fields: Uplo
     options.onProgress,
     options.signal,
   ).then(ensureOk);
-  return JSON.parse(res.text) as UploadAccepted;
+  return uploadAcceptedSchema.parse(JSON.parse(res.text));
 }
 
 async function uploadDirect(file: Blob, fields: UploadFields, options: UploadOptions, createXhr: () => XMLHttpRequest): Promise<UploadAccepted> {
@@ -108,7 +108,7 @@ async function uploadDirect(file: Blob, fields: UploadFields, options: UploadOpt
     sizeBytes: file.size,
     ...Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined && v !== '')),
   };
-  const target = await apiJson<DirectUploadResponse>('/v1/uploads', { method: 'POST', body: request, token, signal });
+  const target = await apiJson('/v1/uploads', directUploadResponseSchema, { method: 'POST', body: request, token, signal });
   await send(createXhr, target.method, target.uploadUrl, file, target.headers, options.onProgress, signal).then(ensureOk);
-  return apiJson<UploadAccepted>(`/v1/uploads/${target.id}/complete`, { method: 'POST', token, signal });
+  return apiJson(`/v1/uploads/${target.id}/complete`, uploadAcceptedSchema, { method: 'POST', token, signal });
 }

@@ -1,7 +1,9 @@
 import { act, render, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
+import { QueryClientProvider } from '@tanstack/react-query';
 import { MemoryRouter } from 'react-router';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createQueryClient } from '../api/hooks';
 import { AuthProvider } from '../auth/auth';
 import { FakeXhr, fakeToken, installFakeMedia } from '../testing/fakes';
 import { Recorder } from './Recorder';
@@ -10,11 +12,13 @@ const accepted = { id: '3f1b2c4d-1111-4222-8333-944455556666', status: 'uploaded
 
 function renderRecorder(props: Partial<Parameters<typeof Recorder>[0]> = {}) {
   return render(
-    <AuthProvider>
-      <MemoryRouter>
-        <Recorder createXhr={FakeXhr.create} {...props} />
-      </MemoryRouter>
-    </AuthProvider>,
+    <QueryClientProvider client={createQueryClient()}>
+      <AuthProvider>
+        <MemoryRouter>
+          <Recorder createXhr={FakeXhr.create} {...props} />
+        </MemoryRouter>
+      </AuthProvider>
+    </QueryClientProvider>,
   );
 }
 

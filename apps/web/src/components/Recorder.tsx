@@ -5,16 +5,13 @@ import { useRecordingStatus } from '../api/hooks';
 import { uploadRecording, type UploadFields, type UploadOptions } from '../api/upload';
 import { useAuth } from '../auth/auth';
 import { clock, bytes } from '../format';
-import { audioConstraints, levelMeter, MAX_RECORDING_MS, startCapture, type Capture } from '../recorder/capture';
+import { MAX_RECORDING_MS, startCapture, type Capture } from '../recorder/capture';
 import { controlsFor, initialRecorderState, recorderReducer, type Take } from '../recorder/machine';
 import { speechRecognitionAvailable, startLiveTranscript } from '../recorder/speech';
+import { useLevelMeter } from '../recorder/useLevelMeter';
+import { useMicrophone } from '../recorder/useMicrophone';
+import { useRecordingTimer } from '../recorder/useRecordingTimer';
 import { StatusBadge } from './StatusBadge';
-
-type Mic =
-  | { state: 'off' }
-  | { state: 'opening' }
-  | { state: 'live'; stream: MediaStream; context: AudioContext }
-  | { state: 'unavailable'; reason: string };
 
 export interface RecorderProps {
   /** Sent with the upload (corpus takes add promptId + actedEmotion). */
@@ -36,79 +33,26 @@ function deviceId(): string {
   return id;
 }
 
-function micError(err: unknown): string {
-  const name = (err as { name?: string })?.name;
-  if (name === 'NotAllowedError') return 'Microphone access was denied. Allow it in the browser, or upload a file instead.';
-  if (name === 'NotFoundError') return 'No microphone was found. You can still upload an audio file.';
-  return 'The microphone could not be opened. You can still upload an audio file.';
-}
-
 export function Recorder({ fields, initialTranscript = '', maxDurationMs = MAX_RECORDING_MS, onUploaded, createXhr }: RecorderProps) {
   const { session } = useAuth();
   const [state, dispatch] = useReducer(recorderReducer, initialRecorderState);
-  const [mic, setMic] = useState<Mic>({ state: 'off' });
-  const [devices, setDevices] = useState<MediaDeviceInfo[]>([]);
   const [selectedDevice, setSelectedDevice] = useState('');
-  const [level, setLevel] = useState(0);
-  const [elapsed, setElapsed] = useState(0);
+  const { mic, devices, markUnavailable } = useMicrophone(selectedDevice);
+  const level = useLevelMeter(mic);
   const [transcript, setTranscript] = useState(initialTranscript);
+  // A new initialTranscript (another prompt) replaces the text, adjusted during render rather than
+  // in an effect so the stale text is never painted.
+  const [shownInitial, setShownInitial] = useState(initialTranscript);
+  if (initialTranscript !== shownInitial) {
+    setShownInitial(initialTranscript);
+    setTranscript(initialTranscript);
+  }
   const [dragging, setDragging] = useState(false);
   const capture = useRef<Capture | null>(null);
   const speech = useRef<{ stop(): void } | undefined>(undefined);
   const upload = useRef<AbortController | null>(null);
   const controls = controlsFor(state);
   const ids = { mic: useId(), transcript: useId(), file: useId(), level: useId() };
-
-  useEffect(() => setTranscript(initialTranscript), [initialTranscript]);
-
-  // Open (or re-open, when the picker changes) the microphone; release it on leave.
-  useEffect(() => {
-    if (!navigator.mediaDevices?.getUserMedia) {
-      setMic({ state: 'unavailable', reason: 'This browser cannot record audio. You can still upload an audio file.' });
-      return;
-    }
-    let cancelled = false;
-    let opened: { stream: MediaStream; context: AudioContext } | undefined;
-    setMic({ state: 'opening' });
-    navigator.mediaDevices.getUserMedia({ audio: audioConstraints(selectedDevice || undefined) }).then(
-      async (stream) => {
-        const context = new AudioContext();
-        opened = { stream, context };
-        if (cancelled) return release(opened);
-        setMic({ state: 'live', stream, context });
-        // Labels are only exposed once permission is granted, so list devices now.
-        const all = await navigator.mediaDevices.enumerateDevices();
-        if (!cancelled) setDevices(all.filter((d) => d.kind === 'audioinput'));
-      },
-      (err) => {
-        if (!cancelled) setMic({ state: 'unavailable', reason: micError(err) });
-      },
-    );
-    return () => {
-      cancelled = true;
-      if (opened) release(opened);
-    };
-  }, [selectedDevice]);
-
-  // Live level meter, refreshed at ~15 Hz (every animation frame would re-render needlessly).
-  useEffect(() => {
-    if (mic.state !== 'live') return;
-    const meter = levelMeter(mic.stream, mic.context);
-    let frame = 0;
-    let last = 0;
-    const tick = (t: number) => {
-      if (t - last > 66) {
-        last = t;
-        setLevel(meter.read());
-      }
-      frame = requestAnimationFrame(tick);
-    };
-    frame = requestAnimationFrame(tick);
-    return () => {
-      cancelAnimationFrame(frame);
-      meter.close();
-    };
-  }, [mic]);
 
   const stop = useCallback(async () => {
     const running = capture.current;
@@ -126,16 +70,7 @@ export function Recorder({ fields, initialTranscript = '', maxDurationMs = MAX_R
     }
   }, [state]);
 
-  // Elapsed timer, and the hard stop at the maximum duration.
-  useEffect(() => {
-    if (state.kind !== 'recording') return;
-    const timer = setInterval(() => {
-      const ms = Date.now() - state.startedAt;
-      setElapsed(ms);
-      if (ms >= maxDurationMs) void stop();
-    }, 200);
-    return () => clearInterval(timer);
-  }, [state, maxDurationMs, stop]);
+  const elapsed = useRecordingTimer(state.kind === 'recording' ? state.startedAt : null, maxDurationMs, () => void stop());
 
   useEffect(() => () => {
     capture.current?.abort();
@@ -149,10 +84,9 @@ export function Recorder({ fields, initialTranscript = '', maxDurationMs = MAX_R
     try {
       capture.current = await startCapture(mic.stream, mic.context);
     } catch {
-      setMic({ state: 'unavailable', reason: 'Recording could not start in this browser. You can still upload an audio file.' });
+      markUnavailable('Recording could not start in this browser. You can still upload an audio file.');
       return;
     }
-    setElapsed(0);
     dispatch({ type: 'start', at: Date.now() });
     speech.current = startLiveTranscript(setTranscript);
   }
@@ -356,7 +290,3 @@ function UploadedStatus({ id }: { id: string }) {
   );
 }
 
-function release({ stream, context }: { stream: MediaStream; context: AudioContext }) {
-  stream.getTracks().forEach((t) => t.stop());
-  void context.close();
-}

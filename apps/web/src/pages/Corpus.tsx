@@ -1,31 +1,30 @@
-import type { NextPrompt, Prompt, PromptCreate, PromptList } from '@voicepulse/contracts';
-import { useEffect, useState, type FormEvent } from 'react';
+import { nextPromptSchema, promptListSchema, type Prompt, type PromptCreate } from '@voicepulse/contracts';
+import { useQueryClient } from '@tanstack/react-query';
+import { useState, type FormEvent } from 'react';
 import { downloadFile, downloadStreamed } from '../api/client';
 import { ApiError, messageOf } from '../api/errors';
-import { useApi, useLoad } from '../api/hooks';
+import { apiKey, useApiQuery, useApiWrite } from '../api/hooks';
 import { useSession } from '../auth/auth';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { Recorder } from '../components/Recorder';
 
 export function CorpusPage() {
   const session = useSession();
-  // Bumped when an admin changes the prompt set, so the speaker's prompt reflects it at once.
-  const [promptsVersion, setPromptsVersion] = useState(0);
-  // Bumped when a take is uploaded, so the admin's per-prompt take counts stay current.
-  const [takes, setTakes] = useState(0);
   return (
     <>
       <h1>Emotion corpus</h1>
       <p className="lead">Help build a dataset for speech-emotion research: read the sentence aloud, acting the emotion shown.</p>
-      <SpeakerSection promptsVersion={promptsVersion} onTake={() => setTakes((n) => n + 1)} />
-      {session.role === 'admin' && <AdminSection takes={takes} onChanged={() => setPromptsVersion((v) => v + 1)} />}
+      <SpeakerSection />
+      {session.role === 'admin' && <AdminSection />}
     </>
   );
 }
 
-function SpeakerSection({ promptsVersion, onTake }: { promptsVersion: number; onTake(): void }) {
+function SpeakerSection() {
+  const client = useQueryClient();
+  // Part of the URL so "another prompt" is a new read, not the cached one.
   const [generation, setGeneration] = useState(0);
-  const [next] = useLoad<NextPrompt>(`/v1/prompts/next?n=${generation}.${promptsVersion}`);
+  const [next] = useApiQuery(`/v1/prompts/next?n=${generation}`, nextPromptSchema);
   const [done, setDone] = useState(false);
   const another = () => {
     setDone(false);
@@ -50,7 +49,8 @@ function SpeakerSection({ promptsVersion, onTake }: { promptsVersion: number; on
             initialTranscript={next.data.prompt.text}
             onUploaded={() => {
               setDone(true);
-              onTake();
+              // A take changes the per-prompt counts the admin list shows.
+              void client.invalidateQueries({ queryKey: apiKey('/v1/prompts') });
             }}
           />
           <div className="row">
@@ -64,13 +64,10 @@ function SpeakerSection({ promptsVersion, onTake }: { promptsVersion: number; on
   );
 }
 
-function AdminSection({ takes, onChanged }: { takes: number; onChanged(): void }) {
-  const api = useApi();
+function AdminSection() {
+  const write = useApiWrite();
   const session = useSession();
-  const [list, reload] = useLoad<PromptList>('/v1/prompts?limit=200');
-  useEffect(() => {
-    if (takes > 0) reload();
-  }, [takes, reload]);
+  const [list] = useApiQuery('/v1/prompts?limit=200', promptListSchema);
   const [text, setText] = useState('');
   const [emotions, setEmotions] = useState('');
   const [formError, setFormError] = useState('');
@@ -85,11 +82,10 @@ function AdminSection({ takes, onChanged }: { takes: number; onChanged(): void }
     setFormError('');
     const body: PromptCreate = { text, emotions: emotions.split(',').map((s) => s.trim()).filter(Boolean) };
     try {
-      await api('/v1/prompts', { method: 'POST', body });
+      // Invalidates the admin list and the speaker's next prompt alike.
+      await write('/v1/prompts', { method: 'POST', body }, ['/v1/prompts']);
       setText('');
       setEmotions('');
-      reload();
-      onChanged();
     } catch (err) {
       setFormError(
         err instanceof ApiError && err.code === 'invalid_request'
@@ -101,10 +97,8 @@ function AdminSection({ takes, onChanged }: { takes: number; onChanged(): void }
 
   async function setActive(p: Prompt, active: boolean) {
     try {
-      await api(`/v1/prompts/${p.id}`, { method: 'PATCH', body: { active } });
+      await write(`/v1/prompts/${p.id}`, { method: 'PATCH', body: { active } }, ['/v1/prompts']);
       setActionError('');
-      reload();
-      onChanged();
     } catch (err) {
       setActionError(messageOf(err));
     }
@@ -115,9 +109,8 @@ function AdminSection({ takes, onChanged }: { takes: number; onChanged(): void }
     setDeleting(null);
     if (!p) return;
     try {
-      await api(`/v1/prompts/${p.id}`, { method: 'DELETE' });
+      await write(`/v1/prompts/${p.id}`, { method: 'DELETE' }, ['/v1/prompts']);
       setActionError('');
-      reload();
     } catch (err) {
       setActionError(messageOf(err));
     }

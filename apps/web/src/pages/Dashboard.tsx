@@ -1,21 +1,11 @@
-import type { Granularity, MetricsSummary } from '@voicepulse/contracts';
+import { metricsSummarySchema, sessionsInPeriodPageSchema, type Granularity } from '@voicepulse/contracts';
 import { useState } from 'react';
 import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { downloadFile } from '../api/client';
 import { messageOf } from '../api/errors';
-import { useLoad } from '../api/hooks';
+import { useApiQuery } from '../api/hooks';
 import { useSession } from '../auth/auth';
 import { percent, talkTime } from '../format';
-
-/** The raw-event fields the sessions table needs (GET /v1/metrics/events). */
-interface MetricEvent {
-  sessionId: string | null;
-  talkedTimeMs: number;
-  voiceSentiment: number;
-  recordedAt: string;
-  microphoneUsed: boolean;
-  speakerUsed: boolean;
-}
 
 const DAY = 86_400_000;
 const isoDay = (d: Date) => d.toISOString().slice(0, 10);
@@ -40,8 +30,7 @@ export function DashboardPage() {
   const [exportError, setExportError] = useState('');
   const validRange = from <= to;
   const range = rangeQuery(from, to);
-  const [summary] = useLoad<MetricsSummary>(validRange ? `/v1/metrics/summary?${range}&granularity=${granularity}` : null);
-  const [events] = useLoad<{ items: MetricEvent[] }>(validRange ? `/v1/metrics/events?${range}&limit=500` : null);
+  const [summary] = useApiQuery(validRange ? `/v1/metrics/summary?${range}&granularity=${granularity}` : null, metricsSummarySchema);
 
   async function exportCsv() {
     setExportError('');
@@ -172,33 +161,41 @@ export function DashboardPage() {
           </div>
         </>
       )}
-      <Sessions events={events} />
+      {/* Keyed by the period: a new period starts again at its first page. */}
+      {validRange && <Sessions key={range} range={range} />}
     </>
   );
 }
 
-function Sessions({ events }: { events: ReturnType<typeof useLoad<{ items: MetricEvent[] }>>[0] }) {
-  if (events.state !== 'ready') return null;
-  const bySession = new Map<string, { events: number; talkedTimeMs: number; sentiment: number; last: string }>();
-  for (const e of events.data.items) {
-    const key = e.sessionId ?? '';
-    if (!key) continue;
-    const s = bySession.get(key) ?? { events: 0, talkedTimeMs: 0, sentiment: 0, last: e.recordedAt };
-    s.events += 1;
-    s.talkedTimeMs += e.talkedTimeMs;
-    s.sentiment += e.voiceSentiment;
-    if (e.recordedAt > s.last) s.last = e.recordedAt;
-    bySession.set(key, s);
+const SESSIONS_PER_PAGE = 20;
+
+/** The period's sessions, served by GET /v1/metrics/sessions from the rollups, a page at a time. */
+function Sessions({ range }: { range: string }) {
+  // The cursors of the pages before this one: "Newer" pops, "Older" pushes the page's nextCursor.
+  const [cursors, setCursors] = useState<string[]>([]);
+  const cursor = cursors[cursors.length - 1];
+  const [page] = useApiQuery(
+    `/v1/metrics/sessions?${range}&limit=${SESSIONS_PER_PAGE}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+    sessionsInPeriodPageSchema,
+  );
+  if (page.state === 'loading') return null;
+  if (page.state === 'error') {
+    return (
+      <p className="error" role="alert">
+        {page.message}
+      </p>
+    );
   }
+  const { items, nextCursor } = page.data;
   return (
     <section className="card" aria-labelledby="sessions-h">
       <h2 id="sessions-h">Sessions</h2>
-      {bySession.size === 0 ? (
+      {items.length === 0 ? (
         <p className="muted">No sessions in this period.</p>
       ) : (
         <div className="table-wrap">
           <table className="table">
-            <caption className="visually-hidden">Sessions in the selected period (from the latest 500 events)</caption>
+            <caption className="visually-hidden">Sessions with activity in the selected period, most recent first</caption>
             <thead>
               <tr>
                 <th scope="col">Session</th>
@@ -209,21 +206,29 @@ function Sessions({ events }: { events: ReturnType<typeof useLoad<{ items: Metri
               </tr>
             </thead>
             <tbody>
-              {[...bySession.entries()]
-                .sort((a, b) => b[1].last.localeCompare(a[1].last))
-                .map(([id, s]) => (
-                  <tr key={id}>
-                    <td>
-                      <code>{id.slice(0, 8)}</code>
-                    </td>
-                    <td>{new Date(s.last).toLocaleString()}</td>
-                    <td>{s.events}</td>
-                    <td>{talkTime(s.talkedTimeMs)}</td>
-                    <td>{(s.sentiment / s.events).toFixed(2)}</td>
-                  </tr>
-                ))}
+              {items.map((s) => (
+                <tr key={s.sessionId}>
+                  <td>
+                    <code>{s.sessionId.slice(0, 8)}</code>
+                  </td>
+                  <td>{new Date(s.lastActivityAt).toLocaleString()}</td>
+                  <td>{s.events}</td>
+                  <td>{talkTime(s.talkedTimeMs)}</td>
+                  <td>{s.sentimentMean?.toFixed(2) ?? '—'}</td>
+                </tr>
+              ))}
             </tbody>
           </table>
+        </div>
+      )}
+      {(cursors.length > 0 || nextCursor) && (
+        <div className="row">
+          <button type="button" disabled={cursors.length === 0} onClick={() => setCursors((c) => c.slice(0, -1))}>
+            Newer
+          </button>
+          <button type="button" disabled={!nextCursor} onClick={() => nextCursor && setCursors((c) => [...c, nextCursor])}>
+            Older
+          </button>
         </div>
       )}
     </section>

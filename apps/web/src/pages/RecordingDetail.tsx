@@ -1,11 +1,9 @@
-import type { RecordingView, SentimentLabel } from '@voicepulse/contracts';
-import { TERMINAL_STATUSES } from '@voicepulse/contracts';
-import { useEffect } from 'react';
+import { recordingViewSchema, type SentimentLabel } from '@voicepulse/contracts';
 import { Link, useParams } from 'react-router';
 import { CartesianGrid, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { tokenUrl } from '../api/client';
 import { FAILURE_REASONS } from '../api/errors';
-import { useLoad, useRecordingStatus } from '../api/hooks';
+import { useApiQuery, useRecordingStatus } from '../api/hooks';
 import { useSession } from '../auth/auth';
 import { StatusBadge } from '../components/StatusBadge';
 import { Waveform } from '../components/Waveform';
@@ -16,14 +14,10 @@ const LABEL_WORDS: Record<SentimentLabel, string> = { positive: 'Positive', neut
 export function RecordingDetailPage() {
   const { id = '' } = useParams();
   const session = useSession();
-  const [view, reload] = useLoad<RecordingView>(`/v1/recordings/${encodeURIComponent(id)}`);
+  const [view] = useApiQuery(`/v1/recordings/${encodeURIComponent(id)}`, recordingViewSchema);
   const current = view.state === 'ready' ? view.data : undefined;
+  // Writes each status into the cached view, and refetches it (with its analysis) at the end.
   const live = useRecordingStatus(current ? id : null, current && { status: current.status });
-
-  // The analysis arrives with the final status: fetch the full view once the stream says it is done.
-  useEffect(() => {
-    if (current && live && live.status !== current.status && TERMINAL_STATUSES.includes(live.status)) reload();
-  }, [current, live, reload]);
 
   if (view.state === 'loading') return <p role="status">Loading recording…</p>;
   if (view.state === 'error')

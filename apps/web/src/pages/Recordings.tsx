@@ -1,9 +1,8 @@
-import type { RecordingList, RecordingView } from '@voicepulse/contracts';
-import { TERMINAL_STATUSES } from '@voicepulse/contracts';
+import { recordingListSchema, TERMINAL_STATUSES, type RecordingView } from '@voicepulse/contracts';
 import { useEffect, useState } from 'react';
 import { Link } from 'react-router';
 import { messageOf } from '../api/errors';
-import { useApi, useLoad, useRecordingStatus } from '../api/hooks';
+import { useApiQuery, useApiWrite, useRecordingStatus } from '../api/hooks';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { StatusBadge } from '../components/StatusBadge';
 import { dateTime, seconds, sentimentWord, talkTime } from '../format';
@@ -13,11 +12,11 @@ const PAGE_SIZE = 10;
 const MAX_LIVE_STREAMS = 4;
 
 export function RecordingsPage() {
-  const api = useApi();
+  const write = useApiWrite();
   const [cursors, setCursors] = useState<(string | null)[]>([null]);
   const cursor = cursors[cursors.length - 1] ?? null;
   const path = `/v1/recordings?limit=${PAGE_SIZE}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
-  const [page, reload] = useLoad<RecordingList>(path);
+  const [page, reload] = useApiQuery(path, recordingListSchema);
   const [deleting, setDeleting] = useState<RecordingView | null>(null);
   const [error, setError] = useState('');
 
@@ -34,9 +33,8 @@ export function RecordingsPage() {
     setDeleting(null);
     if (!target) return;
     try {
-      await api(`/v1/recordings/${target.id}`, { method: 'DELETE' });
+      await write(`/v1/recordings/${target.id}`, { method: 'DELETE' }, ['/v1/recordings']);
       setError('');
-      reload();
     } catch (err) {
       setError(`Could not delete the recording: ${messageOf(err)}`);
     }
@@ -82,7 +80,7 @@ export function RecordingsPage() {
             <tbody>
               {page.data.items.map((r) => {
                 const follow = !TERMINAL_STATUSES.includes(r.status) && live++ < MAX_LIVE_STREAMS;
-                return <Row key={r.id} recording={r} follow={follow} onDelete={() => setDeleting(r)} onSettled={reload} />;
+                return <Row key={r.id} recording={r} follow={follow} onDelete={() => setDeleting(r)} />;
               })}
             </tbody>
           </table>
@@ -113,13 +111,10 @@ export function RecordingsPage() {
   );
 }
 
-function Row({ recording: r, follow, onDelete, onSettled }: { recording: RecordingView; follow: boolean; onDelete(): void; onSettled(): void }) {
+function Row({ recording: r, follow, onDelete }: { recording: RecordingView; follow: boolean; onDelete(): void }) {
+  // The stream writes into the cached page and refetches it (with the analysis) once settled.
   const live = useRecordingStatus(follow ? r.id : null, { status: r.status });
   const status = live?.status ?? r.status;
-  // The list row carries the analysis only once scored: refetch when the live stream says so.
-  useEffect(() => {
-    if (status !== r.status && TERMINAL_STATUSES.includes(status)) onSettled();
-  }, [status, r.status, onSettled]);
   const when = dateTime(r.recordedAt ?? r.createdAt);
   return (
     <tr>

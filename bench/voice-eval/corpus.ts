@@ -4,11 +4,28 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SentimentLabel } from '@voicepulse/analysis';
 import { decodeWav, downmix, encodeWavPcm16 } from '@voicepulse/audio';
-import { synthesizeSpeech } from '@voicepulse/testing';
+import { synthesizeSpeech, type SpeechEngine } from '@voicepulse/testing';
 import { SENTENCES } from './sentences';
 
 const RATE = 16_000;
-export const VOICES = ['en-us', 'en-gb', 'en-us+f3'] as const;
+/**
+ * The voice sets: espeak-ng's formant voices (robotic; what the eval started with) and
+ * natural-sounding statistical voices trained on recorded readers (flite's CMU ARCTIC clustergen
+ * slt and rms, festival's HTS slt). Voices rotate over the clips of a set.
+ */
+export const VOICE_SETS = {
+  'espeak-ng': [
+    { engine: 'espeak-ng', voice: 'en-us' },
+    { engine: 'espeak-ng', voice: 'en-gb' },
+    { engine: 'espeak-ng', voice: 'en-us+f3' },
+  ],
+  natural: [
+    { engine: 'flite', voice: 'slt' },
+    { engine: 'flite', voice: 'rms' },
+    { engine: 'festival', voice: 'cmu_us_slt_arctic_hts' },
+  ],
+} as const satisfies Record<string, readonly { engine: SpeechEngine; voice: string }[]>;
+export type VoiceSet = keyof typeof VOICE_SETS;
 export const RATES_WPM = [140, 175] as const;
 export const SNRS = [null, 20, 10, 5] as const; // null = clean
 export type Snr = (typeof SNRS)[number];
@@ -20,7 +37,7 @@ export interface Clip {
   voice: string;
   wpm: number;
   durationMs: number;
-  /** Ground-truth speech: the two espeak utterances, placed by us inside known silence. */
+  /** Ground-truth speech: the two synthesised utterances, placed by us inside known silence. */
   speech: { startMs: number; endMs: number }[];
   files: Record<string, string>;
 }
@@ -61,9 +78,9 @@ function sh(cmd: string, args: string[]): void {
   execFileSync(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'] });
 }
 
-/** espeak-ng → 16 kHz mono, with espeak's own leading/trailing silence trimmed so placement is exact. */
-function utterance(text: string, voice: string, wpm: number): Float32Array {
-  return downmix(decodeWav(synthesizeSpeech(text, { voice, wpm, padS: 0, sampleRate: RATE }).wav));
+/** Synthesis → 16 kHz mono, with the synthesiser's own edge silence trimmed so placement is exact. */
+function utterance(text: string, engine: SpeechEngine, voice: string, wpm: number): Float32Array {
+  return downmix(decodeWav(synthesizeSpeech(text, { engine, voice, wpm, padS: 0, sampleRate: RATE }).wav));
 }
 
 function rms(x: Float32Array, spans: { startMs: number; endMs: number }[]): number {
@@ -87,7 +104,7 @@ function rms(x: Float32Array, spans: { startMs: number; endMs: number }[]): numb
  * i+1 with a pause between, surrounded by silence of varying length; voice and rate rotate. Noisy
  * variants mix sox white noise scaled so speech-to-noise power over the true speech is exactly the SNR.
  */
-export function buildCorpus(perLabel: number, log: (s: string) => void): Clip[] {
+export function buildCorpus(perLabel: number, log: (s: string) => void, set: VoiceSet = 'espeak-ng'): Clip[] {
   mkdirSync(CACHE, { recursive: true });
   const noisePath = join(CACHE, 'noise-60s.wav');
   if (!existsSync(noisePath)) {
@@ -138,7 +155,8 @@ export function buildCorpus(perLabel: number, log: (s: string) => void): Clip[] 
   for (const label of ['positive', 'negative', 'neutral'] as const) {
     const list = SENTENCES[label];
     for (let i = 0; i < Math.min(perLabel, list.length); i++) {
-      const id = `${label}-${String(i).padStart(2, '0')}`;
+      // espeak-ng clips keep their original ids, so cached corpora stay valid.
+      const id = `${set === 'espeak-ng' ? '' : `${set}-`}${label}-${String(i).padStart(2, '0')}`;
       const manifest = join(CACHE, `${id}.json`);
       if (existsSync(manifest)) {
         const cached = JSON.parse(readFileSync(manifest, 'utf8')) as Clip;
@@ -146,12 +164,13 @@ export function buildCorpus(perLabel: number, log: (s: string) => void): Clip[] 
         clips.push(cached);
         continue;
       }
-      const voice = VOICES[i % VOICES.length]!;
-      const wpm = RATES_WPM[Math.floor(i / VOICES.length) % RATES_WPM.length]!;
+      const voices = VOICE_SETS[set];
+      const { engine, voice } = voices[i % voices.length]!;
+      const wpm = RATES_WPM[Math.floor(i / voices.length) % RATES_WPM.length]!;
       const a = list[i]!;
       const b = list[(i + 1) % list.length]!;
-      const ua = utterance(a, voice, wpm);
-      const ub = utterance(b, voice, wpm);
+      const ua = utterance(a, engine, voice, wpm);
+      const ub = utterance(b, engine, voice, wpm);
       const lead = Math.round(RATE * (0.6 + (i % 5) * 0.2));
       const gap = Math.round(RATE * (1.0 + (i % 3) * 0.4));
       const tail = Math.round(RATE * 0.8);
@@ -192,7 +211,7 @@ export function buildCorpus(perLabel: number, log: (s: string) => void): Clip[] 
         id,
         label,
         text: `${a} ${b}`,
-        voice,
+        voice: engine === 'espeak-ng' ? voice : `${engine} ${voice}`,
         wpm,
         durationMs: ms(signal.length),
         speech,
@@ -205,6 +224,6 @@ export function buildCorpus(perLabel: number, log: (s: string) => void): Clip[] 
       generated++;
     }
   }
-  log(`corpus: ${clips.length} clips (${generated} generated, rest cached in ${CACHE})`);
+  log(`corpus (${set}): ${clips.length} clips (${generated} generated, rest cached in ${CACHE})`);
   return clips;
 }

@@ -1,5 +1,6 @@
 /**
- * voice-eval: accuracy and speed of @voicepulse/analysis on a generated, labelled espeak-ng set.
+ * voice-eval: accuracy and speed of @voicepulse/analysis on generated, labelled sets (espeak-ng and
+ * natural-sounding flite/festival voices) and on real recorded speech (LibriVox).
  *
  *   node --import tsx bench/voice-eval/run.ts [--per-label 30] [--stt-per-label 15]
  *
@@ -16,7 +17,7 @@ import {
 } from '@voicepulse/analysis';
 import { decodeWav, downmix, encodeWavPcm16 } from '@voicepulse/audio';
 import { wordErrorRate } from '@voicepulse/testing';
-import { buildCorpus, LIBRIVOX, NOISES, SNRS, snrKey, type Clip, type Noise } from './corpus';
+import { buildCorpus, LIBRIVOX, NOISES, SNRS, snrKey, type Clip, type Noise, type VoiceSet } from './corpus';
 import { Confusion, frameF1, mean, percentile, std } from './metrics';
 
 const { values: args } = parseArgs({
@@ -142,9 +143,12 @@ if (sttPerLabel > 0) {
   const stt = await createAnalyzer(analysisConfigSchema.parse({}));
   if (stt.transcriber === 'none')
     throw new Error('pocketsphinx is not usable here; install pocketsphinx pocketsphinx-en-us');
-  const subset = (['positive', 'negative', 'neutral'] as const).flatMap((l) =>
-    clips.filter((c) => c.label === l).slice(0, sttPerLabel),
-  );
+  const subsets: Record<VoiceSet, Clip[]> = {
+    'espeak-ng': (['positive', 'negative', 'neutral'] as const).flatMap((l) =>
+      clips.filter((c) => c.label === l).slice(0, sttPerLabel),
+    ),
+    natural: buildCorpus(sttPerLabel, (s) => console.log(s), 'natural'),
+  };
   /** Analyses audio-only and returns the CPU spent, the recogniser's child process included. */
   const timed = async (wav: Buffer) => {
     const c0 = childCpuS();
@@ -154,28 +158,32 @@ if (sttPerLabel > 0) {
   };
   const sttRows: string[] = [];
   let sample = '';
-  for (const cond of [
+  const sttConditions: Condition[] = [
     { snr: null, noise: 'white' },
     { snr: 20, noise: 'white' },
     { snr: 20, noise: 'babble' },
-  ] as Condition[]) {
-    const confusion = new Confusion();
-    let audio = 0;
-    let cpu = 0;
-    let sttCpu = 0;
-    const conf: number[] = [];
-    for (const clip of subset) {
-      const t = await timed(readFileSync(clip.files[snrKey(cond.snr, cond.noise)]!));
-      cpu += t.cpu;
-      sttCpu += t.sttCpu;
-      audio += audioS(clip);
-      confusion.add(clip.label, t.r.sentiment.label);
-      if (t.r.transcript?.confidence !== undefined) conf.push(t.r.transcript.confidence);
-      if (!sample) sample = `said: "${clip.text}"\nheard: "${t.r.transcript?.text ?? ''}"`;
+  ];
+  for (const [set, subset] of Object.entries(subsets)) {
+    for (const cond of sttConditions) {
+      const confusion = new Confusion();
+      let audio = 0;
+      let cpu = 0;
+      let sttCpu = 0;
+      const conf: number[] = [];
+      for (const clip of subset) {
+        const t = await timed(readFileSync(clip.files[snrKey(cond.snr, cond.noise)]!));
+        cpu += t.cpu;
+        sttCpu += t.sttCpu;
+        audio += audioS(clip);
+        confusion.add(clip.label, t.r.sentiment.label);
+        if (t.r.transcript?.confidence !== undefined) conf.push(t.r.transcript.confidence);
+        if (cond.snr === null && clip === subset[0])
+          sample += `${set} (${clip.voice}) said: "${clip.text}"\nheard: "${t.r.transcript?.text ?? ''}"\n`;
+      }
+      sttRows.push(
+        `| ${set === 'natural' ? 'natural voices' : set}, ${conditionName(cond)} | ${subset.length} | ${pct(confusion.accuracy())} | ${pct(confusion.signAccuracy())} | ${mean(conf).toFixed(2)} | ${(audio / sttCpu).toFixed(1)}× | ${(audio / cpu).toFixed(1)}× |`,
+      );
     }
-    sttRows.push(
-      `| espeak-ng, ${conditionName(cond)} | ${subset.length} | ${pct(confusion.accuracy())} | ${pct(confusion.signAccuracy())} | ${mean(conf).toFixed(2)} | ${(audio / sttCpu).toFixed(1)}× | ${(audio / cpu).toFixed(1)}× |`,
-    );
   }
 
   // Real recorded speech: LibriVox read speech in 1.5 s / 1 s of silence (or under white noise at 20 dB).
@@ -237,7 +245,7 @@ if (sttPerLabel > 0) {
   );
   console.log('|---|---:|---:|---:|---:|---:|---:|');
   for (const row of sttRows) console.log(row);
-  console.log(`\nexample —\n${sample}`);
+  console.log(`\nexamples —\n${sample}`);
   console.log('\n### Word error rate on real recorded speech (pocketsphinx-testdata)\n');
   console.log(
     '| set, condition | utterances | words | WER gated to VAD speech | WER on the whole file | mean STT confidence | STT speed | STT + analysis speed |',

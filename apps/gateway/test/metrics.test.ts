@@ -172,6 +172,8 @@ describe('metrics and sessions API', () => {
         appVersion: '3.1.0',
         source: 'api' as const,
         recordingId: null,
+        participant: null,
+        counterpart: false,
       })),
     );
     const carol = await gw.token('carol');

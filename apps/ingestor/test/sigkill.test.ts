@@ -40,6 +40,8 @@ function makeEvent(i: number): NormalizedMetricEvent {
     appVersion: '2.0.0',
     source: 'api',
     recordingId: null,
+    participant: null,
+    counterpart: false,
   };
 }
 

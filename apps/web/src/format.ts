@@ -32,3 +32,8 @@ export function sentimentWord(score: number): string {
   if (score <= -0.05) return 'Negative';
   return 'Neutral';
 }
+
+/** A talk-to-listen ratio as people quote it ("1.4 : 1"); a dash when nobody else was heard. */
+export function ratio(r: number | null | undefined): string {
+  return r == null ? '—' : `${r.toFixed(1)} : 1`;
+}

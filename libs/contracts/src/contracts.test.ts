@@ -23,6 +23,13 @@ const event = {
 describe('metric event contracts', () => {
   it('accepts the documented shape and rejects unknown fields with their path', () => {
     expect(metricEventSchema.parse(event)).toEqual(event);
+    const counterpart = { ...event, participant: 'customer', counterpart: true };
+    expect(isMetricEventInput(counterpart)).toBe(true);
+    expect(metricEventSchema.parse(counterpart)).toEqual(counterpart);
+    for (const bad of [{ counterpart: 'yes' }, { participant: '' }, { participant: 'x'.repeat(65) }]) {
+      expect(isMetricEventInput({ ...event, ...bad })).toBe(false);
+      expect(metricEventSchema.safeParse({ ...event, ...bad }).success).toBe(false);
+    }
     const bad = metricEventSchema.safeParse({
       ...event,
       talkedTimeMs: -1,
@@ -84,7 +91,7 @@ describe('text fields refuse control characters and lone surrogates, naming the 
 
   it('in metric events (schema and compiled check) and legacy events', () => {
     for (const v of bad) {
-      for (const field of ['deviceId', 'platform', 'appVersion']) {
+      for (const field of ['deviceId', 'platform', 'appVersion', 'participant']) {
         const candidate = { ...event, [field]: v };
         expect(isMetricEventInput(candidate), `${field}=${JSON.stringify(v)}`).toBe(false);
         expect(pathsOf(metricEventSchema.safeParse(candidate))).toEqual([field]);

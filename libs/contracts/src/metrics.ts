@@ -6,6 +6,7 @@ import { isPlainText, plainText } from './text';
 export const MAX_EVENTS_PER_REQUEST = 5_000;
 export const MAX_TALKED_TIME_MS = 86_400_000;
 export const MAX_FUTURE_SKEW_MS = 5 * 60_000;
+export const MAX_PARTICIPANT_NAME = 64;
 
 /*
  * Checking a zone means constructing an Intl.DateTimeFormat (~70 µs) — more than the rest of an
@@ -78,6 +79,13 @@ export const metricEventSchema = z.strictObject({
   timezone: ianaTimezone.optional(),
   platform: plainText(1, 32).optional(),
   appVersion: plainText(1, 32).optional(),
+  /** Which participant of a call talked this time (e.g. `agent`); absent for a one-party report. */
+  participant: plainText(1, MAX_PARTICIPANT_NAME).optional(),
+  /**
+   * True when the talk is another party's (the user listened to it): such an event counts toward
+   * the user's listened time, not their talked time, sentiment or device figures.
+   */
+  counterpart: z.boolean().optional(),
 });
 export type MetricEventInput = z.infer<typeof metricEventSchema>;
 
@@ -113,7 +121,9 @@ export function isMetricEventInput(v: unknown): v is MetricEventInput {
     DATETIME_WITH_OFFSET.test(e.recordedAt) &&
     (tz === undefined || (typeof tz === 'string' && tz.length <= 64 && isIanaTimezone(tz))) &&
     optionalString(e.platform, 1, 32) &&
-    optionalString(e.appVersion, 1, 32)
+    optionalString(e.appVersion, 1, 32) &&
+    optionalString(e.participant, 1, MAX_PARTICIPANT_NAME) &&
+    (e.counterpart === undefined || typeof e.counterpart === 'boolean')
   );
 }
 
@@ -156,6 +166,9 @@ export const normalizedMetricEventSchema = z.object({
   appVersion: z.string().nullable(),
   source: z.enum(['api', 'recording']),
   recordingId: z.uuid().nullable(),
+  // Defaults: jobs queued by a release that predates these fields still parse during an upgrade.
+  participant: z.string().max(MAX_PARTICIPANT_NAME).nullable().default(null),
+  counterpart: z.boolean().default(false),
 });
 export type NormalizedMetricEvent = z.infer<typeof normalizedMetricEventSchema>;
 
@@ -201,7 +214,9 @@ export function isNormalizedMetricEvent(v: unknown): v is NormalizedMetricEvent 
     stringOrNull(e.platform, Infinity) &&
     stringOrNull(e.appVersion, Infinity) &&
     (e.source === 'api' || e.source === 'recording') &&
-    uuidOrNull(e.recordingId)
+    uuidOrNull(e.recordingId) &&
+    stringOrNull(e.participant, MAX_PARTICIPANT_NAME) &&
+    typeof e.counterpart === 'boolean'
   );
 }
 
@@ -247,6 +262,10 @@ const aggregate = {
   microphoneUsedRatio: z.number().nullable(),
   speakerUsedRatio: z.number().nullable(),
   sentimentMean: z.number().nullable(),
+  /** Counterparts' talk in the user's calls: what the user listened to. */
+  listenedTimeMs: z.number(),
+  /** talkedTimeMs / listenedTimeMs; null when nobody else was heard. */
+  talkToListenRatio: z.number().nullable(),
 };
 
 export const metricsSummarySchema = z.object({

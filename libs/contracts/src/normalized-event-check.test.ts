@@ -24,6 +24,8 @@ const valid: NormalizedMetricEvent = {
   appVersion: '1.2.3',
   source: 'api',
   recordingId: null,
+  participant: null,
+  counterpart: false,
 };
 
 /** Values tried in every field: each type, the bounds and just past them, and format edge cases. */
@@ -89,6 +91,7 @@ const PROBES: unknown[] = [
   'Mars/Base',
   'x'.repeat(32),
   'x'.repeat(33),
+  'x'.repeat(64),
   'x'.repeat(65),
   'bench-user_1@a:b.c',
   'user one',

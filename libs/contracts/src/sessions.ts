@@ -95,6 +95,8 @@ export const storedMetricEventSchema = z.object({
   appVersion: z.string().nullable(),
   source: z.enum(['api', 'recording']),
   recordingId: z.string().nullable(),
+  participant: z.string().nullable(),
+  counterpart: z.boolean(),
 });
 export type StoredMetricEvent = z.infer<typeof storedMetricEventSchema>;
 

@@ -25,6 +25,8 @@ export const STAGE_COLUMNS = [
   'app_version',
   'source',
   'recording_id',
+  'participant',
+  'counterpart',
 ] as const;
 
 /** One COPY text line (with trailing newline) in STAGE_COLUMNS order. */
@@ -33,7 +35,7 @@ export function copyLine(e: NormalizedMetricEvent): string {
     `${e.eventId}\t${text(e.userId)}\t${e.sessionId ?? '\\N'}\t${text(e.deviceId)}\t${e.talkedTimeMs}\t` +
     `${e.microphoneUsed ? 't' : 'f'}\t${e.speakerUsed ? 't' : 'f'}\t${e.voiceSentiment}\t${e.voiceSentimentLabel}\t` +
     `${e.recordedAt}\t${text(e.timezone)}\t${text(e.platform)}\t${text(e.appVersion)}\t${e.source}\t` +
-    `${e.recordingId ?? '\\N'}\n`
+    `${e.recordingId ?? '\\N'}\t${text(e.participant)}\t${e.counterpart ? 't' : 'f'}\n`
   );
 }
 

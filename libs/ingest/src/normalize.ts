@@ -123,6 +123,8 @@ function fromCurrent(input: MetricEventInput, ctx: NormalizeContext): NormalizeO
       appVersion: input.appVersion ?? null,
       source: 'api',
       recordingId: null,
+      participant: input.participant ?? null,
+      counterpart: input.counterpart ?? false,
     },
   };
 }
@@ -182,6 +184,8 @@ function fromLegacy(input: LegacyMetricEventInput, ctx: NormalizeContext): Norma
       appVersion: input.app_version ?? null,
       source: 'api',
       recordingId: null,
+      participant: null,
+      counterpart: false,
     },
   };
 }

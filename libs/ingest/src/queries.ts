@@ -45,6 +45,7 @@ interface AggRow {
   events: string;
   sessions: string;
   talked: string;
+  listened: string;
   mic: string;
   spk: string;
   ssum: number;
@@ -52,10 +53,14 @@ interface AggRow {
 
 function toAggregate(r: Omit<AggRow, 'start'>) {
   const events = Number(r.events);
+  const talked = Number(r.talked);
+  const listened = Number(r.listened);
   return {
     events,
     sessions: Number(r.sessions),
-    talkedTimeMs: Number(r.talked),
+    talkedTimeMs: talked,
+    listenedTimeMs: listened,
+    talkToListenRatio: listened ? talked / listened : null,
     microphoneUsedRatio: events ? Number(r.mic) / events : null,
     speakerUsedRatio: events ? Number(r.spk) / events : null,
     sentimentMean: events ? r.ssum / events : null,
@@ -66,7 +71,7 @@ function toAggregate(r: Omit<AggRow, 'start'>) {
 const ROLLUP_SERIES = `
 select date_trunc($4, day::timestamp) at time zone 'UTC' as start,
        sum(events) as events, sum(sessions) as sessions, sum(talked_time_ms) as talked,
-       sum(microphone_used_events) as mic, sum(speaker_used_events) as spk, sum(sentiment_sum) as ssum
+       sum(listened_time_ms) as listened, sum(microphone_used_events) as mic, sum(speaker_used_events) as spk, sum(sentiment_sum) as ssum
   from metric_daily_rollups
  where user_id = $1
    and day::timestamp < ($3::timestamptz at time zone 'UTC')
@@ -75,9 +80,12 @@ select date_trunc($4, day::timestamp) at time zone 'UTC' as start,
 
 const HOURLY_SERIES = `
 select date_trunc('hour', recorded_at at time zone 'UTC') at time zone 'UTC' as start,
-       count(*) as events, count(distinct session_id) as sessions, sum(talked_time_ms) as talked,
-       count(*) filter (where microphone_used) as mic, count(*) filter (where speaker_used) as spk,
-       sum(voice_sentiment) as ssum
+       count(*) filter (where not counterpart) as events, count(distinct session_id) as sessions,
+       coalesce(sum(talked_time_ms) filter (where not counterpart), 0) as talked,
+       coalesce(sum(talked_time_ms) filter (where counterpart), 0) as listened,
+       count(*) filter (where microphone_used and not counterpart) as mic,
+       count(*) filter (where speaker_used and not counterpart) as spk,
+       coalesce(sum(voice_sentiment) filter (where not counterpart), 0) as ssum
   from metric_events
  where user_id = $1 and recorded_at >= $2 and recorded_at < $3
  group by 1 order by 1`;
@@ -101,11 +109,12 @@ export async function metricsSummary(
       events: acc.events + Number(r.events),
       sessions: acc.sessions + Number(r.sessions),
       talked: acc.talked + Number(r.talked),
+      listened: acc.listened + Number(r.listened),
       mic: acc.mic + Number(r.mic),
       spk: acc.spk + Number(r.spk),
       ssum: acc.ssum + Number(r.ssum),
     }),
-    { events: 0, sessions: 0, talked: 0, mic: 0, spk: 0, ssum: 0 },
+    { events: 0, sessions: 0, talked: 0, listened: 0, mic: 0, spk: 0, ssum: 0 },
   );
   return {
     series: rows.map((r) => ({ start: r.start.toISOString(), ...toAggregate(r) })),
@@ -113,6 +122,7 @@ export async function metricsSummary(
       events: String(totals.events),
       sessions: String(totals.sessions),
       talked: String(totals.talked),
+      listened: String(totals.listened),
       mic: String(totals.mic),
       spk: String(totals.spk),
       ssum: totals.ssum,
@@ -130,7 +140,7 @@ const EVENT_COLUMNS = `event_id as "eventId", user_id as "userId", session_id as
   talked_time_ms as "talkedTimeMs", microphone_used as "microphoneUsed", speaker_used as "speakerUsed",
   voice_sentiment as "voiceSentiment", voice_sentiment_label as "voiceSentimentLabel",
   ${RECORDED_AT_TEXT} as "recordedAt", timezone, platform, app_version as "appVersion", source,
-  recording_id as "recordingId"`;
+  recording_id as "recordingId", participant, counterpart`;
 
 /** Keyset pagination, newest first: stable under concurrent inserts and O(limit) at any depth. */
 export async function listMetricEvents(
@@ -238,6 +248,7 @@ const FREE_TEXT_COLUMNS: ReadonlySet<string> = new Set([
   'timezone',
   'platform',
   'app_version',
+  'participant',
 ]);
 
 /**

@@ -136,6 +136,8 @@ export function* generateSeedEvents(
         appVersion: device.appVersion,
         source: 'api',
         recordingId: null,
+        participant: null,
+        counterpart: false,
       });
       produced++;
       if (batch.length >= batchSize) {

@@ -21,7 +21,9 @@ create temp table if not exists ${STAGE_TABLE} (
   platform text,
   app_version text,
   source text not null,
-  recording_id uuid
+  recording_id uuid,
+  participant text,
+  counterpart boolean not null
 ) on commit delete rows;
 create temp table if not exists ${NEW_EVENTS_TABLE} (
   user_id text not null,
@@ -31,6 +33,7 @@ create temp table if not exists ${NEW_EVENTS_TABLE} (
   speaker_used boolean not null,
   voice_sentiment double precision not null,
   recorded_at timestamptz not null,
+  counterpart boolean not null,
   day date not null
 ) on commit delete rows`;
 
@@ -103,17 +106,24 @@ with ins as (
   insert into metric_events (${STAGE_COLUMNS.join(', ')})
   select event_id, user_id, session_id, device_id, talked_time_ms, microphone_used, speaker_used,
          voice_sentiment, voice_sentiment_label::sentiment_label, recorded_at, timezone, platform,
-         app_version, source, recording_id
+         app_version, source, recording_id, participant, counterpart
     from ${STAGE_TABLE}
   on conflict do nothing
-  returning user_id, session_id, talked_time_ms, microphone_used, speaker_used, voice_sentiment, recorded_at
+  returning user_id, session_id, talked_time_ms, microphone_used, speaker_used, voice_sentiment, recorded_at,
+            counterpart
 )
 insert into ${NEW_EVENTS_TABLE}
 select user_id, session_id, talked_time_ms, microphone_used, speaker_used, voice_sentiment, recorded_at,
-       (recorded_at at time zone 'UTC')::date
+       counterpart, (recorded_at at time zone 'UTC')::date
   from ins`;
 
-/** Every aggregate the new events feed, each upsert in key order (see UPSERT_DIMENSIONS). */
+/**
+ * Every aggregate the new events feed, each upsert in key order (see UPSERT_DIMENSIONS). A
+ * counterpart's event (another party's talk in the user's call) adds only to the user's listened
+ * time: their own figures (events, talk, devices, sentiment) stay the user's. A batch may hold only
+ * counterpart events for a user-day, so that day's sentiment min/max are null until an own event
+ * arrives (least/greatest ignore nulls, so the upsert composes either way).
+ */
 export const UPSERT_ROLLUPS = `
 with new_sessions as (
   insert into metric_daily_sessions (user_id, day, session_id)
@@ -123,11 +133,18 @@ with new_sessions as (
   returning user_id, day
 ), rollups as (
   insert into metric_daily_rollups as r (user_id, day, events, sessions, talked_time_ms,
-    microphone_used_events, speaker_used_events, sentiment_sum, sentiment_min, sentiment_max)
-  select a.user_id, a.day, a.events, coalesce(s.n, 0), a.talked, a.mic, a.spk, a.ssum, a.smin, a.smax
-    from (select user_id, day, count(*) as events, sum(talked_time_ms) as talked,
-                 count(*) filter (where microphone_used) as mic, count(*) filter (where speaker_used) as spk,
-                 sum(voice_sentiment) as ssum, min(voice_sentiment) as smin, max(voice_sentiment) as smax
+    listened_time_ms, microphone_used_events, speaker_used_events, sentiment_sum, sentiment_min,
+    sentiment_max)
+  select a.user_id, a.day, a.events, coalesce(s.n, 0), a.talked, a.listened, a.mic, a.spk, a.ssum,
+         a.smin, a.smax
+    from (select user_id, day, count(*) filter (where not counterpart) as events,
+                 coalesce(sum(talked_time_ms) filter (where not counterpart), 0) as talked,
+                 coalesce(sum(talked_time_ms) filter (where counterpart), 0) as listened,
+                 count(*) filter (where microphone_used and not counterpart) as mic,
+                 count(*) filter (where speaker_used and not counterpart) as spk,
+                 coalesce(sum(voice_sentiment) filter (where not counterpart), 0) as ssum,
+                 min(voice_sentiment) filter (where not counterpart) as smin,
+                 max(voice_sentiment) filter (where not counterpart) as smax
             from ${NEW_EVENTS_TABLE} group by user_id, day) a
     left join (select user_id, day, count(*) as n from new_sessions group by user_id, day) s
       using (user_id, day)
@@ -136,6 +153,7 @@ with new_sessions as (
     events = r.events + excluded.events,
     sessions = r.sessions + excluded.sessions,
     talked_time_ms = r.talked_time_ms + excluded.talked_time_ms,
+    listened_time_ms = r.listened_time_ms + excluded.listened_time_ms,
     microphone_used_events = r.microphone_used_events + excluded.microphone_used_events,
     speaker_used_events = r.speaker_used_events + excluded.speaker_used_events,
     sentiment_sum = r.sentiment_sum + excluded.sentiment_sum,
@@ -150,7 +168,7 @@ with new_sessions as (
     sentiment_min, sentiment_max)
   select session_id, user_id, date_bin('5 minutes', recorded_at, timestamptz '1970-01-01 00:00:00+00'), count(*), sum(voice_sentiment),
          min(voice_sentiment), max(voice_sentiment)
-    from ${NEW_EVENTS_TABLE} where session_id is not null
+    from ${NEW_EVENTS_TABLE} where session_id is not null and not counterpart
    group by 1, 2, 3 order by 1, 2, 3
   on conflict (session_id, user_id, bucket_start) do update set
     samples = t.samples + excluded.samples,

@@ -21,6 +21,8 @@ export function event(overrides: Partial<NormalizedMetricEvent> = {}): Normalize
     appVersion: '1.2.3',
     source: 'api',
     recordingId: null,
+    participant: null,
+    counterpart: false,
     ...overrides,
   };
 }

@@ -63,6 +63,18 @@ describe('query API (real Postgres)', () => {
         voiceSentiment: 1,
         recordedAt: '2026-11-03T08:00:00.000Z',
       }),
+      // The other party of the first call: the user's listened time, nothing else of theirs.
+      event({
+        userId,
+        sessionId: session,
+        participant: 'customer',
+        counterpart: true,
+        talkedTimeMs: 2000,
+        microphoneUsed: true,
+        speakerUsed: true,
+        voiceSentiment: -1,
+        recordedAt: '2026-11-02T10:30:00.000Z',
+      }),
       event({ userId: `${userId}-other`, recordedAt: '2026-11-02T10:00:00.000Z' }),
     ]);
     const range = { userId, from: '2026-11-01T00:00:00Z', to: '2026-11-10T00:00:00Z' };
@@ -73,6 +85,8 @@ describe('query API (real Postgres)', () => {
         events: 2,
         sessions: 1,
         talkedTimeMs: 4000,
+        listenedTimeMs: 2000,
+        talkToListenRatio: 2,
         microphoneUsedRatio: 0.5,
         speakerUsedRatio: 0.5,
         sentimentMean: 0,
@@ -82,22 +96,30 @@ describe('query API (real Postgres)', () => {
         events: 1,
         sessions: 0,
         talkedTimeMs: 500,
+        listenedTimeMs: 0,
+        talkToListenRatio: null,
         microphoneUsedRatio: 1,
         speakerUsedRatio: 1,
         sentimentMean: 1,
       },
     ]);
-    expect(daily.totals).toMatchObject({ events: 3, talkedTimeMs: 4500, microphoneUsedRatio: 2 / 3 });
+    expect(daily.totals).toMatchObject({
+      events: 3,
+      talkedTimeMs: 4500,
+      listenedTimeMs: 2000,
+      talkToListenRatio: 2.25,
+      microphoneUsedRatio: 2 / 3,
+    });
     const weekly = await metricsSummary(database.pool, { ...range, granularity: 'week' });
     // 2026-11-02 is a Monday: both days fall in one ISO week.
     expect(weekly.series.map((s) => [s.start, s.events, s.sessions])).toEqual([
       ['2026-11-02T00:00:00.000Z', 3, 1],
     ]);
     const hourly = await metricsSummary(database.pool, { ...range, granularity: 'hour' });
-    expect(hourly.series.map((s) => [s.start, s.events])).toEqual([
-      ['2026-11-02T10:00:00.000Z', 1],
-      ['2026-11-02T11:00:00.000Z', 1],
-      ['2026-11-03T08:00:00.000Z', 1],
+    expect(hourly.series.map((s) => [s.start, s.events, s.talkedTimeMs, s.listenedTimeMs, s.sentimentMean])).toEqual([
+      ['2026-11-02T10:00:00.000Z', 1, 1000, 2000, 0.5],
+      ['2026-11-02T11:00:00.000Z', 1, 3000, 0, -0.5],
+      ['2026-11-03T08:00:00.000Z', 1, 500, 0, 1],
     ]);
     await expect(
       metricsSummary(database.pool, { ...range, to: '2027-01-01T00:00:00Z', granularity: 'hour' }),

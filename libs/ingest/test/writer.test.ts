@@ -167,7 +167,38 @@ describe('MetricsWriter (real Postgres)', () => {
     expect(names).toContain(partitionName(addMonths(monthOf(now), -6)));
   });
 
-  it('keeps rollups equal to a recomputation from raw events', async () => {
+  it('counts a counterpart-only batch as listened time, leaving the day\'s own figures to own events', async () => {
+    const userId = `cp-${randomUUID()}`;
+    const at = new Date(Date.now() - 7_200_000).toISOString();
+    const rollup = async () =>
+      (
+        await database.pool.query(
+          `select events, talked_time_ms, listened_time_ms, microphone_used_events, sentiment_min, sentiment_max
+             from metric_daily_rollups where user_id = $1`,
+          [userId],
+        )
+      ).rows;
+    await writer.write([
+      event({ userId, recordedAt: at, counterpart: true, participant: 'customer', talkedTimeMs: 30_000, voiceSentiment: -0.8 }),
+    ]);
+    expect(await rollup()).toEqual([
+      { events: '0', talked_time_ms: '0', listened_time_ms: '30000', microphone_used_events: '0', sentiment_min: null, sentiment_max: null },
+    ]);
+    await writer.write([event({ userId, recordedAt: at, participant: 'agent', talkedTimeMs: 45_000, voiceSentiment: 0.4 })]);
+    expect(await rollup()).toEqual([
+      { events: '1', talked_time_ms: '45000', listened_time_ms: '30000', microphone_used_events: '1', sentiment_min: 0.4, sentiment_max: 0.4 },
+    ]);
+    const stored = await database.pool.query(
+      'select participant, counterpart from metric_events where user_id = $1 order by talked_time_ms',
+      [userId],
+    );
+    expect(stored.rows).toEqual([
+      { participant: 'customer', counterpart: true },
+      { participant: 'agent', counterpart: false },
+    ]);
+  });
+
+  it('keeps rollups equal to a recomputation from raw events, counterparts as listened time only', async () => {
     const users = ['r1', 'r2', 'r3'].map((u) => `${u}-${randomUUID()}`);
     const sessions = Array.from({ length: 5 }, () => randomUUID());
     const events = Array.from({ length: 3000 }, (_, i) =>
@@ -179,6 +210,9 @@ describe('MetricsWriter (real Postgres)', () => {
         speakerUsed: i % 5 === 0,
         voiceSentiment: ((i % 201) - 100) / 100,
         recordedAt: new Date(Date.now() - ((i * 3_600_000 * 7) % (20 * 86_400_000)) - 60_000).toISOString(),
+        // Every fourth event is the other party's talk in the user's call.
+        counterpart: i % 4 === 1,
+        participant: i % 4 === 1 ? 'customer' : i % 4 === 2 ? 'agent' : null,
       }),
     );
     // Overlapping batches: the second half is re-sent, as a retry after a crash would.
@@ -186,24 +220,33 @@ describe('MetricsWriter (real Postgres)', () => {
     await writer.write(events.slice(1000));
     const { rows } = await database.pool.query(
       `with raw as (
-         select user_id, (recorded_at at time zone 'UTC')::date as day, count(*)::bigint as events,
-                count(distinct session_id)::int as sessions, sum(talked_time_ms)::bigint as talked,
-                count(*) filter (where microphone_used)::bigint as mic, count(*) filter (where speaker_used)::bigint as spk,
-                round(sum(voice_sentiment)::numeric, 6) as ssum, min(voice_sentiment) as smin, max(voice_sentiment) as smax
+         select user_id, (recorded_at at time zone 'UTC')::date as day,
+                count(*) filter (where not counterpart)::bigint as events,
+                count(distinct session_id)::int as sessions,
+                coalesce(sum(talked_time_ms) filter (where not counterpart), 0)::bigint as talked,
+                coalesce(sum(talked_time_ms) filter (where counterpart), 0)::bigint as listened,
+                count(*) filter (where microphone_used and not counterpart)::bigint as mic,
+                count(*) filter (where speaker_used and not counterpart)::bigint as spk,
+                round(coalesce(sum(voice_sentiment) filter (where not counterpart), 0)::numeric, 6) as ssum,
+                min(voice_sentiment) filter (where not counterpart) as smin,
+                max(voice_sentiment) filter (where not counterpart) as smax
            from metric_events where user_id = any($1) group by 1, 2)
        select (select count(*) from raw)::int as groups,
               (select count(*) from raw full join metric_daily_rollups r using (user_id, day)
                 where r.user_id = any($1) or raw.user_id is not null) as joined,
               (select count(*) from raw join metric_daily_rollups r using (user_id, day)
                 where raw.events = r.events and raw.sessions = r.sessions and raw.talked = r.talked_time_ms
+                  and raw.listened = r.listened_time_ms
                   and raw.mic = r.microphone_used_events and raw.spk = r.speaker_used_events
-                  and raw.ssum = round(r.sentiment_sum::numeric, 6) and raw.smin = r.sentiment_min
-                  and raw.smax = r.sentiment_max)::int as equal`,
+                  and raw.ssum = round(r.sentiment_sum::numeric, 6) and raw.smin is not distinct from r.sentiment_min
+                  and raw.smax is not distinct from r.sentiment_max)::int as equal,
+              (select count(*) from raw where listened > 0)::int as with_listened`,
       [users],
     );
     expect(rows[0].groups).toBeGreaterThan(20);
     expect(Number(rows[0].joined)).toBe(rows[0].groups);
     expect(rows[0].equal).toBe(rows[0].groups);
+    expect(rows[0].with_listened).toBeGreaterThan(10);
     expect(await count('select count(*)::int as n from metric_events where user_id = any($1)', [users])).toBe(
       3000,
     );

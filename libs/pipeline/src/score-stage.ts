@@ -40,6 +40,8 @@ export function recordingMetricEvent(
     appVersion: null,
     source: 'recording',
     recordingId: row.id,
+    participant: null,
+    counterpart: false,
   };
 }
 

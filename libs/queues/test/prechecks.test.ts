@@ -33,6 +33,8 @@ function event(over: Partial<NormalizedMetricEvent> = {}): NormalizedMetricEvent
     appVersion: '1.0.0',
     source: 'api',
     recordingId: null,
+    participant: null,
+    counterpart: false,
     ...over,
   };
 }
@@ -50,6 +52,8 @@ describe('metrics job payload checks', () => {
       { ...good, events: Array.from({ length: 5_001 }, () => event()) },
       { ...good, events: [event(), { ...event(), talkedTimeMs: -1 }] },
       { ...good, events: [event(), { ...event(), colour: 'red' }] },
+      { ...good, events: [event({ participant: 'agent' }), event({ participant: 'customer', counterpart: true })] },
+      { ...good, events: [event({ participant: 'x'.repeat(65) })] },
       { events: good.events },
       null,
       [good],
@@ -61,6 +65,12 @@ describe('metrics job payload checks', () => {
       // Unknown keys are stripped exactly as the schema strips them.
       if (ours.success && schema.success) expect(ours.data).toEqual(schema.data);
     }
+  });
+
+  it('accepts a job queued by the release before participants existed, filling their defaults', () => {
+    const { participant: _p, counterpart: _c, ...older } = event();
+    const parsed = safeParsePayload('metrics', { events: [older], correlationId: 'upgrade' });
+    expect(parsed.success && parsed.data.events[0]).toMatchObject({ participant: null, counterpart: false });
   });
 
   it('delivers a valid metrics job unchanged and fails a malformed one permanently with its reason', async () => {

@@ -480,6 +480,8 @@ describe('CSV exports (item 9)', () => {
         appVersion: '1.2.3',
         source: 'api' as const,
         recordingId: null,
+        participant: null,
+        counterpart: false,
       }));
       await new MetricsWriter(small.deps.database.pool, { retentionDays: 400 }).write(events);
       const auth = `Bearer ${await small.token(userId)}`;

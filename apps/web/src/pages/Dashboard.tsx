@@ -5,7 +5,7 @@ import { downloadFile } from '../api/client';
 import { messageOf } from '../api/errors';
 import { useApiQuery } from '../api/hooks';
 import { useSession } from '../auth/auth';
-import { percent, talkTime } from '../format';
+import { percent, ratio, talkTime } from '../format';
 
 const DAY = 86_400_000;
 const isoDay = (d: Date) => d.toISOString().slice(0, 10);
@@ -46,6 +46,8 @@ export function DashboardPage() {
       ? summary.data.series.map((s) => ({
           label: bucketLabel(s.start, granularity),
           talkMinutes: Math.round(s.talkedTimeMs / 600) / 100,
+          listenMinutes: Math.round(s.listenedTimeMs / 600) / 100,
+          talkToListen: s.talkToListenRatio === null ? null : Math.round(s.talkToListenRatio * 100) / 100,
           microphone: s.microphoneUsedRatio === null ? null : Math.round(s.microphoneUsedRatio * 100),
           speaker: s.speakerUsedRatio === null ? null : Math.round(s.speakerUsedRatio * 100),
           sentiment: s.sentimentMean,
@@ -103,6 +105,10 @@ export function DashboardPage() {
               <dd>{talkTime(summary.data.totals.talkedTimeMs)}</dd>
             </div>
             <div>
+              <dt>Talk : listen</dt>
+              <dd data-testid="talk-listen">{ratio(summary.data.totals.talkToListenRatio)}</dd>
+            </div>
+            <div>
               <dt>Sessions</dt>
               <dd>{summary.data.totals.sessions}</dd>
             </div>
@@ -121,15 +127,29 @@ export function DashboardPage() {
           </dl>
           <div className="charts">
             <section className="card" aria-labelledby="talk-h">
-              <h2 id="talk-h">Talk time (minutes)</h2>
+              <h2 id="talk-h">Talk and listen time (minutes)</h2>
               <ResponsiveContainer width="100%" height={220}>
                 <BarChart data={series}>
                   <CartesianGrid strokeDasharray="3 3" />
                   <XAxis dataKey="label" />
                   <YAxis />
                   <Tooltip />
-                  <Bar dataKey="talkMinutes" name="Talk time (min)" fill="#1d4ed8" />
+                  <Legend />
+                  <Bar dataKey="talkMinutes" name="Talked (min)" fill="#1d4ed8" stackId="t" />
+                  <Bar dataKey="listenMinutes" name="Listened (min)" fill="#93c5fd" stackId="t" />
                 </BarChart>
+              </ResponsiveContainer>
+            </section>
+            <section className="card" aria-labelledby="ratio-h">
+              <h2 id="ratio-h">Talk-to-listen ratio</h2>
+              <ResponsiveContainer width="100%" height={220}>
+                <LineChart data={series}>
+                  <CartesianGrid strokeDasharray="3 3" />
+                  <XAxis dataKey="label" />
+                  <YAxis />
+                  <Tooltip />
+                  <Line dataKey="talkToListen" name="Talk : listen" stroke="#7c3aed" connectNulls />
+                </LineChart>
               </ResponsiveContainer>
             </section>
             <section className="card" aria-labelledby="usage-h">

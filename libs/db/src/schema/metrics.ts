@@ -44,6 +44,10 @@ export const metricEvents = pgTable(
     appVersion: text('app_version'),
     source: text('source', { enum: ['api', 'recording'] }).notNull(),
     recordingId: uuid('recording_id'),
+    /** The call participant whose talk this is; null for a one-party report. */
+    participant: text('participant'),
+    /** Another party's talk in the user's call: counts as the user's listened time. */
+    counterpart: boolean('counterpart').notNull().default(false),
     ingestedAt: timestamp('ingested_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
@@ -80,11 +84,14 @@ export const metricDailyRollups = pgTable(
     events: bigint('events', { mode: 'number' }).notNull(),
     sessions: integer('sessions').notNull(),
     talkedTimeMs: bigint('talked_time_ms', { mode: 'number' }).notNull(),
+    /** Counterparts' talk in the user's calls (see metric_events.counterpart). */
+    listenedTimeMs: bigint('listened_time_ms', { mode: 'number' }).notNull().default(0),
     microphoneUsedEvents: bigint('microphone_used_events', { mode: 'number' }).notNull(),
     speakerUsedEvents: bigint('speaker_used_events', { mode: 'number' }).notNull(),
     sentimentSum: doublePrecision('sentiment_sum').notNull(),
-    sentimentMin: doublePrecision('sentiment_min').notNull(),
-    sentimentMax: doublePrecision('sentiment_max').notNull(),
+    // Null while the day holds only counterparts' events (no sentiment of the user's own yet).
+    sentimentMin: doublePrecision('sentiment_min'),
+    sentimentMax: doublePrecision('sentiment_max'),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [primaryKey({ columns: [t.userId, t.day] })],

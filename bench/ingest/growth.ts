@@ -19,7 +19,7 @@ import { createDatabase, runMigrations } from '@voicepulse/db';
 import { generateSeedEvents, MetricsWriter } from '@voicepulse/ingest';
 import { createTestDatabase, deleteRedisPrefix, freePort } from '@voicepulse/testing';
 import { percentile } from './http-load';
-import { peakRssMb, resetPeakRss, rssMb } from './proc-stats';
+import { backendPids, cpuByPid, cpuDelta, peakRssMb, resetPeakRss, rssMb } from './proc-stats';
 import { serviceToken, startGateway, type Gateway } from './services';
 
 const { values } = parseArgs({
@@ -70,16 +70,19 @@ let cleaned = false;
 async function cleanup() {
   if (cleaned) return;
   cleaned = true;
+  // The database first (forcibly, so in-flight writes cannot hold it): it is what fills the disk.
+  await tdb.drop().catch((err: unknown) => console.error(`could not drop ${tdb.name}:`, err));
   await gateway?.proc.stop().catch(() => undefined);
   await database.close().catch(() => undefined);
   await deleteRedisPrefix(prefix).catch(() => undefined);
-  await tdb.drop().catch((err: unknown) => console.error(`could not drop ${tdb.name}:`, err));
   await rm(work, { recursive: true, force: true });
 }
 // A long run stopped by hand must not leave tens of GB behind.
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
     log(`${signal}: dropping ${tdb.name}`);
+    // Writes in flight fail once their connections are gone; that is expected while stopping.
+    process.on('unhandledRejection', () => undefined);
     void cleanup().then(() => process.exit(130));
   });
 }
@@ -178,6 +181,10 @@ interface Point {
   dbGb: number;
   preloadRate: number;
   ingestRate: number;
+  ingestPgUs: number;
+  ingestWriterUs: number;
+  hourPlan: { ms: number; buffers: number };
+  deepPlan: { ms: number; buffers: number };
   summary: Record<'day' | 'week' | 'hour', Stats>;
   pages: Stats;
   deepPages: Stats;
@@ -188,12 +195,17 @@ interface Point {
   exportHeapGrowthMb: number;
 }
 
-async function explain(label: string, sql: string, params: unknown[]) {
+/** Prints the plan; returns the execution time and the top node's shared buffers (hit + read). */
+async function explain(label: string, sql: string, params: unknown[]): Promise<{ ms: number; buffers: number }> {
   const { rows } = await database.pool.query<{ 'QUERY PLAN': string }>(
     `explain (analyze, buffers) ${sql}`,
     params,
   );
-  console.log(`  EXPLAIN ANALYZE ${label}:\n${rows.map((r) => `    ${r['QUERY PLAN']}`).join('\n')}`);
+  const lines = rows.map((r) => r['QUERY PLAN']);
+  console.log(`  EXPLAIN ANALYZE ${label}:\n${lines.map((l) => `    ${l}`).join('\n')}`);
+  const ms = Number(/Execution Time: ([\d.]+)/.exec(lines.join('\n'))?.[1] ?? NaN);
+  const top = /Buffers: shared(?: hit=(\d+))?(?: read=(\d+))?/.exec(lines.slice(0, 3).join('\n'));
+  return { ms, buffers: Number(top?.[1] ?? 0) + Number(top?.[2] ?? 0) };
 }
 
 async function measure(size: number, index: number, preloadRate: number, healthPort: number): Promise<Point> {
@@ -206,10 +218,18 @@ async function measure(size: number, index: number, preloadRate: number, healthP
   const fresh = [
     ...generateSeedEvents({ users: USERS, days: 1, events: int('ingest-events'), seed: SEED + 1 + index }, int('ingest-batch')),
   ];
+  // CPU of this database's own backends and of the writer (this process): on a shared machine the
+  // rate measures the neighbours too, the CPU per event much less so.
+  const pgBefore = await cpuByPid(await backendPids(database.pool, tdb.name));
+  const selfBefore = process.cpuUsage();
   const t0 = performance.now();
   const ingested = await drain(fresh[Symbol.iterator](), int('flush-concurrency'), Infinity);
   const ingestRate = ingested / ((performance.now() - t0) / 1000);
-  log(`ingest at ${fmt(size)}: ${fmt(ingestRate)} events/s`);
+  const self = process.cpuUsage(selfBefore);
+  const pgCpu = cpuDelta(pgBefore, await cpuByPid(await backendPids(database.pool, tdb.name)));
+  const ingestPgUs = (pgCpu * 1e6) / ingested;
+  const ingestWriterUs = (self.user + self.system) / ingested;
+  log(`ingest at ${fmt(size)}: ${fmt(ingestRate)} events/s, Postgres ${ingestPgUs.toFixed(1)} + writer ${ingestWriterUs.toFixed(1)} CPU-µs per event`);
 
   const { rows: userRows } = await database.pool.query<{ id: string }>('select id from users order by id');
   // Deterministic spread over the users (a stride coprime with any count here), not the first few.
@@ -297,16 +317,17 @@ async function measure(size: number, index: number, preloadRate: number, healthP
 
   // Plans at this size of the statements behind the endpoints above (libs/ingest queries.ts).
   const probe = userAt(5);
-  await explain(
+  const hourPlan = await explain(
     'hour series (31 days)',
     `select date_trunc('hour', recorded_at at time zone 'UTC') at time zone 'UTC', count(*), count(distinct session_id),
             sum(talked_time_ms), count(*) filter (where microphone_used), count(*) filter (where speaker_used), sum(voice_sentiment)
        from metric_events where user_id = $1 and recorded_at >= $2 and recorded_at < $3 group by 1 order by 1`,
     [probe, hourFrom, to],
   );
+  let deepPlan = { ms: NaN, buffers: NaN };
   if (deepest.cursor) {
     const [at, id] = JSON.parse(Buffer.from(deepest.cursor, 'base64url').toString('utf8')) as [string, string];
-    await explain(
+    deepPlan = await explain(
       'deepest events page',
       `select * from metric_events where user_id = $1 and recorded_at >= $2 and recorded_at < $3
           and (recorded_at, event_id) < ($4::timestamptz, $5::uuid) order by recorded_at desc, event_id desc limit 101`,
@@ -321,6 +342,10 @@ async function measure(size: number, index: number, preloadRate: number, healthP
     dbGb: await dbSizeGb(),
     preloadRate,
     ingestRate,
+    ingestPgUs,
+    ingestWriterUs,
+    hourPlan,
+    deepPlan,
     summary,
     pages: stats(pageTimes),
     deepPages: stats(deepTimes),
@@ -336,12 +361,12 @@ function table(points: Point[]) {
   const base = points[0]!;
   const ms = (s: Stats) => `${s.p50.toFixed(1)} / ${s.p95.toFixed(1)}`;
   const lines = [
-    '| events preloaded | rows stored | DB size | preload events/s | ingest events/s (× 1st) | summary day p50/p95 ms | week p50/p95 | hour p50/p95 | events page p50/p95 (deep half p95) | session detail p50/p95 | CSV export rows/s, MB/s | export RSS / heap growth MB |',
-    '|---:|---:|---:|---:|---:|---|---|---|---|---|---|---|',
+    '| events preloaded | rows stored | DB size | preload events/s | ingest events/s (× 1st) | ingest CPU-µs/event Postgres + writer | summary day p50/p95 ms | week p50/p95 | hour p50/p95 | hour SQL ms (buffers) | events page p50/p95 (deep half p95) | deepest page SQL ms (buffers) | session detail p50/p95 | CSV export rows/s, MB/s | export RSS / heap growth MB |',
+    '|---:|---:|---:|---:|---:|---:|---|---|---|---|---|---|---|---|---|',
     ...points.map(
       (p) =>
-        `| ${fmt(p.size)} | ${fmt(p.stored)} | ${p.dbGb.toFixed(1)} GB | ${fmt(p.preloadRate)} | ${fmt(p.ingestRate)} (${(p.ingestRate / base.ingestRate).toFixed(2)}) | ` +
-        `${ms(p.summary.day)} | ${ms(p.summary.week)} | ${ms(p.summary.hour)} | ${ms(p.pages)} (${p.deepPages.p95.toFixed(1)}) | ${ms(p.session)} | ` +
+        `| ${fmt(p.size)} | ${fmt(p.stored)} | ${p.dbGb.toFixed(1)} GB | ${fmt(p.preloadRate)} | ${fmt(p.ingestRate)} (${(p.ingestRate / base.ingestRate).toFixed(2)}) | ${p.ingestPgUs.toFixed(1)} + ${p.ingestWriterUs.toFixed(1)} | ` +
+        `${ms(p.summary.day)} | ${ms(p.summary.week)} | ${ms(p.summary.hour)} | ${p.hourPlan.ms.toFixed(1)} (${p.hourPlan.buffers}) | ${ms(p.pages)} (${p.deepPages.p95.toFixed(1)}) | ${p.deepPlan.ms.toFixed(1)} (${p.deepPlan.buffers}) | ${ms(p.session)} | ` +
         `${fmt(p.exportRowsPerS)}, ${p.exportMbPerS.toFixed(1)} | ${p.exportRssGrowthMb} / ${p.exportHeapGrowthMb.toFixed(1)} |`,
     ),
   ];
@@ -352,11 +377,12 @@ function goals(points: Point[]) {
   const base = points[0]!;
   const last = points[points.length - 1]!;
   const ingest = last.ingestRate >= 0.85 * base.ingestRate;
+  const cpuRatio = (last.ingestPgUs + last.ingestWriterUs) / (base.ingestPgUs + base.ingestWriterUs);
   const worstSummary = Math.max(...points.flatMap((p) => Object.values(p.summary).map((s) => s.p95)));
   // Constant: the export's memory growth does not follow the row count (within 20 MB of the first size's).
   const memory = points.every((p) => Math.abs(p.exportRssGrowthMb - base.exportRssGrowthMb) <= 20);
   return [
-    `ingestion at ${fmt(last.size)} within 15 % of ${fmt(base.size)}: ${ingest ? 'MET' : 'NOT MET'} (${(last.ingestRate / base.ingestRate).toFixed(2)} ×)`,
+    `ingestion at ${fmt(last.size)} within 15 % of ${fmt(base.size)}: ${ingest ? 'MET' : 'NOT MET'} (${(last.ingestRate / base.ingestRate).toFixed(2)} ×; CPU per event ${cpuRatio.toFixed(2)} × — the figure to trust on a shared machine)`,
     `summary p95 ≤ 50 ms at every size: ${worstSummary <= 50 ? 'MET' : 'NOT MET'} (worst p95 ${worstSummary.toFixed(1)} ms)`,
     `export memory constant: ${memory ? 'MET' : 'NOT MET'} (RSS growth ${points.map((p) => p.exportRssGrowthMb).join(', ')} MB)`,
   ].join('\n');

@@ -11,7 +11,8 @@ export interface LoadResult {
  * one is answered (keep-alive), recording the latency of every request until acknowledgement.
  */
 export async function runLoad(opts: {
-  url: string;
+  /** Several URLs (replicas): client worker k sends to url[k % n]. */
+  url: string | string[];
   concurrency: number;
   requests: number;
   headers: Record<string, string>;
@@ -19,11 +20,11 @@ export async function runLoad(opts: {
   expectStatus: number;
 }): Promise<LoadResult> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: opts.concurrency });
-  const url = new URL(opts.url);
+  const urls = (Array.isArray(opts.url) ? opts.url : [opts.url]).map((u) => new URL(u));
   const latenciesMs: number[] = [];
   let failures = 0;
   let next = 0;
-  const send = (body: Buffer) =>
+  const send = (url: URL, body: Buffer) =>
     new Promise<number>((resolve, reject) => {
       const req = http.request(
         {
@@ -44,11 +45,12 @@ export async function runLoad(opts: {
     });
   const started = performance.now();
   await Promise.all(
-    Array.from({ length: opts.concurrency }, async () => {
+    Array.from({ length: opts.concurrency }, async (_, worker) => {
+      const url = urls[worker % urls.length]!;
       for (let i = next++; i < opts.requests; i = next++) {
         const body = await opts.body(i);
         const t0 = performance.now();
-        const status = await send(body).catch(() => 0);
+        const status = await send(url, body).catch(() => 0);
         latenciesMs.push(performance.now() - t0);
         if (status !== opts.expectStatus) failures++;
       }

@@ -18,8 +18,14 @@ export async function resetPeakRss(pid: number | undefined): Promise<void> {
   if (pid) await writeFile(`/proc/${pid}/clear_refs`, '5');
 }
 
-/** CPU seconds (user + system) used so far by each group of processes, from /proc. */
-export async function cpuSeconds(pids: Record<string, number[]>): Promise<Record<string, number>> {
+/**
+ * CPU seconds (user + system) used so far by each group of processes, from /proc; with
+ * `withChildren`, plus what their exited and waited-for children used (e.g. an STT subprocess).
+ */
+export async function cpuSeconds(
+  pids: Record<string, number[]>,
+  { withChildren = false } = {},
+): Promise<Record<string, number>> {
   const tick = 100; // USER_HZ on Linux
   const out: Record<string, number> = {};
   for (const [name, list] of Object.entries(pids)) {
@@ -29,6 +35,8 @@ export async function cpuSeconds(pids: Record<string, number[]>): Promise<Record
       // Fields after the parenthesised command name: utime and stime are the 12th and 13th.
       const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       out[name] += (Number(f[11] ?? 0) + Number(f[12] ?? 0)) / tick;
+      // cutime and cstime: the 14th and 15th.
+      if (withChildren) out[name] += (Number(f[13] ?? 0) + Number(f[14] ?? 0)) / tick;
     }
   }
   return out;
@@ -50,4 +58,24 @@ export async function pidsOf(comm: string): Promise<number[]> {
     if (name.trim() === comm) pids.push(Number(entry));
   }
   return pids;
+}
+
+/** Postgres backends serving `database` now (pg_stat_activity), so a bench counts its own only. */
+export async function backendPids(db: { query: (sql: string, params: unknown[]) => Promise<{ rows: { pid: number }[] }> }, database: string): Promise<number[]> {
+  const { rows } = await db.query('select pid from pg_stat_activity where datname = $1', [database]);
+  return rows.map((r) => r.pid);
+}
+
+/** CPU seconds per pid, for deltas over processes that may appear or vanish in between. */
+export async function cpuByPid(pids: number[]): Promise<Map<number, number>> {
+  const out = new Map<number, number>();
+  for (const pid of pids) out.set(pid, (await cpuSeconds({ p: [pid] })).p!);
+  return out;
+}
+
+/** CPU used between two cpuByPid snapshots: processes new in `after` count from zero. */
+export function cpuDelta(before: Map<number, number>, after: Map<number, number>): number {
+  let sum = 0;
+  for (const [pid, s] of after) sum += s - (before.get(pid) ?? 0);
+  return sum;
 }

@@ -31,7 +31,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { pipeline } from 'node:stream/promises';
 import { percentile, runLoad } from './http-load';
 import { cpuSeconds, machineCpuSeconds, peakRssMb, pidsOf } from './proc-stats';
-import { root, serviceToken, startGateway, startIngestor, type BenchEnv } from './services';
+import { root, serviceToken, startGateway, startIngestor, type BenchEnv, type Gateway } from './services';
 
 const { values } = parseArgs({
   options: {
@@ -187,12 +187,13 @@ try {
     ingestors.push(p);
     procs.push(p);
   }
-  const gateways = await Promise.all(
-    Array.from({ length: GATEWAYS }, (_, k) =>
-      startGateway(env, { name: `gateway-${k}`, jwtSecret: JWT_SECRET, blobRoot: path.join(work, 'blobs') }),
-    ),
-  );
-  procs.push(...gateways.map((g) => g.proc));
+  // One after another, each registered for the final stop before the next starts (none orphaned).
+  const gateways: Gateway[] = [];
+  for (let k = 0; k < GATEWAYS; k++) {
+    const g = await startGateway(env, { name: `gateway-${k}`, jwtSecret: JWT_SECRET, blobRoot: path.join(work, 'blobs') });
+    gateways.push(g);
+    procs.push(g.proc);
+  }
   const token = await serviceToken(JWT_SECRET, 'ingest', 'bench-ingest');
   const requests = bodies.flatMap((body) => (body.retry ? [body.file, body.file] : [body.file]));
   const queueRedis = createRedis(env.redisUrl, 'producer');

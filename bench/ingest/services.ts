@@ -71,13 +71,19 @@ export async function startGateway(
     STORAGE_FS_SIGNING_SECRET: randomBytes(32).toString('hex'),
     ...opts.extraEnv,
   });
-  await waitFor(
-    async () =>
-      (await fetch(`http://127.0.0.1:${port}/readyz`)
-        .then((r) => r.ok)
-        .catch(() => false)) || undefined,
-    { what: `gateway ready (${proc.output().slice(-500)})`, timeoutMs: 60_000, intervalMs: 250 },
-  );
+  try {
+    await waitFor(
+      async () =>
+        (await fetch(`http://127.0.0.1:${port}/readyz`)
+          .then((r) => r.ok)
+          .catch(() => false)) || undefined,
+      // Generous: several replicas compiling with tsx at once on two shared cores take minutes.
+      { what: `gateway ready (${proc.output().slice(-500)})`, timeoutMs: 300_000, intervalMs: 250 },
+    );
+  } catch (err) {
+    await proc.stop();
+    throw err;
+  }
   return { proc, port };
 }
 

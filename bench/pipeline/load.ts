@@ -178,6 +178,16 @@ async function uploadMany(n: number, concurrency: number) {
   return out;
 }
 
+// Stopped by hand (a backlog of 500 runs for hours): stop the services and drop the stack, not orphan them.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    void Promise.all([...services, ...scorers].map((s) => s.stop()))
+      .then(() => db.close())
+      .then(() => stack.stop())
+      .finally(() => process.exit(130));
+  });
+}
+
 try {
   await waitFor(async () => (await fetch(`${base}/readyz`).catch(() => undefined))?.ok, {
     what: 'gateway ready',

@@ -20,7 +20,7 @@ import { generateSeedEvents, MetricsWriter } from '@voicepulse/ingest';
 import { createTestDatabase, deleteRedisPrefix, freePort } from '@voicepulse/testing';
 import { percentile } from './http-load';
 import { backendPids, cpuByPid, cpuDelta, peakRssMb, resetPeakRss, rssMb } from './proc-stats';
-import { serviceToken, startGateway, type Gateway } from './services';
+import { serviceToken, startGateway, stopAllServices, type Gateway } from './services';
 
 const { values } = parseArgs({
   options: {
@@ -72,7 +72,7 @@ async function cleanup() {
   cleaned = true;
   // The database first (forcibly, so in-flight writes cannot hold it): it is what fills the disk.
   await tdb.drop().catch((err: unknown) => console.error(`could not drop ${tdb.name}:`, err));
-  await gateway?.proc.stop().catch(() => undefined);
+  await stopAllServices();
   await database.close().catch(() => undefined);
   await deleteRedisPrefix(prefix).catch(() => undefined);
   await rm(work, { recursive: true, force: true });

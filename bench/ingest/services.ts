@@ -7,6 +7,17 @@ import { SignJWT } from 'jose';
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
+/** Every service started here and not yet stopped, so a bench stopped mid-start orphans none. */
+const live = new Set<ServiceProcess>();
+function track(proc: ServiceProcess): ServiceProcess {
+  live.add(proc);
+  void proc.exited.then(() => live.delete(proc));
+  return proc;
+}
+export async function stopAllServices(): Promise<void> {
+  await Promise.all([...live].map((p) => p.stop().catch(() => undefined)));
+}
+
 export interface BenchEnv {
   databaseUrl: string;
   redisUrl: string;
@@ -39,13 +50,13 @@ export async function startIngestor(
   env: BenchEnv,
   opts: { name?: string; batchSize: string; flushConcurrency: string },
 ): Promise<ServiceProcess> {
-  return startNodeService(opts.name ?? 'ingestor', path.join(root, 'apps/ingestor/src/main.ts'), {
+  return track(startNodeService(opts.name ?? 'ingestor', path.join(root, 'apps/ingestor/src/main.ts'), {
     ...commonEnv(env),
     HEALTH_PORT: String(await freePort()),
     DATABASE_POOL_MAX: '4',
     INGEST_BATCH_SIZE: opts.batchSize,
     INGEST_FLUSH_CONCURRENCY: opts.flushConcurrency,
-  });
+  }));
 }
 
 export interface Gateway {
@@ -59,7 +70,7 @@ export async function startGateway(
   opts: { name?: string; jwtSecret: string; blobRoot: string; extraEnv?: Record<string, string> },
 ): Promise<Gateway> {
   const port = await freePort();
-  const proc = startNodeService(opts.name ?? 'gateway', path.join(root, 'apps/gateway/src/main.ts'), {
+  const proc = track(startNodeService(opts.name ?? 'gateway', path.join(root, 'apps/gateway/src/main.ts'), {
     ...commonEnv(env),
     PORT: String(port),
     HOST: '127.0.0.1',
@@ -70,7 +81,7 @@ export async function startGateway(
     // Production refuses the repository's published development secret (issue 12).
     STORAGE_FS_SIGNING_SECRET: randomBytes(32).toString('hex'),
     ...opts.extraEnv,
-  });
+  }));
   try {
     await waitFor(
       async () =>

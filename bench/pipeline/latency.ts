@@ -9,30 +9,17 @@
 import { analysisConfigSchema, createAnalyzer } from '@voicepulse/analysis';
 import { transcodeToCanonical } from '@voicepulse/audio';
 import { startNodeService, freePort, waitFor } from '@voicepulse/testing';
-import { execFile } from 'node:child_process';
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import { promisify, parseArgs } from 'node:util';
+import { parseArgs } from 'node:util';
 import { startStack } from '../../apps/gateway/test/helpers';
+import { speechClip } from './clip';
 
-const run = promisify(execFile);
 const { values } = parseArgs({ options: { seconds: { type: 'string', default: '30' }, runs: { type: 'string', default: '3' } } });
 const seconds = Number(values.seconds);
 const runs = Number(values.runs);
-
-async function speechClip(targetS: number): Promise<Buffer> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'vp-latency-'));
-  const one = path.join(dir, 'one.wav');
-  const out = path.join(dir, 'clip.wav');
-  await run('espeak-ng', ['-w', one, 'Thanks for calling. I really appreciate your help with this, it was a great experience overall.']);
-  const { stdout } = await run('soxi', ['-D', one]);
-  const repeats = Math.max(1, Math.ceil(targetS / (Number(stdout) + 0.5)));
-  const parts = Array.from({ length: repeats }, () => one);
-  await run('sox', [...parts, '-r', '48000', '-c', '2', out, 'pad', '0', '0.5', 'trim', '0', String(targetS)]);
-  return readFile(out);
-}
 
 const ms = (t: number) => `${t.toFixed(0)} ms`;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;

@@ -107,7 +107,7 @@ async function cpuNow() {
     },
     { withChildren: true },
   );
-  return { ...byName, machine: (await machineCpuSeconds()).busy };
+  return Object.assign(byName, { machine: (await machineCpuSeconds()).busy });
 }
 
 interface Status {

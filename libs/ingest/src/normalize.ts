@@ -12,7 +12,8 @@ import {
   type SentimentLabel,
 } from '@voicepulse/contracts';
 import { z } from 'zod';
-import { contentUuid, legacySessionUuid, type SessionScope } from './event-id';
+import { contentUuid } from '@voicepulse/queues';
+import { legacySessionUuid, type SessionScope } from './event-id';
 
 const DAY_MS = 86_400_000;
 

@@ -1,5 +1,5 @@
 import { sentimentLabelOf, type NormalizedMetricEvent } from '@voicepulse/contracts';
-import { contentUuid } from './event-id';
+import { contentUuid } from '@voicepulse/queues';
 
 export interface SeedOptions {
   users: number;

@@ -1,6 +1,6 @@
 import type { SessionDetail, SessionEventInput } from '@voicepulse/contracts';
 import type pg from 'pg';
-import { contentUuid } from './event-id';
+import { contentUuid } from '@voicepulse/queues';
 
 export interface SessionEventsResult {
   accepted: number;

@@ -1,6 +1,19 @@
 import { InvalidAudioError, type Analyzer } from '@voicepulse/analysis';
-import { channelLayoutFieldSchema, speakersForChannels, type NormalizedMetricEvent } from '@voicepulse/contracts';
-import { PermanentJobError, jobIds, type JobContext, type Producer, type ScoreJob } from '@voicepulse/queues';
+import {
+  channelLayoutFieldSchema,
+  speakersForChannels,
+  type Conversation,
+  type NormalizedMetricEvent,
+  type SentimentLabel,
+} from '@voicepulse/contracts';
+import {
+  contentUuid,
+  PermanentJobError,
+  jobIds,
+  type JobContext,
+  type Producer,
+  type ScoreJob,
+} from '@voicepulse/queues';
 import { blobKeys, type RecordingRow, type RecordingsRepository } from '@voicepulse/recordings';
 import type { BlobStore } from '@voicepulse/storage';
 import { buffer } from 'node:stream/consumers';
@@ -14,35 +27,59 @@ export interface ScoreStageDeps {
   metricsProducer: Producer<'metrics'>;
 }
 
+/** What the metric events of a scored recording are computed from (a fresh or a stored analysis). */
+interface ScoredFigures {
+  talkedTimeMs: number;
+  sentiment: { score: number; label: SentimentLabel };
+  conversation?: Conversation;
+}
+
 /**
- * The recording's contribution to the metrics stream. Its event id is the recording id, so however
- * often this stage runs, the ingestor stores one row.
+ * The recording's contribution to the metrics stream: one event for a one-party recording, one per
+ * participant for a call (a declared channel layout, or a diarizer). The first participant — the
+ * first channel of a layout — is the uploading user; everyone else's talk is a counterpart event,
+ * the user's listened time. Event ids derive from the recording (the user's is the recording id
+ * itself), so however often this stage runs, the ingestor stores each row once.
  */
-export function recordingMetricEvent(
-  row: RecordingRow,
-  talkedTimeMs: number,
-  score: number,
-  label: NormalizedMetricEvent['voiceSentimentLabel'],
-): NormalizedMetricEvent {
-  return {
-    eventId: row.id,
+export function recordingMetricEvents(row: RecordingRow, figures: ScoredFigures): NormalizedMetricEvent[] {
+  const event = (
+    eventId: string,
+    talkedTimeMs: number,
+    sentiment: { score: number; label: SentimentLabel },
+    participant: string | null,
+    counterpart: boolean,
+  ): NormalizedMetricEvent => ({
+    eventId,
     userId: row.userId,
     sessionId: row.sessionId,
     deviceId: row.deviceId,
     talkedTimeMs: Math.round(talkedTimeMs),
     microphoneUsed: row.microphoneUsed,
     speakerUsed: row.speakerUsed,
-    voiceSentiment: Math.max(-1, Math.min(1, score)),
-    voiceSentimentLabel: label,
+    voiceSentiment: Math.max(-1, Math.min(1, sentiment.score)),
+    voiceSentimentLabel: sentiment.label,
     recordedAt: (row.recordedAt ?? row.createdAt).toISOString(),
     timezone: null,
     platform: null,
     appVersion: null,
     source: 'recording',
     recordingId: row.id,
-    participant: null,
-    counterpart: false,
-  };
+    participant,
+    counterpart,
+  });
+  const c = figures.conversation;
+  if (!c || c.source === 'single' || c.participants.length < 2)
+    return [event(row.id, figures.talkedTimeMs, figures.sentiment, null, false)];
+  return c.participants.map((p, i) =>
+    event(
+      i === 0 ? row.id : contentUuid('voicepulse.recording-participant.v1', [row.id, p.speaker]),
+      p.talkTimeMs,
+      // A participant with no sentence heard has no sentiment of their own: neutral, not the call's.
+      p.sentiment ?? { score: 0, label: 'neutral' },
+      p.speaker,
+      i > 0,
+    ),
+  );
 }
 
 /**
@@ -61,18 +98,12 @@ async function channelAudio(store: BlobStore, row: RecordingRow) {
 
 /**
  * score job: canonical audio → VAD, prosody, sentiment → conversation figures (per channel when a
- * layout was declared) → analysis rows → one metric event.
+ * layout was declared) → analysis rows → one metric event per participant.
  */
 export function scoreStage(deps: ScoreStageDeps) {
-  const emitMetric = async (
-    row: RecordingRow,
-    job: ScoreJob,
-    talkedTimeMs: number,
-    score: number,
-    label: NormalizedMetricEvent['voiceSentimentLabel'],
-  ) =>
+  const emitMetric = async (row: RecordingRow, job: ScoreJob, figures: ScoredFigures) =>
     deps.metricsProducer.add(
-      { events: [recordingMetricEvent(row, talkedTimeMs, score, label)], correlationId: job.correlationId },
+      { events: recordingMetricEvents(row, figures), correlationId: job.correlationId },
       { jobId: jobIds.recordingMetric(row.id) },
     );
 
@@ -88,7 +119,7 @@ export function scoreStage(deps: ScoreStageDeps) {
         // Crashed after saving but before emitting last time: emit again (deduplicated downstream).
         const view = await deps.repo.view(row.id, null);
         const a = view?.analysis;
-        if (a) await emitMetric(row, job, a.talkedTimeMs, a.sentiment.score, a.sentiment.label);
+        if (a) await emitMetric(row, job, a);
         return;
       }
       if (!row.normalizedKey)
@@ -130,13 +161,6 @@ export function scoreStage(deps: ScoreStageDeps) {
         },
         'scored',
       );
-      if (saved)
-        await emitMetric(
-          saved,
-          job,
-          analysis.talkedTimeMs,
-          analysis.sentiment.score,
-          analysis.sentiment.label,
-        );
+      if (saved) await emitMetric(saved, job, { ...analysis, conversation });
     });
 }

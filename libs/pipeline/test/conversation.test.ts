@@ -201,6 +201,18 @@ describe('conversation analytics through the transcode and score stages', () => 
     // The lanes: each speaker's segments lie within the recording and in time order.
     expect(conv.speakerSegments.length).toBeGreaterThanOrEqual(6);
     expect(new Set(conv.speakerSegments.map((s) => s.speaker))).toEqual(new Set(['agent', 'customer']));
+
+    // One metric event per participant: the uploader (first channel) talked, the customer's talk is
+    // the uploader's listened time; ids derive from the recording, so a re-run stores nothing new.
+    const metricJob = await metricsProducer.queue.getJob(`${job.id}.metric`);
+    const events: NormalizedMetricEvent[] = metricJob!.data.events;
+    expect(events.map((e) => [e.participant, e.counterpart, e.talkedTimeMs, e.voiceSentimentLabel])).toEqual([
+      ['agent', false, Math.round(conv.participants[0]!.talkTimeMs), 'positive'],
+      ['customer', true, Math.round(conv.participants[1]!.talkTimeMs), 'negative'],
+    ]);
+    expect(events[0]!.eventId).toBe(job.id);
+    expect(events[1]!.eventId).not.toBe(job.id);
+    expect(events.every((e) => e.recordingId === job.id && e.userId === job.userId)).toBe(true);
   });
 
   it('a mono file declared as a two-channel layout fails once, with the reason', async () => {

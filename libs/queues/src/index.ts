@@ -8,3 +8,4 @@ export * from './settings';
 export * from './status-events';
 export * from './inspect';
 export * from './metrics';
+export * from './content-uuid';

@@ -1,4 +1,4 @@
-import { contentUuid } from '@voicepulse/ingest';
+import { contentUuid } from '@voicepulse/queues';
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

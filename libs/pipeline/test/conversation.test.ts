@@ -1,6 +1,6 @@
 import { createAnalyzer, analysisConfigSchema, type Analyzer } from '@voicepulse/analysis';
 import { decodeWav, downmix, encodeWavPcm16 } from '@voicepulse/audio';
-import { conversationSchema, recordingViewSchema } from '@voicepulse/contracts';
+import { conversationSchema, recordingViewSchema, type NormalizedMetricEvent } from '@voicepulse/contracts';
 import { createDatabase, runMigrations, type Database } from '@voicepulse/db';
 import { createLogger } from '@voicepulse/logger';
 import { PermanentJobError, createProducer, createRedis, type JobContext, type Producer } from '@voicepulse/queues';

@@ -6,3 +6,4 @@ export * from './metrics';
 export * from './prompts';
 export * from './sessions';
 export * from './text';
+export * from './webhooks';

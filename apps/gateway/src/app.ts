@@ -17,6 +17,7 @@ import { promptsRouter } from './routes/prompts';
 import { recordingsRouter } from './routes/recordings';
 import { sessionsRouter } from './routes/sessions';
 import { uploadsRouter } from './routes/uploads';
+import { webhooksRouter } from './routes/webhooks';
 
 export function createApp(deps: GatewayDeps): Express {
   const app = express();
@@ -71,6 +72,7 @@ export function createApp(deps: GatewayDeps): Express {
   app.use('/v1', promptsRouter(deps));
   app.use('/v1', corpusRouter(deps));
   app.use('/v1', uploadsRouter(deps));
+  app.use('/v1', webhooksRouter(deps));
   // Metrics and session routes (they bring their own body parsers with larger limits):
   app.use('/v1', metricsRouter(deps));
   app.use('/v1', sessionsRouter(deps));

@@ -26,6 +26,9 @@ import {
   sessionEventsRequestSchema,
   sessionEventsResponseSchema,
   uploadAcceptedSchema,
+  webhookCreatedSchema,
+  webhookCreateSchema,
+  webhookListSchema,
 } from '@voicepulse/contracts';
 import { z } from 'zod';
 
@@ -332,6 +335,32 @@ export function buildOpenApi(version: string) {
           path: true,
           ok: ['204', 'Deleted'],
           errors: { '409': 'The prompt has recordings' },
+        }),
+      },
+      '/v1/webhooks': {
+        post: op({
+          summary:
+            'Register a webhook endpoint: signed POSTs on recording.scored / recording.failed (docs/webhooks.md); the secret is returned only here',
+          body: webhookCreateSchema,
+          ok: ['201', 'Registered', webhookCreatedSchema],
+          errors: {
+            '403': 'Service (ingest) tokens own no webhooks',
+            '409': '`webhook_limit_reached`: the user has 10 endpoints already',
+            '422': '`webhook_destination_refused`: the URL resolves to a private, loopback, link-local or metadata address',
+          },
+        }),
+        get: op({
+          summary: "The caller's webhook endpoints (no secrets)",
+          ok: ['200', 'Endpoints', webhookListSchema],
+          errors: { '403': 'Service (ingest) tokens own no webhooks' },
+        }),
+      },
+      '/v1/webhooks/{id}': {
+        delete: op({
+          summary: 'Delete a webhook endpoint; deliveries still queued for it are dropped',
+          path: true,
+          ok: ['204', 'Deleted'],
+          errors: { '403': 'Service (ingest) tokens own no webhooks' },
         }),
       },
       '/v1/corpus/export': {

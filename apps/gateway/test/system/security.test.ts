@@ -30,7 +30,7 @@ const tokens: Record<'alice' | 'mallory' | 'admin' | 'ingest', string> = {
   admin: '',
   ingest: '',
 };
-const seeded = { recordingId: '', uploadId: '', sessionId: randomUUID() };
+const seeded = { recordingId: '', uploadId: '', sessionId: randomUUID(), webhookId: '' };
 
 const sign = (
   claims: Record<string, unknown>,
@@ -95,6 +95,13 @@ beforeAll(async () => {
     .set(as('alice'))
     .send({ type: 'join', occurredAt: new Date().toISOString(), deviceId: 'alice-phone' });
   expect(ses.status, JSON.stringify(ses.body)).toBe(200);
+  // A public IP literal: registration checks it without DNS, and nothing is ever delivered here.
+  const hook = await request(app)
+    .post('/v1/webhooks')
+    .set(as('alice'))
+    .send({ url: 'https://93.184.215.14/alice-hook', events: ['recording.scored'] });
+  expect(hook.status, JSON.stringify(hook.body)).toBe(201);
+  seeded.webhookId = hook.body.id;
 });
 
 afterAll(async () => {
@@ -123,6 +130,11 @@ const range = `from=${encodeURIComponent(new Date(Date.now() - 86_400_000).toISO
 const aliceStillHasRecording = async () => {
   const res = await request(app).get(`/v1/recordings/${seeded.recordingId}`).set(as('alice'));
   expect(res.status).toBe(200);
+};
+
+const aliceStillHasWebhook = async () => {
+  const res = await request(app).get('/v1/webhooks').set(as('alice'));
+  expect(res.body.items.map((w: { id: string }) => w.id)).toEqual([seeded.webhookId]);
 };
 
 /** Every route, called by Mallory or the ingest token against Alice's data (or against admin routes). */
@@ -186,6 +198,27 @@ const CASES: Record<string, Case> = {
     probe: (who) => request(app).delete(`/v1/recordings/${seeded.recordingId}`).set(as(who)),
     expect: [404],
     after: aliceStillHasRecording,
+  },
+  'GET /v1/webhooks': {
+    probe: (who) => request(app).get('/v1/webhooks').set(as(who)),
+    expect: [200],
+    why: 'lists the caller’s own endpoints only',
+    after: (res) => expect(JSON.stringify(res.body)).not.toContain(seeded.webhookId),
+    ingest: { expect: [403], why: 'service tokens own no webhooks' },
+  },
+  'POST /v1/webhooks': {
+    probe: (who) =>
+      request(app).post('/v1/webhooks').set(as(who)).send({ url: 'https://93.184.215.14/other', events: ['recording.failed'] }),
+    expect: [201],
+    why: 'registers the caller’s own endpoint; Alice’s are untouched',
+    after: aliceStillHasWebhook,
+    ingest: { expect: [403], after: aliceStillHasWebhook, why: 'service tokens own no webhooks' },
+  },
+  'DELETE /v1/webhooks/:id': {
+    probe: (who) => request(app).delete(`/v1/webhooks/${seeded.webhookId}`).set(as(who)),
+    expect: [404],
+    after: aliceStillHasWebhook,
+    ingest: { expect: [403], after: aliceStillHasWebhook },
   },
   'GET /v1/prompts/next': {
     probe: (who) => request(app).get('/v1/prompts/next').set(as(who)),

@@ -29,7 +29,7 @@ export function webhookEventId(recordingId: string, status: WebhookStatus): stri
 /**
  * Enqueues one delivery per subscribed endpoint once a recording's terminal status is in Postgres.
  * Job ids are deterministic, so a stage that runs again (a crash after saving, a retried job)
- * adds nothing while the first deliveries are still known to BullMQ (24 h after completion).
+ * adds nothing while BullMQ still keeps the first deliveries (queue retention, settings.ts).
  */
 export class WebhookFanout {
   constructor(

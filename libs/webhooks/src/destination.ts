@@ -2,12 +2,12 @@ import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { isIP } from 'node:net';
 import ipaddr from 'ipaddr.js';
 
-/** A webhook URL the server will not fetch; `reason` is safe to show the user who registered it. */
+/**
+ * A webhook URL the server will not fetch; `reason` is safe to show the user who registered it.
+ * The URL itself is not kept: its query string may carry the receiver's token, and errors get logged.
+ */
 export class DestinationRefusedError extends Error {
-  constructor(
-    readonly reason: string,
-    readonly url: string,
-  ) {
+  constructor(readonly reason: string) {
     super(`webhook destination refused: ${reason}`);
     this.name = 'DestinationRefusedError';
   }
@@ -70,10 +70,10 @@ export async function checkDestination(rawUrl: string, policy: DestinationPolicy
   try {
     url = new URL(rawUrl);
   } catch {
-    throw new DestinationRefusedError('not a URL', rawUrl);
+    throw new DestinationRefusedError('not a URL');
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:')
-    throw new DestinationRefusedError(`scheme ${url.protocol} is not http or https`, rawUrl);
+    throw new DestinationRefusedError(`scheme ${url.protocol} is not http or https`);
   const host = url.hostname.replace(/^\[|\]$/g, '');
   let addresses: LookupAddress[];
   if (isIP(host)) addresses = [{ address: host, family: isIP(host) }];
@@ -81,13 +81,13 @@ export async function checkDestination(rawUrl: string, policy: DestinationPolicy
     try {
       addresses = await (policy.resolve ?? systemResolve)(host);
     } catch (err) {
-      throw new DestinationRefusedError(`${host} does not resolve (${(err as NodeJS.ErrnoException).code ?? 'error'})`, rawUrl);
+      throw new DestinationRefusedError(`${host} does not resolve (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
     }
   }
-  if (!addresses.length) throw new DestinationRefusedError(`${host} has no address`, rawUrl);
+  if (!addresses.length) throw new DestinationRefusedError(`${host} has no address`);
   for (const a of addresses) {
     const problem = addressProblem(a.address, policy.allowPrivate);
-    if (problem) throw new DestinationRefusedError(problem, rawUrl);
+    if (problem) throw new DestinationRefusedError(problem);
   }
   const first = addresses[0]!;
   return { url, address: first.address, family: first.family === 6 ? 6 : 4 };

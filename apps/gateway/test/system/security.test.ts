@@ -30,7 +30,9 @@ const tokens: Record<'alice' | 'mallory' | 'admin' | 'ingest', string> = {
   admin: '',
   ingest: '',
 };
-const seeded = { recordingId: '', uploadId: '', sessionId: randomUUID(), webhookId: '' };
+const seeded = { recordingId: '', uploadId: '', sessionId: randomUUID(), webhookId: '', webhookSecret: '' };
+/** Alice's webhook auth header value: a secret that must never be returned or logged. */
+const webhookHeaderValue = `receiver-${randomUUID()}`;
 
 const sign = (
   claims: Record<string, unknown>,
@@ -99,9 +101,14 @@ beforeAll(async () => {
   const hook = await request(app)
     .post('/v1/webhooks')
     .set(as('alice'))
-    .send({ url: 'https://93.184.215.14/alice-hook', events: ['recording.scored'] });
+    .send({
+      url: 'https://93.184.215.14/alice-hook',
+      events: ['recording.scored'],
+      authHeader: { name: 'X-Receiver-Key', value: webhookHeaderValue },
+    });
   expect(hook.status, JSON.stringify(hook.body)).toBe(201);
   seeded.webhookId = hook.body.id;
+  seeded.webhookSecret = hook.body.secret;
 });
 
 afterAll(async () => {
@@ -507,6 +514,8 @@ describe('security', () => {
     // Make the gateway log a failure with the request in scope.
     await request(app).get('/v1/recordings').set('Authorization', 'Bearer not.a.jwt');
     expect(logText.length).toBeGreaterThan(0);
-    for (const secret of [...Object.values(tokens), TEST_JWT_SECRET]) expect(logText).not.toContain(secret);
+    for (const secret of [...Object.values(tokens), TEST_JWT_SECRET, seeded.webhookSecret, webhookHeaderValue])
+      expect(logText).not.toContain(secret);
+    expect(seeded.webhookSecret).toMatch(/^whsec_/);
   });
 });

@@ -18,6 +18,7 @@ import { promptsRouter } from './routes/prompts';
 import { recordingsRouter } from './routes/recordings';
 import { sessionsRouter } from './routes/sessions';
 import { uploadsRouter } from './routes/uploads';
+import { webhooksRouter } from './routes/webhooks';
 
 export function createApp(deps: GatewayDeps): Express {
   const app = express();
@@ -72,6 +73,7 @@ export function createApp(deps: GatewayDeps): Express {
   app.use(API_PREFIX, promptsRouter(deps));
   app.use(API_PREFIX, corpusRouter(deps));
   app.use(API_PREFIX, uploadsRouter(deps));
+  app.use(API_PREFIX, webhooksRouter(deps));
   // Metrics and session routes (they bring their own body parsers with larger limits):
   app.use(API_PREFIX, metricsRouter(deps));
   app.use(API_PREFIX, sessionsRouter(deps));

@@ -7,6 +7,7 @@ import {
   redisSchema,
   retentionSchema,
   storageSchema,
+  webhooksSchema,
 } from '@voicepulse/config';
 import { roleSchema } from '@voicepulse/contracts';
 import { z } from 'zod';
@@ -15,6 +16,7 @@ export const gatewayConfigSchema = commonSchema
   .extend(databaseSchema.shape)
   .extend(redisSchema.shape)
   .extend(retentionSchema.shape)
+  .extend(webhooksSchema.shape)
   .and(storageSchema)
   .and(
     z

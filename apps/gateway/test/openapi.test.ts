@@ -27,7 +27,8 @@ let alice: string;
 let admin: string;
 beforeAll(async () => {
   stack = await startStack({ storage: 'fs' });
-  gw = await startGateway(stack, { AUTH_DEV_TOKENS: 'true' });
+  // Loopback webhook destinations allowed, so a registration can succeed without a public host.
+  gw = await startGateway(stack, { AUTH_DEV_TOKENS: 'true', WEBHOOK_ALLOW_PRIVATE_DESTINATIONS: 'true' });
   // The status stream never ends by itself here (no workers): it is read over a real socket and cut.
   server = createServer(gw.app).listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
@@ -56,7 +57,7 @@ const as = (token: string) => ({
 });
 
 /** Ids the probes hand on to later ones (they run in declaration order). */
-const made: { recording?: string; prompt?: string; session?: string } = {};
+const made: { recording?: string; prompt?: string; session?: string; webhook?: string } = {};
 const period = () => {
   const to = new Date(Date.now() + 60_000);
   return `from=${new Date(to.getTime() - 86_400_000).toISOString()}&to=${to.toISOString()}`;
@@ -156,6 +157,15 @@ const probes: Record<OperationName, () => Promise<number[]>> = {
   updatePrompt: async () => [(await as(admin).patch(`/v1/prompts/${made.prompt}`).send({ active: false })).status],
   deletePrompt: async () => [(await as(admin).delete(`/v1/prompts/${made.prompt}`)).status],
   corpusExport: async () => [(await as(admin).get('/v1/corpus/export?status=all')).status],
+  createWebhook: async () => {
+    const ok = await as(alice).post('/v1/webhooks').send({ url: 'http://127.0.0.1:9/hook', events: ['recording.scored'] });
+    made.webhook = ok.body.id;
+    // Cloud metadata stays refused even with the private-destination allowance.
+    const metadata = await as(alice).post('/v1/webhooks').send({ url: 'http://169.254.169.254/hook', events: ['recording.failed'] });
+    return [ok.status, metadata.status];
+  },
+  listWebhooks: async () => [(await as(alice).get('/v1/webhooks')).status],
+  deleteWebhook: async () => [(await as(alice).delete(`/v1/webhooks/${made.webhook}`)).status],
   deleteRecording: async () => [(await as(alice).delete(`/v1/recordings/${made.recording}`)).status],
 };
 

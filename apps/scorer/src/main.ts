@@ -5,6 +5,7 @@ import { createConsumer, createProducer } from '@voicepulse/queues';
 import { RecordingsRepository } from '@voicepulse/recordings';
 import { runWorkerService } from '@voicepulse/worker';
 import { createBlobStore } from '@voicepulse/storage';
+import { WebhookEndpointsRepository, WebhookFanout } from '@voicepulse/webhooks';
 import { buffer } from 'node:stream/consumers';
 import { scorerConfigSchema } from './config';
 
@@ -19,6 +20,8 @@ await runWorkerService('scorer', config, async ({ logger, database, workerRedis,
   });
   const repo = new RecordingsRepository(database.db);
   const metricsProducer = createProducer('metrics', redis, config.QUEUE_PREFIX);
+  const webhooksProducer = createProducer('webhooks', redis, config.QUEUE_PREFIX);
+  const fanout = new WebhookFanout(new WebhookEndpointsRepository(database.db), webhooksProducer);
   const consumer = createConsumer({
     queue: 'score',
     connection: workerRedis,
@@ -30,7 +33,7 @@ await runWorkerService('scorer', config, async ({ logger, database, workerRedis,
     handler: scoreStage({
       repo,
       store,
-      status: new StatusReporter(repo, redis, config.QUEUE_PREFIX),
+      status: new StatusReporter(repo, redis, config.QUEUE_PREFIX, fanout),
       analyzer,
       metricsProducer,
     }),
@@ -40,6 +43,7 @@ await runWorkerService('scorer', config, async ({ logger, database, workerRedis,
     readiness: { storage: () => store.ping() },
     close: async () => {
       await metricsProducer.close();
+      await webhooksProducer.close();
       await analyzer.close();
       await store.close?.();
     },

@@ -1,9 +1,10 @@
-import { commonSchema, databaseSchema, envInt, redisSchema, storageSchema } from '@voicepulse/config';
+import { commonSchema, databaseSchema, envInt, redisSchema, storageSchema, webhooksSchema } from '@voicepulse/config';
 import { z } from 'zod';
 
 export const transcoderConfigSchema = commonSchema
   .extend(databaseSchema.shape)
   .extend(redisSchema.shape)
+  .extend(webhooksSchema.shape)
   .extend({
     WORKER_CONCURRENCY: envInt(2, 1, 64),
     WORKER_LOCK_DURATION_MS: envInt(120_000, 1_000),

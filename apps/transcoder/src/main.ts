@@ -10,6 +10,12 @@ import { createConsumer, createProducer, type HousekeepingJob } from '@voicepuls
 import { RecordingsRepository } from '@voicepulse/recordings';
 import { runWorkerService } from '@voicepulse/worker';
 import { createBlobStore } from '@voicepulse/storage';
+import {
+  WebhookEndpointsRepository,
+  WebhookFanout,
+  deliveryCounter,
+  webhookDeliveryHandler,
+} from '@voicepulse/webhooks';
 import { transcoderConfigSchema } from './config';
 
 const config = loadConfigOrExit('transcoder', transcoderConfigSchema);
@@ -32,6 +38,22 @@ await runWorkerService('transcoder', config, async ({ logger, database, workerRe
   const scoreProducer = createProducer('score', redis, config.QUEUE_PREFIX);
   const transcodeProducer = createProducer('transcode', redis, config.QUEUE_PREFIX);
   const housekeepingProducer = createProducer('housekeeping', redis, config.QUEUE_PREFIX);
+  const webhooksProducer = createProducer('webhooks', redis, config.QUEUE_PREFIX);
+  const endpoints = new WebhookEndpointsRepository(database.db);
+  if (config.WEBHOOK_ALLOW_PRIVATE_DESTINATIONS)
+    logger.warn('WEBHOOK_ALLOW_PRIVATE_DESTINATIONS is on: webhooks may reach private and loopback addresses');
+  const webhooks = createConsumer({
+    queue: 'webhooks',
+    connection: workerRedis,
+    prefix: config.QUEUE_PREFIX,
+    logger,
+    onJobDone: metrics.jobObserver('webhooks'),
+    handler: webhookDeliveryHandler({
+      endpoints,
+      policy: { allowPrivate: config.WEBHOOK_ALLOW_PRIVATE_DESTINATIONS },
+      onOutcome: deliveryCounter(metrics.registry),
+    }),
+  });
   const housekeeping = createConsumer({
     queue: 'housekeeping',
     connection: workerRedis,
@@ -65,7 +87,7 @@ await runWorkerService('transcoder', config, async ({ logger, database, workerRe
     handler: transcodeStage({
       repo,
       store,
-      status: new StatusReporter(repo, redis, config.QUEUE_PREFIX),
+      status: new StatusReporter(repo, redis, config.QUEUE_PREFIX, new WebhookFanout(endpoints, webhooksProducer)),
       scoreProducer,
       maxDurationS: config.MAX_DURATION_S,
       timeoutMs: config.TRANSCODE_TIMEOUT_S * 1000,
@@ -73,7 +95,7 @@ await runWorkerService('transcoder', config, async ({ logger, database, workerRe
     }),
   });
   return {
-    consumers: [consumer, housekeeping],
+    consumers: [consumer, housekeeping, webhooks],
     readiness: { storage: () => store.ping() },
     async start() {
       for (const { task, everyMs } of HOUSEKEEPING) {
@@ -88,6 +110,7 @@ await runWorkerService('transcoder', config, async ({ logger, database, workerRe
     },
     close: async () => {
       await housekeepingProducer.close();
+      await webhooksProducer.close();
       await transcodeProducer.close();
       await scoreProducer.close();
       await store.close?.();

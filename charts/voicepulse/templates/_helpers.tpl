@@ -117,6 +117,7 @@ LOG_LEVEL: {{ .Values.config.logLevel | quote }}
 QUEUE_PREFIX: {{ .Values.config.queuePrefix | quote }}
 SHUTDOWN_TIMEOUT_MS: {{ .Values.config.shutdownTimeoutMs | int64 | quote }}
 DATABASE_POOL_MAX: {{ .Values.config.databasePoolMax | int64 | quote }}
+WEBHOOK_ALLOW_PRIVATE_DESTINATIONS: {{ .Values.webhooks.allowPrivateDestinations | quote }}
 STORAGE_DRIVER: {{ .Values.storage.driver | quote }}
 STORAGE_BUCKET: {{ .Values.storage.bucket | quote }}
 STORAGE_FS_ROOT: {{ .Values.storage.fsRoot | quote }}

@@ -84,7 +84,18 @@ export const retentionSchema = z.object({
   RETENTION_DAYS: envInt(400, 1, 3_650),
 });
 
+/** Where webhooks may be sent: checked by the gateway at registration and the transcoder at delivery. */
+export const webhooksSchema = z.object({
+  /**
+   * Lets webhook URLs reach private, loopback, link-local, unique-local and CGNAT addresses (an
+   * on-premises receiver). Off, the server refuses them so a user cannot make it fetch internal
+   * services (SSRF). Cloud metadata addresses stay refused either way.
+   */
+  WEBHOOK_ALLOW_PRIVATE_DESTINATIONS: envBool(false),
+});
+
 export type CommonConfig = z.output<typeof commonSchema>;
 export type DatabaseConfig = z.output<typeof databaseSchema>;
 export type RedisConfig = z.output<typeof redisSchema>;
 export type StorageConfig = z.output<typeof storageSchema>;
+export type WebhooksConfig = z.output<typeof webhooksSchema>;

@@ -9,3 +9,4 @@ export * from './sessions';
 export * from './text';
 export * from './operations';
 export * from './cursor';
+export * from './webhooks';

@@ -35,6 +35,7 @@ import {
   sessionsInPeriodPageSchema,
   sessionsInPeriodQuerySchema,
 } from './sessions';
+import { webhookCreatedSchema, webhookCreateSchema, webhookListSchema } from './webhooks';
 
 /**
  * Every public HTTP operation, declared once: the gateway registers its Express route from the
@@ -347,6 +348,37 @@ export const operations = {
     responses: {
       '200': { description: 'application/x-ndjson or application/gzip', schema: z.string(), mediaType: 'application/octet-stream' },
     },
+  }),
+  createWebhook: operation({
+    method: 'post',
+    path: '/webhooks',
+    summary:
+      'Register a webhook endpoint: signed POSTs on recording.scored / recording.failed (docs/webhooks.md); the secret is returned only here',
+    access: 'user',
+    body: webhookCreateSchema,
+    responses: {
+      '201': { description: 'Registered', schema: webhookCreatedSchema },
+      '403': 'Service (ingest) tokens own no webhooks',
+      '409': '`webhook_limit_reached`: the user has 10 endpoints already',
+      '422': '`webhook_destination_refused`: the URL resolves to a private, loopback, link-local or metadata address',
+    },
+  }),
+  listWebhooks: operation({
+    method: 'get',
+    path: '/webhooks',
+    summary: "The caller's webhook endpoints (no secrets)",
+    access: 'user',
+    responses: {
+      '200': { description: 'Endpoints', schema: webhookListSchema },
+      '403': 'Service (ingest) tokens own no webhooks',
+    },
+  }),
+  deleteWebhook: operation({
+    method: 'delete',
+    path: '/webhooks/:id',
+    summary: 'Delete a webhook endpoint; deliveries still queued for it are dropped',
+    access: 'user',
+    responses: { '204': { description: 'Deleted' }, '403': 'Service (ingest) tokens own no webhooks' },
   }),
 } satisfies Record<string, Operation>;
 

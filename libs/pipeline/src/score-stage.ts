@@ -114,12 +114,17 @@ export function scoreStage(deps: ScoreStageDeps) {
         ctx.logger.info('recording was deleted; nothing to score');
         return;
       }
-      if (row.status === 'failed') return;
+      if (row.status === 'failed') {
+        // Failed by an earlier attempt that may have crashed before its notifications went out.
+        await deps.status.finished(row);
+        return;
+      }
       if (row.status === 'scored') {
         // Crashed after saving but before emitting last time: emit again (deduplicated downstream).
         const view = await deps.repo.view(row.id, null);
         const a = view?.analysis;
         if (a) await emitMetric(row, job, a);
+        await deps.status.finished(row);
         return;
       }
       if (!row.normalizedKey)

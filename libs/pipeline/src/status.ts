@@ -1,7 +1,12 @@
-import type { FailureCode } from '@voicepulse/contracts';
+import { TERMINAL_STATUSES, type FailureCode } from '@voicepulse/contracts';
 import { PermanentJobError, publishStatus, type JobContext } from '@voicepulse/queues';
 import type { RecordingRow, RecordingsRepository } from '@voicepulse/recordings';
 import type { Redis } from 'ioredis';
+
+/** Told once a recording's terminal status is in Postgres (the webhook fan-out). */
+export interface TerminalStatusListener {
+  recordingFinished(row: RecordingRow): Promise<unknown>;
+}
 
 /** Row changes and their live broadcast, always together. */
 export class StatusReporter {
@@ -9,6 +14,7 @@ export class StatusReporter {
     private readonly repo: RecordingsRepository,
     private readonly redis: Redis,
     private readonly prefix: string,
+    private readonly listener: TerminalStatusListener,
   ) {}
 
   async announce(row: RecordingRow | undefined): Promise<void> {
@@ -19,6 +25,15 @@ export class StatusReporter {
       ...(row.failureCode ? { failure: { code: row.failureCode, message: row.failureMessage ?? '' } } : {}),
       at: row.updatedAt.toISOString(),
     }).catch(() => undefined); // best effort: the row is the truth, SSE re-reads it on connect
+    await this.finished(row);
+  }
+
+  /**
+   * Hands a terminal row to the listener. Not best effort: a failure fails the stage's attempt, and
+   * the retry, finding the row already terminal, calls this again (the listener is idempotent).
+   */
+  async finished(row: RecordingRow): Promise<void> {
+    if (TERMINAL_STATUSES.includes(row.status)) await this.listener.recordingFinished(row);
   }
 
   async fail(id: string, code: FailureCode, message: string): Promise<void> {

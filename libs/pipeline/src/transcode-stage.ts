@@ -49,7 +49,11 @@ export function transcodeStage(deps: TranscodeStageDeps) {
         ctx.logger.info('recording was deleted; nothing to transcode');
         return;
       }
-      if (row.status === 'failed') return;
+      if (row.status === 'failed') {
+        // Failed by an earlier attempt that may have crashed before its notifications went out.
+        await deps.status.finished(row);
+        return;
+      }
       if (row.status !== 'uploaded' && row.status !== 'transcoding') {
         await enqueueScore(job);
         return;

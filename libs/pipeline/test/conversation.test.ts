@@ -138,7 +138,10 @@ async function stereoFile(left: Float32Array, right: Float32Array, ext: 'wav' | 
 }
 
 describe('conversation analytics through the transcode and score stages', () => {
-  const status = () => new StatusReporter(repo, redis, prefix);
+  // Terminal statuses handed to the webhook fan-out (its own tests are in stages.test.ts).
+  const finished: string[] = [];
+  const listener = { recordingFinished: async (row: { id: string; status: string }) => void finished.push(`${row.id}:${row.status}`) };
+  const status = () => new StatusReporter(repo, redis, prefix, listener);
   const transcode = () => transcodeStage({ repo, store, status: status(), scoreProducer, maxDurationS: 120 });
   const score = () => scoreStage({ repo, store, status: status(), analyzer, metricsProducer });
 
@@ -213,6 +216,7 @@ describe('conversation analytics through the transcode and score stages', () => 
     expect(events[0]!.eventId).toBe(job.id);
     expect(events[1]!.eventId).not.toBe(job.id);
     expect(events.every((e) => e.recordingId === job.id && e.userId === job.userId)).toBe(true);
+    expect(finished).toContain(`${job.id}:scored`);
   });
 
   it('a mono file declared as a two-channel layout fails once, with the reason', async () => {

@@ -95,7 +95,16 @@ async function uploaded(body: Buffer, contentType = 'audio/wav') {
 }
 
 describe('pipeline stages', () => {
-  const status = () => new StatusReporter(repo, redis, prefix);
+  /** What the terminal-status listener (the webhook fan-out in the services) was handed, in order. */
+  const finished: string[] = [];
+  let listenerDown = false;
+  const listener = {
+    async recordingFinished(row: { id: string; status: string }) {
+      if (listenerDown) throw new Error('fan-out unavailable');
+      finished.push(`${row.id}.${row.status}`);
+    },
+  };
+  const status = () => new StatusReporter(repo, redis, prefix, listener);
   const transcode = () => transcodeStage({ repo, store, status: status(), scoreProducer, maxDurationS: 60 });
   const score = () => scoreStage({ repo, store, status: status(), analyzer, metricsProducer });
 
@@ -134,10 +143,14 @@ describe('pipeline stages', () => {
       }),
     ]);
 
+    expect(finished.filter((f) => f.startsWith(job.id))).toEqual([`${job.id}.scored`]);
+
     await score()(job, ctx);
     expect(
       await metricsProducer.queue.getJobCountByTypes('waiting', 'prioritized', 'delayed', 'active'),
     ).toBe(1);
+    // Told again (the fan-out's job ids make that a no-op), in case the first run crashed before it.
+    expect(finished.filter((f) => f.startsWith(job.id))).toEqual([`${job.id}.scored`, `${job.id}.scored`]);
     const segs = await database.pool.query(
       'select count(*)::int n from speech_segments where recording_id = $1',
       [job.id],
@@ -152,6 +165,23 @@ describe('pipeline stages', () => {
     expect(err, JSON.stringify(await repo.get(job.id, null))).toBeInstanceOf(PermanentJobError);
     expect(err.code).toBe('corrupt_audio');
     expect(await repo.get(job.id, null)).toMatchObject({ status: 'failed', failureCode: 'corrupt_audio' });
+    expect(finished.filter((f) => f.startsWith(job.id))).toEqual([`${job.id}.failed`]);
+  });
+
+  it('a terminal status whose notification failed is notified by the retry', async () => {
+    const job = await uploaded(buzzWav().subarray(0, 1000));
+    listenerDown = true;
+    onTestFinished(() => {
+      listenerDown = false;
+    });
+    // The status is durable before the fan-out runs; the fan-out's failure fails the attempt.
+    await expect(transcode()(job, ctx)).rejects.toThrow(/fan-out unavailable/);
+    expect(await repo.get(job.id, null)).toMatchObject({ status: 'failed', failureCode: 'corrupt_audio' });
+    expect(finished.filter((f) => f.startsWith(job.id))).toEqual([]);
+    listenerDown = false;
+    await transcode()(job, { ...ctx, attempt: 2 });
+    await score()(job, { ...ctx, attempt: 1 });
+    expect(finished.filter((f) => f.startsWith(job.id))).toEqual([`${job.id}.failed`, `${job.id}.failed`]);
   });
 
   it('fails audio the analyzer cannot read permanently, on the first attempt', async () => {

@@ -10,6 +10,8 @@ export const QUEUES = {
   maintenance: 'maintenance',
   /** scheduled recording housekeeping run by the transcoder (stuck recordings, expired direct uploads). */
   housekeeping: 'housekeeping',
+  /** transcoder and scorer → transcoder: one webhook delivery (an event to one endpoint). */
+  webhooks: 'webhooks',
 } as const;
 
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
@@ -21,7 +23,7 @@ export const ALL_QUEUES = Object.values(QUEUES) as QueueName[];
  * each worker on its first queue (checked against the rendered chart by scripts/shipped-config.test.ts).
  */
 export const WORKER_QUEUES = {
-  transcoder: ['transcode', 'housekeeping'],
+  transcoder: ['transcode', 'housekeeping', 'webhooks'],
   scorer: ['score'],
   ingestor: ['metrics', 'maintenance'],
 } as const satisfies Record<string, readonly QueueName[]>;

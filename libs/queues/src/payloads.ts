@@ -1,4 +1,4 @@
-import { normalizedMetricEventSchema } from '@voicepulse/contracts';
+import { normalizedMetricEventSchema, webhookDeliveryBodySchema } from '@voicepulse/contracts';
 import { z } from 'zod';
 import { QUEUES, type QueueName } from './names';
 
@@ -40,12 +40,19 @@ export const housekeepingJobSchema = z.object({
   ...jobMeta,
 });
 
+/** One event for one endpoint. The endpoint's URL and secrets stay in Postgres, never in Redis. */
+export const webhookJobSchema = webhookDeliveryBodySchema.extend({
+  endpointId: z.uuid(),
+  ...jobMeta,
+});
+
 export const JOB_SCHEMAS = {
   [QUEUES.transcode]: transcodeJobSchema,
   [QUEUES.score]: scoreJobSchema,
   [QUEUES.metrics]: metricsJobSchema,
   [QUEUES.maintenance]: maintenanceJobSchema,
   [QUEUES.housekeeping]: housekeepingJobSchema,
+  [QUEUES.webhooks]: webhookJobSchema,
 } as const satisfies Record<QueueName, z.ZodType>;
 
 export type JobPayload<Q extends QueueName> = z.infer<(typeof JOB_SCHEMAS)[Q]>;
@@ -54,6 +61,7 @@ export type ScoreJob = JobPayload<'score'>;
 export type MetricsJob = JobPayload<'metrics'>;
 export type MaintenanceJob = JobPayload<'maintenance'>;
 export type HousekeepingJob = JobPayload<'housekeeping'>;
+export type WebhookJob = JobPayload<'webhooks'>;
 
 /**
  * Deterministic job ids make enqueueing idempotent: a retried request or a re-run stage adds the same
@@ -64,4 +72,6 @@ export const jobIds = {
   score: (recordingId: string) => `${recordingId}.score`,
   recordingMetric: (recordingId: string) => `${recordingId}.metric`,
   metricsBatch: (digest: string) => `batch.${digest}`,
+  /** One delivery per event and endpoint, however often the stage that finished the recording runs. */
+  webhook: (recordingId: string, status: string, endpointId: string) => `${recordingId}.${status}.${endpointId}`,
 };

@@ -51,4 +51,14 @@ export const QUEUE_SETTINGS: Record<QueueName, QueueSettings> = {
     lockDurationMs: 300_000,
     defaultConcurrency: 1,
   },
+  [QUEUES.webhooks]: {
+    // A receiver down for a while still gets its event: 12 attempts, 2 s doubling (capped by the
+    // exponent at ~34 min between the last two), about 70 minutes in all; then the job waits in
+    // the failed set, where `npm run jobs -- retry webhooks` replays it.
+    job: { attempts: 12, backoff: { type: 'exponential', delay: 2_000, jitter: 0.5 }, ...retention },
+    // One attempt is bounded by the 10 s receiver timeout plus DNS.
+    lockDurationMs: 60_000,
+    // Deliveries wait on other people's servers, not on our CPU.
+    defaultConcurrency: 16,
+  },
 };

@@ -5,6 +5,7 @@ import { isTransientDbError } from '@voicepulse/db';
 import { PayloadError } from '@voicepulse/ingest';
 import { PipelineQuotaError } from '@voicepulse/recordings';
 import { isNetworkError, NotFoundError, UnavailableError } from '@voicepulse/storage';
+import { DestinationRefusedError, WebhookLimitError } from '@voicepulse/webhooks';
 import { ZodError } from 'zod';
 
 /** An error whose status, code and message are safe to show the client as they are. */
@@ -44,6 +45,11 @@ function classify(err: unknown): HttpError {
     return new HttpError(429, 'pipeline_quota_exceeded', err.message, { limit: err.limit }, { 'Retry-After': '30' });
   if (err instanceof InvalidCursorError) return new HttpError(400, 'invalid_cursor', err.message);
   if (err instanceof PayloadError) return new HttpError(err.status, err.code, err.message);
+  // The URL is well-formed but names a place the server will not fetch (SSRF guard).
+  if (err instanceof DestinationRefusedError)
+    return new HttpError(422, 'webhook_destination_refused', err.message, { reason: err.reason });
+  if (err instanceof WebhookLimitError)
+    return new HttpError(409, 'webhook_limit_reached', err.message, { limit: err.limit });
   if (err instanceof ZodError)
     return new HttpError(400, 'invalid_request', 'request validation failed', toFieldIssues(err));
   const e = err as { type?: string; status?: number };

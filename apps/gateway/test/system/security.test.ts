@@ -30,7 +30,9 @@ const tokens: Record<'alice' | 'mallory' | 'admin' | 'ingest', string> = {
   admin: '',
   ingest: '',
 };
-const seeded = { recordingId: '', uploadId: '', sessionId: randomUUID() };
+const seeded = { recordingId: '', uploadId: '', sessionId: randomUUID(), webhookId: '', webhookSecret: '' };
+/** Alice's webhook auth header value: a secret that must never be returned or logged. */
+const webhookHeaderValue = `receiver-${randomUUID()}`;
 
 const sign = (
   claims: Record<string, unknown>,
@@ -95,6 +97,18 @@ beforeAll(async () => {
     .set(as('alice'))
     .send({ type: 'join', occurredAt: new Date().toISOString(), deviceId: 'alice-phone' });
   expect(ses.status, JSON.stringify(ses.body)).toBe(200);
+  // A public IP literal: registration checks it without DNS, and nothing is ever delivered here.
+  const hook = await request(app)
+    .post('/v1/webhooks')
+    .set(as('alice'))
+    .send({
+      url: 'https://93.184.215.14/alice-hook',
+      events: ['recording.scored'],
+      authHeader: { name: 'X-Receiver-Key', value: webhookHeaderValue },
+    });
+  expect(hook.status, JSON.stringify(hook.body)).toBe(201);
+  seeded.webhookId = hook.body.id;
+  seeded.webhookSecret = hook.body.secret;
 });
 
 afterAll(async () => {
@@ -123,6 +137,11 @@ const range = `from=${encodeURIComponent(new Date(Date.now() - 86_400_000).toISO
 const aliceStillHasRecording = async () => {
   const res = await request(app).get(`/v1/recordings/${seeded.recordingId}`).set(as('alice'));
   expect(res.status).toBe(200);
+};
+
+const aliceStillHasWebhook = async () => {
+  const res = await request(app).get('/v1/webhooks').set(as('alice'));
+  expect(res.body.items.map((w: { id: string }) => w.id)).toEqual([seeded.webhookId]);
 };
 
 /** Every route, called by Mallory or the ingest token against Alice's data (or against admin routes). */
@@ -186,6 +205,27 @@ const CASES: Record<string, Case> = {
     probe: (who) => request(app).delete(`/v1/recordings/${seeded.recordingId}`).set(as(who)),
     expect: [404],
     after: aliceStillHasRecording,
+  },
+  'GET /v1/webhooks': {
+    probe: (who) => request(app).get('/v1/webhooks').set(as(who)),
+    expect: [200],
+    why: 'lists the caller’s own endpoints only',
+    after: (res) => expect(JSON.stringify(res.body)).not.toContain(seeded.webhookId),
+    ingest: { expect: [403], why: 'service tokens own no webhooks' },
+  },
+  'POST /v1/webhooks': {
+    probe: (who) =>
+      request(app).post('/v1/webhooks').set(as(who)).send({ url: 'https://93.184.215.14/other', events: ['recording.failed'] }),
+    expect: [201],
+    why: 'registers the caller’s own endpoint; Alice’s are untouched',
+    after: aliceStillHasWebhook,
+    ingest: { expect: [403], after: aliceStillHasWebhook, why: 'service tokens own no webhooks' },
+  },
+  'DELETE /v1/webhooks/:id': {
+    probe: (who) => request(app).delete(`/v1/webhooks/${seeded.webhookId}`).set(as(who)),
+    expect: [404],
+    after: aliceStillHasWebhook,
+    ingest: { expect: [403], after: aliceStillHasWebhook },
   },
   'GET /v1/prompts/next': {
     probe: (who) => request(app).get('/v1/prompts/next').set(as(who)),
@@ -478,6 +518,8 @@ describe('security', () => {
     // Make the gateway log a failure with the request in scope.
     await request(app).get('/v1/recordings').set('Authorization', 'Bearer not.a.jwt');
     expect(logText.length).toBeGreaterThan(0);
-    for (const secret of [...Object.values(tokens), TEST_JWT_SECRET]) expect(logText).not.toContain(secret);
+    for (const secret of [...Object.values(tokens), TEST_JWT_SECRET, seeded.webhookSecret, webhookHeaderValue])
+      expect(logText).not.toContain(secret);
+    expect(seeded.webhookSecret).toMatch(/^whsec_/);
   });
 });

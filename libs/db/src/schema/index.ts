@@ -2,3 +2,4 @@ export * from './core';
 export * from './recordings';
 export * from './metrics';
 export * from './prompts';
+export * from './webhooks';

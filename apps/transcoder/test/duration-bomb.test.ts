@@ -49,7 +49,8 @@ beforeAll(async () => {
   const silence = ['-f', 'lavfi', '-i', 'anullsrc=r=44100:cl=mono', '-t', '7200', '-c:a', 'flac'];
   await run('ffmpeg', ['-y', '-loglevel', 'error', ...silence, file]);
   bomb = await readFile(file);
-});
+  // Two hours of FLAC take ffmpeg a few seconds idle and far longer on a loaded CI machine.
+}, 180_000);
 afterAll(async () => {
   for (const s of started) {
     await s.proc.stop();

@@ -2,7 +2,7 @@ import type { ErrorRequestHandler } from 'express';
 import type { Logger } from '@voicepulse/logger';
 import { InvalidCursorError, toFieldIssues } from '@voicepulse/contracts';
 import { isTransientDbError } from '@voicepulse/db';
-import { PayloadError } from '@voicepulse/ingest';
+import { PayloadError, QueryError } from '@voicepulse/ingest';
 import { PipelineQuotaError } from '@voicepulse/recordings';
 import { isNetworkError, NotFoundError, UnavailableError } from '@voicepulse/storage';
 import { DestinationRefusedError, WebhookLimitError } from '@voicepulse/webhooks';
@@ -45,6 +45,8 @@ function classify(err: unknown): HttpError {
     return new HttpError(429, 'pipeline_quota_exceeded', err.message, { limit: err.limit }, { 'Retry-After': '30' });
   if (err instanceof InvalidCursorError) return new HttpError(400, 'invalid_cursor', err.message);
   if (err instanceof PayloadError) return new HttpError(err.status, err.code, err.message);
+  // A read the query layer refuses (e.g. a range it will not scan): the caller's to fix.
+  if (err instanceof QueryError) return new HttpError(400, err.code, err.message);
   // The URL is well-formed but names a place the server will not fetch (SSRF guard).
   if (err instanceof DestinationRefusedError)
     return new HttpError(422, 'webhook_destination_refused', err.message, { reason: err.reason });

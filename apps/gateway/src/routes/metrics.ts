@@ -12,7 +12,6 @@ import {
   parseIngestBody,
   MAX_INGEST_BODY_BYTES,
   MAX_INGEST_JSON_DEPTH,
-  QueryError,
   readLimited,
   type RejectedEvent,
 } from '@voicepulse/ingest';
@@ -26,11 +25,6 @@ import { streamUnlessStalled } from '../http/exports';
 import { HttpError, unavailable } from '../http/errors';
 import { sessionPrincipal } from './sessions';
 import { route } from '../http/route';
-
-function asHttp(err: unknown): unknown {
-  if (err instanceof QueryError) return new HttpError(400, err.code, err.message);
-  return err;
-}
 
 /** A user's app reports its own events; an ingest service token forwards many clients' batches. */
 export const USER_INGEST_BODY_BYTES = 1024 * 1024;
@@ -115,63 +109,46 @@ export function metricsRouter(deps: GatewayDeps): Router {
 
   route(router, operations.metricsSummary, [], async (req, res, { query: q }) => {
     const userId = readSubject(req, q.userId);
-    try {
-      res.json(
-        await metricsSummary(deps.database.pool, {
-          userId,
-          from: q.from,
-          to: q.to,
-          granularity: q.granularity,
-        }),
-      );
-    } catch (err) {
-      throw asHttp(err);
-    }
+    res.json(
+      await metricsSummary(deps.database.pool, {
+        userId,
+        from: q.from,
+        to: q.to,
+        granularity: q.granularity,
+      }),
+    );
   });
 
   route(router, operations.metricEvents, [], async (req, res, { query: q }) => {
     const userId = readSubject(req, q.userId);
-    try {
-      res.json(
-        await listMetricEvents(deps.database.pool, {
-          userId,
-          from: q.from,
-          to: q.to,
-          limit: q.limit,
-          cursor: q.cursor,
-        }),
-      );
-    } catch (err) {
-      throw asHttp(err);
-    }
+    res.json(
+      await listMetricEvents(deps.database.pool, {
+        userId,
+        from: q.from,
+        to: q.to,
+        limit: q.limit,
+        cursor: q.cursor,
+      }),
+    );
   });
 
   route(router, operations.metricSessions, [], async (req, res, { query: q }) => {
     const userId = readSubject(req, q.userId);
-    try {
-      res.json(
-        await listSessionsInPeriod(deps.database.pool, {
-          userId,
-          from: q.from,
-          to: q.to,
-          limit: q.limit,
-          cursor: q.cursor,
-        }),
-      );
-    } catch (err) {
-      throw asHttp(err);
-    }
+    res.json(
+      await listSessionsInPeriod(deps.database.pool, {
+        userId,
+        from: q.from,
+        to: q.to,
+        limit: q.limit,
+        cursor: q.cursor,
+      }),
+    );
   });
 
   route(router, operations.metricsExportCsv, [], async (req, res, { query: q }) => {
     const userId = readSubject(req, q.userId);
     deps.exports.acquireFor(res);
-    let stream;
-    try {
-      stream = await exportMetricEventsCsv(deps.database.pool, { userId, from: q.from, to: q.to });
-    } catch (err) {
-      throw asHttp(err);
-    }
+    const stream = await exportMetricEventsCsv(deps.database.pool, { userId, from: q.from, to: q.to });
     res.status(200);
     res.type('text/csv; charset=utf-8');
     res.attachment(`metrics-${userId}.csv`);

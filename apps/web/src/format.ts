@@ -1,3 +1,5 @@
+import type { SentimentLabel } from '@voicepulse/contracts';
+
 export function clock(ms: number): string {
   const s = Math.max(0, Math.floor(ms / 1000));
   return `${String(Math.floor(s / 60)).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}`;
@@ -37,3 +39,6 @@ export function sentimentWord(score: number): string {
 export function ratio(r: number | null | undefined): string {
   return r == null ? '—' : `${r.toFixed(1)} : 1`;
 }
+
+/** How a sentiment label reads next to its colour (the colour is never the only cue). */
+export const LABEL_WORDS: Record<SentimentLabel, string> = { positive: 'Positive', neutral: 'Neutral', negative: 'Negative' };

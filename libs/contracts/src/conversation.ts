@@ -72,6 +72,57 @@ const msSchema = z.number().nonnegative();
 export const speakerSegmentSchema = z.object({ speaker: z.string(), startMs: msSchema, endMs: msSchema });
 export type SpeakerSegment = z.infer<typeof speakerSegmentSchema>;
 
+/** A stretch of recording time, [startMs, endMs). */
+export interface TimeSpan {
+  startMs: number;
+  endMs: number;
+}
+
+/** Sorted, non-overlapping spans covering the same time; empty and inverted spans dropped. */
+export function unionSpans(spans: readonly TimeSpan[]): TimeSpan[] {
+  const sorted = spans
+    .filter((s) => s.endMs > s.startMs)
+    .map((s) => ({ startMs: s.startMs, endMs: s.endMs }))
+    .sort((a, b) => a.startMs - b.startMs);
+  const out: TimeSpan[] = [];
+  for (const s of sorted) {
+    const last = out[out.length - 1];
+    if (last && s.startMs <= last.endMs) last.endMs = Math.max(last.endMs, s.endMs);
+    else out.push(s);
+  }
+  return out;
+}
+
+/**
+ * Simultaneous speech shorter than this is not an overlap: VAD hangover (90 ms) on both sides of a
+ * quick hand-over makes a few tens of ms of "both talking" that nobody heard.
+ */
+export const MIN_OVERLAP_MS = 200;
+
+/**
+ * Maximal stretches with ≥ 2 speakers talking, by a sweep over every speaker's merged speech
+ * (`speakerSegments`). Here, not in libs/analysis, because the scorer counts `overlap` with it and
+ * the web app draws the same stretches on the speaker lanes: one definition for both.
+ */
+export function overlapSpans(segments: readonly TimeSpan[], minMs = MIN_OVERLAP_MS): TimeSpan[] {
+  const edges = segments.flatMap((s) => [
+    { at: s.startMs, d: 1 },
+    { at: s.endMs, d: -1 },
+  ]);
+  // Ends before starts at the same instant: touching spans ([a,b) then [b,c)) do not overlap.
+  edges.sort((a, b) => a.at - b.at || a.d - b.d);
+  const out: TimeSpan[] = [];
+  let active = 0;
+  let from = 0;
+  for (const e of edges) {
+    const before = active;
+    active += e.d;
+    if (before < 2 && active >= 2) from = e.at;
+    if (before >= 2 && active < 2 && e.at > from) out.push({ startMs: from, endMs: e.at });
+  }
+  return unionSpans(out).filter((s) => s.endMs - s.startMs >= minMs);
+}
+
 /** AssemblyAI's `sentiment_analysis_results` item; `sentiment` is our lower-case label. */
 export const speakerSentenceSchema = z.object({
   text: z.string(),

@@ -1,4 +1,4 @@
-import { recordingViewSchema, type SentimentLabel } from '@voicepulse/contracts';
+import { recordingViewSchema } from '@voicepulse/contracts';
 import { Link, useParams } from 'react-router';
 import { CartesianGrid, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { tokenUrl } from '../api/client';
@@ -7,9 +7,8 @@ import { useApiQuery, useRecordingStatus } from '../api/hooks';
 import { useSession } from '../auth/auth';
 import { StatusBadge } from '../components/StatusBadge';
 import { Waveform } from '../components/Waveform';
-import { bytes, dateTime, percent, seconds, talkTime } from '../format';
-
-const LABEL_WORDS: Record<SentimentLabel, string> = { positive: 'Positive', neutral: 'Neutral', negative: 'Negative' };
+import { ConversationView, SpeakerLanes } from '../components/ConversationView';
+import { bytes, dateTime, LABEL_WORDS, percent, seconds, talkTime } from '../format';
 
 export function RecordingDetailPage() {
   const { id = '' } = useParams();
@@ -65,6 +64,7 @@ export function RecordingDetailPage() {
             durationMs={r.audio?.durationMs}
           />
         )}
+        {a?.conversation && <SpeakerLanes conversation={a.conversation} />}
       </section>
 
       {a ? (
@@ -92,6 +92,7 @@ export function RecordingDetailPage() {
               </div>
             </dl>
           </section>
+          {a.conversation && <ConversationView conversation={a.conversation} />}
           <section className="card" aria-labelledby="timeline-h">
             <h2 id="timeline-h">Sentiment over time</h2>
             {a.timeline?.length ? (

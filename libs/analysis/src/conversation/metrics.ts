@@ -5,6 +5,7 @@ import type {
   Participant,
   SpeakerSentence,
 } from '@voicepulse/contracts';
+import { MIN_OVERLAP_MS, overlapSpans, unionSpans as union } from '@voicepulse/contracts';
 import { labelFor } from '../label';
 import { transcriptConfidence } from '../engines/transcript';
 
@@ -39,10 +40,7 @@ export interface ConversationInput {
 export interface ConversationOptions {
   /** A speaker's pause shorter than this, with nobody else talking in it, stays inside one turn. */
   maxPauseMs: number;
-  /**
-   * Simultaneous speech shorter than this is not an overlap: VAD hangover (90 ms) on both sides of a
-   * quick hand-over makes a few tens of ms of "both talking" that nobody heard.
-   */
+  /** Simultaneous speech shorter than this is not an overlap (see MIN_OVERLAP_MS). */
   minOverlapMs: number;
   /** A turn must last this long to count as an interruption (shorter is a backchannel). */
   interruptionMinMs: number;
@@ -52,7 +50,7 @@ export interface ConversationOptions {
 
 export const CONVERSATION_DEFAULTS: ConversationOptions = {
   maxPauseMs: 1500,
-  minOverlapMs: 200,
+  minOverlapMs: MIN_OVERLAP_MS,
   interruptionMinMs: 1000,
   longGapMs: 5000,
 };
@@ -147,20 +145,7 @@ export function computeConversation(
   };
 }
 
-/** Sorted, non-overlapping spans covering the same time; empty and inverted spans dropped. */
-export function union(spans: readonly Span[]): Span[] {
-  const sorted = spans
-    .filter((s) => s.endMs > s.startMs)
-    .map((s) => ({ startMs: s.startMs, endMs: s.endMs }))
-    .sort((a, b) => a.startMs - b.startMs);
-  const out: Span[] = [];
-  for (const s of sorted) {
-    const last = out[out.length - 1];
-    if (last && s.startMs <= last.endMs) last.endMs = Math.max(last.endMs, s.endMs);
-    else out.push(s);
-  }
-  return out;
-}
+export { union };
 
 const total = (spans: readonly Span[]) => spans.reduce((a, s) => a + (s.endMs - s.startMs), 0);
 const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null);
@@ -183,26 +168,6 @@ function turnsOf(speaker: string, speech: Map<string, Span[]>, maxPauseMs: numbe
     }
   }
   return turns;
-}
-
-/** Maximal stretches with ≥ 2 speakers talking, by a sweep over every speaker's speech. */
-function overlapSpans(all: readonly Turn[], minMs: number): Span[] {
-  const edges = all.flatMap((s) => [
-    { at: s.startMs, d: 1 },
-    { at: s.endMs, d: -1 },
-  ]);
-  // Ends before starts at the same instant: touching spans ([a,b) then [b,c)) do not overlap.
-  edges.sort((a, b) => a.at - b.at || a.d - b.d);
-  const out: Span[] = [];
-  let active = 0;
-  let from = 0;
-  for (const e of edges) {
-    const before = active;
-    active += e.d;
-    if (before < 2 && active >= 2) from = e.at;
-    if (before >= 2 && active < 2 && e.at > from) out.push({ startMs: from, endMs: e.at });
-  }
-  return union(out).filter((s) => s.endMs - s.startMs >= minMs);
 }
 
 function findInterruptions(

@@ -140,7 +140,11 @@ describe('recording pipeline end to end (gateway → transcoder → scorer → i
     const view = await finalState(id);
     expect(view.status).toBe('failed');
     expect(view.failure.code).toBe('corrupt_audio');
-    const job = await gw.deps.producers.transcode.queue.getJob(`${id}.transcode`);
+    // The row says `failed` before the worker hands the job back to BullMQ (and the webhook
+    // fan-out runs in between): wait for the job's own failed state, then count its attempts.
+    const queue = gw.deps.producers.transcode.queue;
+    await waitFor(async () => (await queue.getJobState(`${id}.transcode`)) === 'failed', { what: 'transcode job failed' });
+    const job = await queue.getJob(`${id}.transcode`);
     expect(job?.attemptsMade).toBe(1);
     expect(await metricRows(id)).toBe(0);
   });

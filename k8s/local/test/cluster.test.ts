@@ -138,12 +138,14 @@ describe('the chart on a real Kubernetes', () => {
   });
 
   it('upgrades with a changed value: the affected pods roll, migrations apply before new pods serve, no upload is lost', async () => {
-    // The next release's gateway image: today's plus one migration that takes 15 s to apply.
+    // The next release's gateway image: today's plus one migration that takes 15 s to apply. Its row
+    // records the wall-clock moment of the insert (clock_timestamp(), not now(): that is when the
+    // transaction began, before the sleep), just before the migration commits and becomes visible.
     const ctx = path.join(work, 'next-gateway');
     cpSync(path.join(root, 'libs/db/migrations'), path.join(ctx, 'migrations'), { recursive: true });
     writeFileSync(
       path.join(ctx, 'migrations/9999_cluster_upgrade_probe.sql'),
-      'SELECT pg_sleep(15);\n--> statement-breakpoint\nCREATE TABLE "cluster_upgrade_probe" ("applied_at" timestamptz DEFAULT now() NOT NULL);\n--> statement-breakpoint\nINSERT INTO "cluster_upgrade_probe" DEFAULT VALUES;\n',
+      'SELECT pg_sleep(15);\n--> statement-breakpoint\nCREATE TABLE "cluster_upgrade_probe" ("applied_at" timestamptz DEFAULT now() NOT NULL);\n--> statement-breakpoint\nINSERT INTO "cluster_upgrade_probe" VALUES (clock_timestamp());\n',
     );
     const journalFile = path.join(ctx, 'migrations/meta/_journal.json');
     const journal = JSON.parse(readFileSync(journalFile, 'utf8')) as {
@@ -201,7 +203,13 @@ describe('the chart on a real Kubernetes', () => {
     const job = jobs.items.find((j) => j.metadata.name.endsWith('-r2'));
     expect(job?.status?.completionTime, 'migrations Job of revision 2').toBeTruthy();
     expect(await psql('select count(*) from cluster_upgrade_probe')).toBe('1');
-    const migrated = Date.parse(job!.status!.completionTime!);
+    // The migration's own commit is the moment to compare with, not the Job's completionTime: the
+    // Job controller records that seconds after the pod exits, and a waiting pod may rightly start
+    // in between. The kubelet reports startedAt in whole seconds, hence the floor.
+    const migrated =
+      Math.floor(
+        Number(await psql('select extract(epoch from applied_at) from cluster_upgrade_probe')),
+      ) * 1_000;
     // …and no new pod of a Node service started serving before that.
     for (const component of NODE_SERVICES) {
       const pods = await podsOf(component);
@@ -211,7 +219,7 @@ describe('the chart on a real Kubernetes', () => {
         const main = pod.status!.containerStatuses!.find((s) => s.name === component)!;
         const startedAt = Date.parse(main.state.running!.startedAt);
         expect(startedAt, `${pod.metadata.name} started after the migration`).toBeGreaterThanOrEqual(
-          migrated - 1_000,
+          migrated,
         );
         expect(pod.status!.initContainerStatuses![0]!.state.terminated!.exitCode).toBe(0);
       }

@@ -12,6 +12,8 @@ export default defineConfig({
           environment: 'jsdom',
           include: ['src/**/*.test.{ts,tsx}'],
           setupFiles: ['./test/setup.ts'],
+          // Beside the real-server suites on two cores (see test/setup.ts).
+          testTimeout: 30_000,
         },
       },
       {

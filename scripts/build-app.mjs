@@ -13,7 +13,9 @@ if (!app || !entries.length) {
   process.exit(2);
 }
 const appDir = path.join(root, 'apps', app);
-const outdir = path.join(appDir, 'dist');
+// BUILD_APP_DIST: another folder name under the app, for a test that runs a bundle while `nx build`
+// may be writing dist/ (it must stay under the app: the bundle resolves its packages from there).
+const outdir = path.join(appDir, process.env.BUILD_APP_DIST ?? 'dist');
 await rm(outdir, { recursive: true, force: true });
 
 /** Keep node_modules packages external but bundle our own @voicepulse/* TypeScript sources. */

@@ -3,13 +3,12 @@ import { z } from 'zod';
 import { QUEUES, type QueueName } from './names';
 
 /**
- * Carried by every job so logs and traces of one upload line up across services. Never put secrets
- * or audio in a payload: jobs are visible to anyone with Redis access and kept after completion.
+ * Carried by every job so the logs of one upload line up across services (the trace context
+ * travels in the job's options, by BullMQ's telemetry: telemetry.ts). Never put secrets or audio
+ * in a payload: jobs are visible to anyone with Redis access and kept after completion.
  */
 const jobMeta = {
   correlationId: z.string().min(1).max(128),
-  /** W3C traceparent of the producing span, when tracing is on. */
-  traceparent: z.string().max(128).optional(),
 };
 
 export const transcodeJobSchema = z.object({

@@ -3,16 +3,15 @@ import type { z } from 'zod';
 import type { QueueName } from './names';
 import { JOB_SCHEMAS, type JobPayload, type MetricsJob } from './payloads';
 
-const METRICS_JOB_KEYS = new Set(['events', 'correlationId', 'traceparent']);
+const METRICS_JOB_KEYS = new Set(['events', 'correlationId']);
 
 /** `metricsJobSchema` compiled by hand: same bounds, unknown keys refused (see isNormalizedMetricEvent). */
 function isMetricsJob(v: unknown): v is MetricsJob {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
   const job = v as Record<string, unknown>;
   for (const k in job) if (Object.hasOwn(job, k) && !METRICS_JOB_KEYS.has(k)) return false;
-  const { events, correlationId, traceparent } = job;
+  const { events, correlationId } = job;
   if (typeof correlationId !== 'string' || correlationId.length < 1 || correlationId.length > 128) return false;
-  if ('traceparent' in job && (typeof traceparent !== 'string' || traceparent.length > 128)) return false;
   if (!Array.isArray(events) || events.length < 1 || events.length > 5_000) return false;
   for (const e of events) if (!isNormalizedMetricEvent(e)) return false;
   return true;

@@ -44,8 +44,8 @@ describe('metrics job payload checks', () => {
     const good = { events: [event(), event()], correlationId: 'c1' };
     const cases: unknown[] = [
       good,
+      // Queued by a release that carried the trace context in the payload: the key is stripped.
       { ...good, traceparent: '00-abc-def-01' },
-      { ...good, traceparent: 'x'.repeat(129) },
       { ...good, extra: true },
       { ...good, correlationId: '' },
       { ...good, events: [] },

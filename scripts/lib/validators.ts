@@ -3,9 +3,9 @@
  * beside the schemas (`npm run generate:validators`; scripts/validators.test.ts fails when stale).
  *
  * Why generated and checked in rather than compiled at import time: importing ajv and compiling the
- * schemas took ~0.3–0.5 s of every process's start on this machine (bench/validators prints the
- * figure), needs `new Function` at run time and ajv in every image; the standalone module needs
- * neither, and esbuild bundles it like any source file.
+ * two schemas took 0.3–1 s of a fresh process on this (shared, loaded) machine against 40–100 ms to
+ * import the generated modules (bench/validators prints both), needs `new Function` at run time and
+ * ajv in every image; the standalone module needs neither, and esbuild bundles it as any source.
  *
  * Contract of each generated validator: it accepts only what its schema accepts, and only values
  * that equal the schema's output (so the caller may use them as is); anything it refuses the caller
@@ -83,7 +83,9 @@ function jsonSchemaOf(spec: ValidatorSpec, refinements: Refinements, used: Set<s
         } else if (!REPRESENTABLE_CHECKS.has(def.check)) {
           throw new Error(`${at}: zod check "${def.check}" has no JSON Schema equivalent`);
         } else if (def.pattern?.flags) {
-          throw new Error(`${at}: /${def.pattern.source}/${def.pattern.flags}: a JSON Schema pattern has no flags`);
+          throw new Error(
+            `${at}: /${def.pattern.source}/${def.pattern.flags}: a JSON Schema pattern has no flags`,
+          );
         }
       }
       // Formats are not validated (ajv-formats' uuid and date-time differ from zod's): zod emits the
@@ -139,7 +141,10 @@ const HEADER =
   '// rewrites it, and scripts/validators.test.ts fails when it is stale.\n';
 
 /** The files of one generated module, formatted as the repository formats them. */
-export async function renderValidatorModule(mod: ValidatorModule, root: string): Promise<Record<string, string>> {
+export async function renderValidatorModule(
+  mod: ValidatorModule,
+  root: string,
+): Promise<Record<string, string>> {
   const { refinements, specs } = await mod.validators();
   const ajv = newAjv(refinements);
   const used = new Set<string>();
@@ -160,7 +165,8 @@ export async function renderValidatorModule(mod: ValidatorModule, root: string):
     code = code.replaceAll(required, local);
     imports.push(importFrom);
   }
-  if (code.includes('require(')) throw new Error(`${mod.file}: ajv needs a runtime function not in RUNTIME_FUNCTIONS`);
+  if (code.includes('require('))
+    throw new Error(`${mod.file}: ajv needs a runtime function not in RUNTIME_FUNCTIONS`);
   const js = `${HEADER}/* eslint-disable */\n${imports.join('\n')}\n${code}`;
   const typeImports = new Map<string, Set<string>>();
   for (const { type } of Object.values(specs)) {
@@ -168,9 +174,14 @@ export async function renderValidatorModule(mod: ValidatorModule, root: string):
   }
   const dts =
     HEADER +
-    [...typeImports].map(([from, names]) => `import type { ${[...names].sort().join(', ')} } from '${from}';\n`).join('') +
+    [...typeImports]
+      .map(([from, names]) => `import type { ${[...names].sort().join(', ')} } from '${from}';\n`)
+      .join('') +
     Object.entries(specs)
-      .map(([name, spec]) => `\n/** ${spec.doc} */\nexport declare const ${name}: (value: unknown) => value is ${spec.type.name};\n`)
+      .map(
+        ([name, spec]) =>
+          `\n/** ${spec.doc} */\nexport declare const ${name}: (value: unknown) => value is ${spec.type.name};\n`,
+      )
       .join('');
   const pretty = async (text: string, file: string) => {
     const filepath = `${root}/${file}`;

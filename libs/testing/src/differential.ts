@@ -103,7 +103,16 @@ export function differentialSeed(what: string, fallback = 20261213): number {
 }
 
 // Characters that matter to the fields' formats and to the plain-text rule.
-const ALPHABET = [...'0123456789abcdefABCDEFgxzT:.+-Z/_@ é', '\u0000', '\t', '\u007f', '\u0085', '\ud800', '\udc00', '\u{1F600}'];
+const ALPHABET = [
+  ...'0123456789abcdefABCDEFgxzT:.+-Z/_@ é',
+  '\u0000',
+  '\t',
+  '\u007f',
+  '\u0085',
+  '\ud800',
+  '\udc00',
+  '\u{1F600}',
+];
 
 /**
  * `count` variants of the `bases`, each with one to three changes: a field set to a probe, a

@@ -125,8 +125,8 @@ function newAjv(refinements: Refinements): Ajv {
 
 /**
  * ajv's standalone code `require`s a few runtime helpers from ajv itself. Each used here is replaced
- * by the function zod runs for the same check, so the generated module needs nothing but zod (a
- * dependency of every lib that has one) and counts exactly as zod does.
+ * by the function zod runs for the same check (zod/v4/core's `util`), so a generated module needs
+ * nothing its lib does not depend on already, and counts exactly as zod does.
  */
 const RUNTIME_FUNCTIONS: Record<string, { code: string; importFrom: string }> = {
   // maxLength/minLength in code points; zod's max_length/min_length checks count with this.

@@ -1,4 +1,4 @@
-import { normalizedMetricEventSchema, webhookDeliveryBodySchema } from '@voicepulse/contracts';
+import { MAX_EVENTS_PER_REQUEST, normalizedMetricEventSchema, webhookDeliveryBodySchema } from '@voicepulse/contracts';
 import { z } from 'zod';
 import { QUEUES, type QueueName } from './names';
 
@@ -23,9 +23,12 @@ export const scoreJobSchema = z.object({
   ...jobMeta,
 });
 
-/** Many events per job: one job per event caps throughput far below Postgres (NOTES.md). */
+/**
+ * Many events per job: one job per event caps throughput far below Postgres (NOTES.md). The gateway
+ * queues one request's accepted events as one job, hence the request's limit.
+ */
 export const metricsJobSchema = z.object({
-  events: z.array(normalizedMetricEventSchema).min(1).max(5_000),
+  events: z.array(normalizedMetricEventSchema).min(1).max(MAX_EVENTS_PER_REQUEST),
   ...jobMeta,
 });
 

@@ -1,12 +1,11 @@
 import type { ErrorRequestHandler } from 'express';
 import type { Logger } from '@voicepulse/logger';
-import { InvalidCursorError, toFieldIssues } from '@voicepulse/contracts';
+import { InvalidCursorError, type FieldIssue } from '@voicepulse/contracts';
 import { isTransientDbError } from '@voicepulse/db';
 import { PayloadError, QueryError } from '@voicepulse/ingest';
 import { PipelineQuotaError } from '@voicepulse/recordings';
 import { isNetworkError, NotFoundError, UnavailableError } from '@voicepulse/storage';
 import { DestinationRefusedError, WebhookLimitError } from '@voicepulse/webhooks';
-import { ZodError } from 'zod';
 
 /** An error whose status, code and message are safe to show the client as they are. */
 export class HttpError extends Error {
@@ -19,6 +18,22 @@ export class HttpError extends Error {
   ) {
     super(message);
     this.name = 'HttpError';
+  }
+}
+
+/**
+ * The request itself failed its declared schema (see parseRequest): the client's to fix, so 400.
+ * Its own type, because a ZodError can also come from the server checking its own data (a stored
+ * row, a job payload) — that is a bug, answered 500 like any other, never blamed on the client.
+ */
+export class RequestValidationError extends Error {
+  constructor(
+    readonly issues: FieldIssue[],
+    readonly code = 'invalid_request',
+    message = 'request validation failed',
+  ) {
+    super(message);
+    this.name = 'RequestValidationError';
   }
 }
 
@@ -52,8 +67,7 @@ function classify(err: unknown): HttpError {
     return new HttpError(422, 'webhook_destination_refused', err.message, { reason: err.reason });
   if (err instanceof WebhookLimitError)
     return new HttpError(409, 'webhook_limit_reached', err.message, { limit: err.limit });
-  if (err instanceof ZodError)
-    return new HttpError(400, 'invalid_request', 'request validation failed', toFieldIssues(err));
+  if (err instanceof RequestValidationError) return new HttpError(400, err.code, err.message, err.issues);
   const e = err as { type?: string; status?: number };
   if (e?.type === 'entity.too.large')
     return new HttpError(413, 'payload_too_large', 'request body is too large');

@@ -1,5 +1,5 @@
 import { createDatabase } from '@voicepulse/db';
-import { legacySessionKey } from '@voicepulse/ingest';
+import { legacySessionKey, MetricsReadRepository } from '@voicepulse/ingest';
 import type { Logger } from '@voicepulse/logger';
 import { createProducer, createRedis, createStatusHub } from '@voicepulse/queues';
 import { RecordingsRepository } from '@voicepulse/recordings';
@@ -53,6 +53,7 @@ export async function composeGateway(
       maxLifetimeMs: config.SSE_MAX_LIFETIME_S * 1000,
     }),
     recordings: new RecordingsRepository(database.db),
+    metricsReads: new MetricsReadRepository(database.pool),
     legacySessionKey: legacySessionKey(database.pool),
     isShuttingDown: () => shuttingDown,
   };

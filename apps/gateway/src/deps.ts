@@ -1,4 +1,5 @@
 import type { Database } from '@voicepulse/db';
+import type { MetricsReadRepository } from '@voicepulse/ingest';
 import type { Logger } from '@voicepulse/logger';
 import type { Producer, StatusHub } from '@voicepulse/queues';
 import type { RecordingsRepository } from '@voicepulse/recordings';
@@ -27,6 +28,7 @@ export interface GatewayDeps {
   streams: StreamRegistry;
   exports: ExportSlots;
   recordings: RecordingsRepository;
+  metricsReads: MetricsReadRepository;
   /** The installation's key for mapping legacy (integer) session ids, loaded once from Postgres. */
   legacySessionKey: () => Promise<string>;
   isShuttingDown: () => boolean;

@@ -1,3 +1,4 @@
+import { CorpusExporter, PromptsRepository } from '@voicepulse/corpus';
 import { createDatabase } from '@voicepulse/db';
 import { legacySessionKey, MetricsReadRepository } from '@voicepulse/ingest';
 import type { Logger } from '@voicepulse/logger';
@@ -35,6 +36,7 @@ export async function composeGateway(
     help: 'Bytes of audio written to object storage by uploads',
     registers: [metrics.registry],
   });
+  const prompts = new PromptsRepository(database.db);
   const deps: GatewayDeps = {
     config,
     logger,
@@ -54,6 +56,8 @@ export async function composeGateway(
     }),
     recordings: new RecordingsRepository(database.db),
     metricsReads: new MetricsReadRepository(database.pool),
+    prompts,
+    corpus: new CorpusExporter(prompts, store, { signedUrlTtlS: config.SIGNED_URL_TTL_S }),
     legacySessionKey: legacySessionKey(database.pool),
     isShuttingDown: () => shuttingDown,
   };

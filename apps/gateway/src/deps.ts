@@ -1,3 +1,4 @@
+import type { CorpusExporter, PromptsRepository } from '@voicepulse/corpus';
 import type { Database } from '@voicepulse/db';
 import type { MetricsReadRepository } from '@voicepulse/ingest';
 import type { Logger } from '@voicepulse/logger';
@@ -29,6 +30,8 @@ export interface GatewayDeps {
   exports: ExportSlots;
   recordings: RecordingsRepository;
   metricsReads: MetricsReadRepository;
+  prompts: PromptsRepository;
+  corpus: CorpusExporter;
   /** The installation's key for mapping legacy (integer) session ids, loaded once from Postgres. */
   legacySessionKey: () => Promise<string>;
   isShuttingDown: () => boolean;

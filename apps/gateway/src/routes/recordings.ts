@@ -109,7 +109,7 @@ export function recordingsRouter(deps: GatewayDeps): Router {
       return;
     }
     const signed = await deps.store.signedDownloadUrl(key, {
-      expiresInSeconds: Math.min(deps.config.SIGNED_URL_TTL_S, 900),
+      expiresInSeconds: deps.config.SIGNED_URL_TTL_S,
       contentType,
     });
     res.redirect(302, signed.url);

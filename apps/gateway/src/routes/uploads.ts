@@ -90,7 +90,7 @@ export function uploadsRouter(deps: GatewayDeps): Router {
     if (!row.created) res.set(REPLAYED_HEADER, 'true');
     // The client writes to a staging key only; the declared size is signed into the URL.
     const signed = await deps.store.signedUploadUrl(blobKeys.staging(userId, row.id), {
-      expiresInSeconds: Math.min(deps.config.SIGNED_URL_TTL_S, 900),
+      expiresInSeconds: deps.config.SIGNED_URL_TTL_S,
       contentType: row.contentType,
       sizeBytes: row.sizeBytes,
     });

@@ -7,7 +7,7 @@ import {
   type UploadAccepted,
 } from '@voicepulse/contracts';
 import { jobIds } from '@voicepulse/queues';
-import { blobKeys, PromptsRepository, type RecordingRow } from '@voicepulse/recordings';
+import { blobKeys, type RecordingRow } from '@voicepulse/recordings';
 import { TooLargeError } from '@voicepulse/storage';
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
@@ -185,7 +185,7 @@ export async function checkPromptReference<M extends Pick<RecordingMetadata, 'pr
   if (meta.promptId === undefined || meta.actedEmotion === undefined) {
     throw new HttpError(400, 'invalid_metadata', 'promptId and actedEmotion must be sent together');
   }
-  const emotions = await new PromptsRepository(deps.database.db).emotionsOf(meta.promptId);
+  const emotions = await deps.prompts.emotionsOf(meta.promptId);
   if (!emotions) throw new HttpError(400, 'unknown_prompt', 'no prompt with this promptId');
   const emotion = meta.actedEmotion.trim().toLowerCase();
   if (!emotions.includes(emotion)) {

@@ -6,6 +6,7 @@ import type { Producer, StatusHub } from '@voicepulse/queues';
 import type { RecordingsRepository } from '@voicepulse/recordings';
 import type { prom, ServiceMetrics } from '@voicepulse/runtime';
 import type { BlobStore } from '@voicepulse/storage';
+import type { RecordingUploads } from '@voicepulse/uploads';
 import type { Redis } from 'ioredis';
 import type { GatewayConfig } from './config';
 import type { Authenticator } from './http/auth';
@@ -32,6 +33,7 @@ export interface GatewayDeps {
   metricsReads: MetricsReadRepository;
   prompts: PromptsRepository;
   corpus: CorpusExporter;
+  uploads: RecordingUploads;
   /** The installation's key for mapping legacy (integer) session ids, loaded once from Postgres. */
   legacySessionKey: () => Promise<string>;
   isShuttingDown: () => boolean;

@@ -5,6 +5,7 @@ import { isTransientDbError } from '@voicepulse/db';
 import { PayloadError, QueryError } from '@voicepulse/ingest';
 import { PipelineQuotaError } from '@voicepulse/recordings';
 import { isNetworkError, NotFoundError, UnavailableError } from '@voicepulse/storage';
+import { QueueUnavailableError, UploadError, type UploadErrorCode } from '@voicepulse/uploads';
 import { DestinationRefusedError, WebhookLimitError } from '@voicepulse/webhooks';
 
 /** An error whose status, code and message are safe to show the client as they are. */
@@ -43,6 +44,23 @@ export const unavailable = (what: string) =>
     'Retry-After': '5',
   });
 
+/** The status of each reason an upload is refused; a new code does not compile until it has one. */
+const UPLOAD_STATUS: Record<UploadErrorCode, number> = {
+  empty_upload: 400,
+  corrupt_audio: 400,
+  size_mismatch: 400,
+  channel_layout_mismatch: 400,
+  invalid_metadata: 400,
+  unknown_prompt: 400,
+  invalid_emotion: 400,
+  not_found: 404,
+  upload_missing: 409,
+  idempotency_key_reused: 409,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  too_many_pending_uploads: 429,
+};
+
 /** The error and the errors it wraps (Drizzle wraps pg's in `cause`), outermost first. */
 function* causes(err: unknown): Generator<unknown> {
   for (let e = err, depth = 0; e && depth < 5; depth++, e = (e as { cause?: unknown }).cause) yield e;
@@ -58,6 +76,11 @@ function classify(err: unknown): HttpError {
   // A transcode takes seconds to a few minutes: by then a slot is likely free.
   if (err instanceof PipelineQuotaError)
     return new HttpError(429, 'pipeline_quota_exceeded', err.message, { limit: err.limit }, { 'Retry-After': '30' });
+  if (err instanceof UploadError) {
+    const headers: Record<string, string> = err.retryAfterS ? { 'Retry-After': String(err.retryAfterS) } : {};
+    return new HttpError(UPLOAD_STATUS[err.code], err.code, err.message, err.details, headers);
+  }
+  if (err instanceof QueueUnavailableError) return unavailable('the job queue');
   if (err instanceof InvalidCursorError) return new HttpError(400, 'invalid_cursor', err.message);
   if (err instanceof PayloadError) return new HttpError(err.status, err.code, err.message);
   // A read the query layer refuses (e.g. a range it will not scan): the caller's to fix.

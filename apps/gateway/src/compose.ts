@@ -7,6 +7,7 @@ import { RecordingsRepository } from '@voicepulse/recordings';
 import { createMetrics, prom } from '@voicepulse/runtime';
 import { createBlobStore } from '@voicepulse/storage';
 import { RecordingUploads } from '@voicepulse/uploads';
+import { WebhookEndpointsRepository } from '@voicepulse/webhooks';
 import type { GatewayConfig } from './config';
 import type { GatewayDeps } from './deps';
 import { createAuthenticator } from './http/auth';
@@ -80,6 +81,7 @@ export async function composeGateway(
         signedUrlTtlS: config.SIGNED_URL_TTL_S,
       },
     }),
+    webhookEndpoints: new WebhookEndpointsRepository(database.db),
     legacySessionKey: legacySessionKey(database.pool),
     isShuttingDown: () => shuttingDown,
   };

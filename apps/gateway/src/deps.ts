@@ -7,6 +7,7 @@ import type { RecordingsRepository } from '@voicepulse/recordings';
 import type { prom, ServiceMetrics } from '@voicepulse/runtime';
 import type { BlobStore } from '@voicepulse/storage';
 import type { RecordingUploads } from '@voicepulse/uploads';
+import type { WebhookEndpointsRepository } from '@voicepulse/webhooks';
 import type { Redis } from 'ioredis';
 import type { GatewayConfig } from './config';
 import type { Authenticator } from './http/auth';
@@ -34,6 +35,7 @@ export interface GatewayDeps {
   prompts: PromptsRepository;
   corpus: CorpusExporter;
   uploads: RecordingUploads;
+  webhookEndpoints: WebhookEndpointsRepository;
   /** The installation's key for mapping legacy (integer) session ids, loaded once from Postgres. */
   legacySessionKey: () => Promise<string>;
   isShuttingDown: () => boolean;

@@ -98,7 +98,10 @@ export class CorpusExporter {
         }
         manifest.push(JSON.stringify(entry));
       }
-      pack.entry({ name: `${ROOT}/manifest.jsonl`, mtime }, manifest.length ? `${manifest.join('\n')}\n` : '');
+      pack.entry(
+        { name: `${ROOT}/manifest.jsonl`, mtime },
+        manifest.length ? `${manifest.join('\n')}\n` : '',
+      );
       pack.finalize();
     };
     fill().catch((err: unknown) => pack.destroy(err instanceof Error ? err : new Error(String(err))));

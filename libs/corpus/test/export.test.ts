@@ -28,7 +28,11 @@ beforeAll(async () => {
   tdb = await createTestDatabase({ prefix: 'corpus', migrate: runMigrations });
   database = createDatabase(tdb.url, { max: 2 });
   root = await mkdtemp(path.join(tmpdir(), 'vp-corpus-'));
-  store = new FsBlobStore({ root, signingSecret: 'corpus-test-signing-secret', publicUrl: 'http://127.0.0.1:1/v1/blobs' });
+  store = new FsBlobStore({
+    root,
+    signingSecret: 'corpus-test-signing-secret',
+    publicUrl: 'http://127.0.0.1:1/v1/blobs',
+  });
   prompts = new PromptsRepository(database.db);
   recordings = new RecordingsRepository(database.db);
   exporter = new CorpusExporter(prompts, store, { signedUrlTtlS: 60 });
@@ -74,13 +78,21 @@ const query = (q: Record<string, string>) => corpusExportQuerySchema.parse({ sta
 
 describe('CorpusExporter', () => {
   it('writes one manifest line per take of a prompt, and an archive of the audio with the manifest last', async () => {
-    const prompt = await prompts.create({ text: 'The sun is out.', emotions: ['happy'], active: true, createdBy: 'admin' });
+    const prompt = await prompts.create({
+      text: 'The sun is out.',
+      emotions: ['happy'],
+      active: true,
+      createdBy: 'admin',
+    });
     const audio = [Buffer.from('RIFF-first-take'), Buffer.from('RIFF-second-take')];
     const ids = [await take(prompt.id, audio[0]!), await take(prompt.id, audio[1]!)];
 
     const jsonl = exporter.export(query({ promptId: prompt.id }), new Date('2026-01-02T03:04:05Z'));
     expect(jsonl.fileName).toBe('voicepulse-corpus-2026-01-02-03-04-05.jsonl');
-    const lines = (await text(jsonl.body)).trim().split('\n').map((l) => JSON.parse(l) as CorpusEntry);
+    const lines = (await text(jsonl.body))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as CorpusEntry);
     expect(lines.map((e) => [e.recordingId, e.promptText, e.actedEmotion])).toEqual(
       ids.map((id) => [id, 'The sun is out.', 'happy']),
     );
@@ -95,11 +107,18 @@ describe('CorpusExporter', () => {
     ]);
     expect(files.get(`voicepulse-corpus/audio/${ids[1]}.wav`)).toEqual(audio[1]);
     const manifest = files.get('voicepulse-corpus/manifest.jsonl')!.toString().trim().split('\n');
-    expect(manifest.map((l) => (JSON.parse(l) as CorpusEntry).audioFile)).toEqual(ids.map((id) => `audio/${id}.wav`));
+    expect(manifest.map((l) => (JSON.parse(l) as CorpusEntry).audioFile)).toEqual(
+      ids.map((id) => `audio/${id}.wav`),
+    );
   });
 
   it('fails the archive stream when an object cannot be read, so the download ends truncated, not silently short', async () => {
-    const prompt = await prompts.create({ text: 'Where is it?', emotions: ['happy'], active: true, createdBy: 'admin' });
+    const prompt = await prompts.create({
+      text: 'Where is it?',
+      emotions: ['happy'],
+      active: true,
+      createdBy: 'admin',
+    });
     await take(prompt.id, null);
     const archive = exporter.export(query({ promptId: prompt.id, format: 'tar.gz' }));
     await expect(untar(archive.body)).rejects.toThrow();

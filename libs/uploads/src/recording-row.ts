@@ -37,7 +37,8 @@ export function newRecordingRow(
     recordedAt: meta.recordedAt ? new Date(meta.recordedAt) : null,
     promptId: meta.promptId ?? null,
     actedEmotion: meta.actedEmotion ?? null,
-    channelLayout: meta.channels === undefined ? null : meta.channels === 'split' ? 'split' : meta.channels.join(','),
+    channelLayout:
+      meta.channels === undefined ? null : meta.channels === 'split' ? 'split' : meta.channels.join(','),
     originalKey: blobKeys.original(ctx.userId, id),
     contentType: file.contentType,
     sizeBytes: file.sizeBytes,

@@ -10,7 +10,12 @@ import {
 import type { PromptsRepository } from '@voicepulse/corpus';
 import type { Logger } from '@voicepulse/logger';
 import { jobIds, type Producer } from '@voicepulse/queues';
-import { blobKeys, deleteRecordingBlobs, type RecordingRow, type RecordingsRepository } from '@voicepulse/recordings';
+import {
+  blobKeys,
+  deleteRecordingBlobs,
+  type RecordingRow,
+  type RecordingsRepository,
+} from '@voicepulse/recordings';
 import { NotFoundError, TooLargeError, type BlobStore } from '@voicepulse/storage';
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
@@ -91,10 +96,9 @@ export class RecordingUploads {
     try {
       checkChannelLayout(meta.channels, stored.channels);
       const checked = await this.checkReferences(ctx.userId, meta);
-      const row = await recordings.create(
-        newRecordingRow(id, ctx, checked, stored),
-        { pipelineQuota: limits.pipelineQuota },
-      );
+      const row = await recordings.create(newRecordingRow(id, ctx, checked, stored), {
+        pipelineQuota: limits.pipelineQuota,
+      });
       if (!row.created) {
         // A concurrent twin with the same key won: ours was never acknowledged, drop its bytes.
         await discard();
@@ -137,7 +141,10 @@ export class RecordingUploads {
       );
     }
     if (!row.created && row.uploadState === 'complete') {
-      throw new UploadError('idempotency_key_reused', `this Idempotency-Key already made recording ${row.id}`);
+      throw new UploadError(
+        'idempotency_key_reused',
+        `this Idempotency-Key already made recording ${row.id}`,
+      );
     }
     // A retry (same key, still pending) gets a fresh URL for the same upload, signed as first declared.
     const signed = await store.signedUploadUrl(blobKeys.staging(ctx.userId, row.id), {
@@ -146,7 +153,13 @@ export class RecordingUploads {
       sizeBytes: row.sizeBytes,
     });
     return {
-      body: { id: row.id, uploadUrl: signed.url, method: 'PUT', headers: signed.headers, expiresAt: signed.expiresAt.toISOString() },
+      body: {
+        id: row.id,
+        uploadUrl: signed.url,
+        method: 'PUT',
+        headers: signed.headers,
+        expiresAt: signed.expiresAt.toISOString(),
+      },
       replayed: !row.created,
     };
   }
@@ -181,7 +194,9 @@ export class RecordingUploads {
       }
       throw err;
     }
-    const updated = await recordings.markUploadComplete(row.id, facts, { pipelineQuota: limits.pipelineQuota });
+    const updated = await recordings.markUploadComplete(row.id, facts, {
+      pipelineQuota: limits.pipelineQuota,
+    });
     // Deleted (by its owner or the upload janitor) while we validated.
     if (!updated) throw new UploadError('not_found', 'upload not found');
     await this.enqueueTranscode(updated, correlationId);
@@ -291,7 +306,8 @@ export class RecordingUploads {
   }
 }
 
-const tooLarge = (max: number) => new UploadError('payload_too_large', `the file exceeds the ${max}-byte limit`);
+const tooLarge = (max: number) =>
+  new UploadError('payload_too_large', `the file exceeds the ${max}-byte limit`);
 
 /** A declared layout must fit the file wherever its channel count is already known (a WAV header). */
 function checkChannelLayout(layout: ChannelLayoutField | undefined, channels: number | null): void {

@@ -42,12 +42,22 @@ describe('newRecordingRow', () => {
   });
 
   it('leaves the hash to its column default when a direct upload has none yet, and unset fields null', () => {
-    const row = newRecordingRow('0d6b3d52-5a2e-4f0c-8f7e-2f3e4c5d6e7f', { userId: 'bob', correlationId: 'c' }, recordingMetadataSchema.parse({ channels: 'split' }), {
-      contentType: 'audio/webm',
-      sizeBytes: 7,
-    });
+    const row = newRecordingRow(
+      '0d6b3d52-5a2e-4f0c-8f7e-2f3e4c5d6e7f',
+      { userId: 'bob', correlationId: 'c' },
+      recordingMetadataSchema.parse({ channels: 'split' }),
+      {
+        contentType: 'audio/webm',
+        sizeBytes: 7,
+      },
+    );
     expect(row).not.toHaveProperty('sha256');
-    expect(row).toMatchObject({ channelLayout: 'split', sessionId: null, promptId: null, idempotencyKey: null });
+    expect(row).toMatchObject({
+      channelLayout: 'split',
+      sessionId: null,
+      promptId: null,
+      idempotencyKey: null,
+    });
   });
 });
 

@@ -9,7 +9,11 @@ import { parseRequest, queryFields } from './params';
 
 /** The uploader, the request's correlation id and its Idempotency-Key. */
 export function uploadContext(req: Request, res: Response): UploadContext {
-  return { userId: authOf(req).userId, correlationId: String(res.locals.requestId), idempotencyKey: idempotencyKeyOf(req) };
+  return {
+    userId: authOf(req).userId,
+    correlationId: String(res.locals.requestId),
+    idempotencyKey: idempotencyKeyOf(req),
+  };
 }
 
 const RAW_AUDIO = /^(audio\/[\w.+-]+|video\/webm|application\/octet-stream)\s*(;|$)/i;
@@ -26,13 +30,20 @@ export function receiverOf(req: Request): ReceiveUpload {
     };
   }
   return () => {
-    throw new HttpError(415, 'unsupported_media_type', 'send multipart/form-data with a "file" part, or a raw audio/* body');
+    throw new HttpError(
+      415,
+      'unsupported_media_type',
+      'send multipart/form-data with a "file" part, or a raw audio/* body',
+    );
   };
 }
 
 /** Upload metadata from form fields or a query string: all strings, validated into the typed metadata. */
 const parseMetadata = (fields: Record<string, unknown>): RecordingMetadata =>
-  parseRequest(recordingMetadataSchema, fields, { code: 'invalid_metadata', message: 'invalid recording metadata' });
+  parseRequest(recordingMetadataSchema, fields, {
+    code: 'invalid_metadata',
+    message: 'invalid recording metadata',
+  });
 
 /**
  * Streams a multipart upload: the `file` part goes straight into the sink while other parts are

@@ -1,10 +1,13 @@
+import { CorpusExporter, PromptsRepository } from '@voicepulse/corpus';
 import { createDatabase } from '@voicepulse/db';
-import { legacySessionKey } from '@voicepulse/ingest';
+import { admitSessionWrites, legacySessionKey, MetricsReadRepository } from '@voicepulse/ingest';
 import type { Logger } from '@voicepulse/logger';
 import { createProducer, createRedis, createStatusHub } from '@voicepulse/queues';
 import { RecordingsRepository } from '@voicepulse/recordings';
 import { createMetrics, prom } from '@voicepulse/runtime';
 import { createBlobStore } from '@voicepulse/storage';
+import { RecordingUploads } from '@voicepulse/uploads';
+import { WebhookEndpointsRepository } from '@voicepulse/webhooks';
 import type { GatewayConfig } from './config';
 import type { GatewayDeps } from './deps';
 import { createAuthenticator } from './http/auth';
@@ -35,6 +38,8 @@ export async function composeGateway(
     help: 'Bytes of audio written to object storage by uploads',
     registers: [metrics.registry],
   });
+  const prompts = new PromptsRepository(database.db);
+  const recordings = new RecordingsRepository(database.db);
   const deps: GatewayDeps = {
     config,
     logger,
@@ -52,7 +57,31 @@ export async function composeGateway(
       perUser: config.SSE_STREAMS_PER_USER,
       maxLifetimeMs: config.SSE_MAX_LIFETIME_S * 1000,
     }),
-    recordings: new RecordingsRepository(database.db),
+    recordings,
+    metricsReads: new MetricsReadRepository(database.pool),
+    prompts,
+    corpus: new CorpusExporter(prompts, store, { signedUrlTtlS: config.SIGNED_URL_TTL_S }),
+    uploads: new RecordingUploads({
+      recordings,
+      prompts,
+      admitToSession: async (userId, sessionId) =>
+        !(
+          await admitSessionWrites(database.pool, { id: userId, admin: false }, [
+            { sessionId, userId, at: new Date().toISOString() },
+          ])
+        ).length,
+      store,
+      transcode: producers.transcode,
+      logger,
+      bytesStored,
+      limits: {
+        maxUploadBytes: config.MAX_UPLOAD_BYTES,
+        pipelineQuota: config.MAX_RECORDINGS_IN_FLIGHT_PER_USER,
+        maxPendingDirect: config.UPLOAD_MAX_PENDING_PER_USER,
+        signedUrlTtlS: config.SIGNED_URL_TTL_S,
+      },
+    }),
+    webhookEndpoints: new WebhookEndpointsRepository(database.db),
     legacySessionKey: legacySessionKey(database.pool),
     isShuttingDown: () => shuttingDown,
   };

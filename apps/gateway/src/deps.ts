@@ -1,9 +1,13 @@
+import type { CorpusExporter, PromptsRepository } from '@voicepulse/corpus';
 import type { Database } from '@voicepulse/db';
+import type { MetricsReadRepository } from '@voicepulse/ingest';
 import type { Logger } from '@voicepulse/logger';
 import type { Producer, StatusHub } from '@voicepulse/queues';
 import type { RecordingsRepository } from '@voicepulse/recordings';
 import type { prom, ServiceMetrics } from '@voicepulse/runtime';
 import type { BlobStore } from '@voicepulse/storage';
+import type { RecordingUploads } from '@voicepulse/uploads';
+import type { WebhookEndpointsRepository } from '@voicepulse/webhooks';
 import type { Redis } from 'ioredis';
 import type { GatewayConfig } from './config';
 import type { Authenticator } from './http/auth';
@@ -27,6 +31,11 @@ export interface GatewayDeps {
   streams: StreamRegistry;
   exports: ExportSlots;
   recordings: RecordingsRepository;
+  metricsReads: MetricsReadRepository;
+  prompts: PromptsRepository;
+  corpus: CorpusExporter;
+  uploads: RecordingUploads;
+  webhookEndpoints: WebhookEndpointsRepository;
   /** The installation's key for mapping legacy (integer) session ids, loaded once from Postgres. */
   legacySessionKey: () => Promise<string>;
   isShuttingDown: () => boolean;

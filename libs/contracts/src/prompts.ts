@@ -74,6 +74,9 @@ export const corpusExportQuerySchema = z.strictObject({
   /** Only scored recordings by default: failed or in-flight ones have no usable analysis. */
   status: z.enum(['scored', 'all']).default('scored'),
   promptId: z.uuid().optional(),
+}).refine((q) => !(q.format === 'tar.gz' && q.audio === 'signed-url'), {
+  path: ['audio'],
+  message: 'signed URLs only apply to the JSONL manifest; the archive carries the audio itself',
 });
 export type CorpusExportQuery = z.output<typeof corpusExportQuerySchema>;
 

@@ -1,13 +1,12 @@
 import {
   decodeCursor,
-  encodeCursor,
   type Granularity,
   type MetricEventsPage,
   type MetricsSummary,
   type SessionsInPeriodPage,
   type StoredMetricEvent,
 } from '@voicepulse/contracts';
-import { utcMicrosText } from '@voicepulse/db';
+import { beforeKeysetText, keysetPage, utcMicrosText } from '@voicepulse/db';
 import type pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import { PassThrough, type Readable } from 'node:stream';
@@ -95,7 +94,7 @@ select date_trunc('hour', recorded_at at time zone 'UTC') at time zone 'UTC' as 
  * (finer than a rollup) scans the caller's own events through the (user, time) index, bounded to
  * MAX_HOURLY_RANGE_DAYS. Session counts are distinct per bucket; totals sum the buckets.
  */
-export async function metricsSummary(
+async function metricsSummary(
   db: Pick<pg.Pool, 'query'>,
   q: Range & { granularity: Granularity },
 ): Promise<MetricsSummary> {
@@ -143,30 +142,20 @@ const EVENT_COLUMNS = `event_id as "eventId", user_id as "userId", session_id as
   recording_id as "recordingId", participant, counterpart`;
 
 /** Keyset pagination, newest first: stable under concurrent inserts and O(limit) at any depth. */
-export async function listMetricEvents(
+async function listMetricEvents(
   db: Pick<pg.Pool, 'query'>,
   q: Range & { limit: number; cursor?: string },
 ): Promise<MetricEventsPage> {
   checkRange(q);
   const params: unknown[] = [q.userId, q.from, q.to, q.limit + 1];
-  let after = '';
-  if (q.cursor) {
-    const { at, id } = decodeCursor(q.cursor);
-    params.push(at, id);
-    after = 'and (recorded_at, event_id) < ($5::timestamptz, $6::uuid)';
-  }
+  const after = q.cursor ? `and ${beforeKeysetText('recorded_at', 'event_id', decodeCursor(q.cursor), params)}` : '';
   const { rows } = await db.query<StoredMetricEvent>(
     `select ${EVENT_COLUMNS} from metric_events
       where user_id = $1 and recorded_at >= $2 and recorded_at < $3 ${after}
       order by recorded_at desc, event_id desc limit $4`,
     params,
   );
-  const items = rows.slice(0, q.limit);
-  const last = items[items.length - 1];
-  return {
-    items,
-    nextCursor: rows.length > q.limit && last ? encodeCursor({ at: last.recordedAt, id: last.eventId }) : null,
-  };
+  return keysetPage(rows, q.limit, (e) => ({ at: e.recordedAt, id: e.eventId }));
 }
 
 /**
@@ -177,18 +166,13 @@ export async function listMetricEvents(
  * only the page's own sessions then read their raw events, through the session index, for talk
  * time (no rollup keeps it per session) and the exact last event.
  */
-export async function listSessionsInPeriod(
+async function listSessionsInPeriod(
   db: Pick<pg.Pool, 'query'>,
   q: Range & { limit: number; cursor?: string },
 ): Promise<SessionsInPeriodPage> {
   checkRange(q);
   const params: unknown[] = [q.userId, q.from, q.to, q.limit + 1];
-  let after = '';
-  if (q.cursor) {
-    const { at, id } = decodeCursor(q.cursor);
-    params.push(at, id);
-    after = 'where (last_bucket, session_id) < ($5::timestamptz, $6::uuid)';
-  }
+  const after = q.cursor ? `where ${beforeKeysetText('last_bucket', 'session_id', decodeCursor(q.cursor), params)}` : '';
   const { rows } = await db.query<{
     sessionId: string;
     keysetAt: string;
@@ -224,17 +208,16 @@ export async function listSessionsInPeriod(
       order by p.last_bucket desc, p.session_id desc`,
     params,
   );
-  const page = rows.slice(0, q.limit);
-  const last = page[page.length - 1];
+  const page = keysetPage(rows, q.limit, (r) => ({ at: r.keysetAt, id: r.sessionId }));
   return {
-    items: page.map((r) => ({
+    items: page.items.map((r) => ({
       sessionId: r.sessionId,
       lastActivityAt: r.lastActivityAt,
       events: Number(r.events),
       talkedTimeMs: Number(r.talkedTimeMs),
       sentimentMean: r.sentimentMean,
     })),
-    nextCursor: rows.length > q.limit && last ? encodeCursor({ at: last.keysetAt, id: last.sessionId }) : null,
+    nextCursor: page.nextCursor,
   };
 }
 
@@ -268,7 +251,7 @@ function csvCell(column: string): string {
  * however many rows there are. The connection returns to the pool when the stream ends or is
  * destroyed (client gone).
  */
-export async function exportMetricEventsCsv(pool: pg.Pool, q: Range): Promise<Readable> {
+async function exportMetricEventsCsv(pool: pg.Pool, q: Range): Promise<Readable> {
   checkRange(q);
   const client = await pool.connect();
   const lit = (v: string) => client.escapeLiteral(v);
@@ -303,4 +286,29 @@ export async function exportMetricEventsCsv(pool: pg.Pool, q: Range): Promise<Re
   });
   source.pipe(out);
   return out;
+}
+
+/**
+ * The metric read side, one repository over the pool like the Drizzle ones elsewhere. Raw SQL
+ * because these reads are shaped by the rollup tables and indexes (row comparisons, date_bin,
+ * lateral joins, COPY) that the query builder would only wrap in `sql` strings anyway.
+ */
+export class MetricsReadRepository {
+  constructor(private readonly pool: pg.Pool) {}
+
+  summary(q: Range & { granularity: Granularity }): Promise<MetricsSummary> {
+    return metricsSummary(this.pool, q);
+  }
+
+  events(q: Range & { limit: number; cursor?: string }): Promise<MetricEventsPage> {
+    return listMetricEvents(this.pool, q);
+  }
+
+  sessionsInPeriod(q: Range & { limit: number; cursor?: string }): Promise<SessionsInPeriodPage> {
+    return listSessionsInPeriod(this.pool, q);
+  }
+
+  exportCsv(q: Range): Promise<Readable> {
+    return exportMetricEventsCsv(this.pool, q);
+  }
 }

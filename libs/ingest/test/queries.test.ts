@@ -7,11 +7,8 @@ import {
   admitSessionMember,
   admitSessionWrites,
   SessionAccessError,
-  exportMetricEventsCsv,
   getSessionDetail,
-  listMetricEvents,
-  listSessionsInPeriod,
-  metricsSummary,
+  MetricsReadRepository,
   MetricsWriter,
   QueryError,
   recordSessionEvents,
@@ -22,11 +19,13 @@ describe('query API (real Postgres)', () => {
   let tdb: TestDatabase;
   let database: Database;
   let writer: MetricsWriter;
+  let reads: MetricsReadRepository;
 
   beforeAll(async () => {
     tdb = await createTestDatabase({ prefix: 'ingestq', migrate: runMigrations });
     database = createDatabase(tdb.url, { max: 4 });
     writer = new MetricsWriter(database.pool, { retentionDays: 400 });
+    reads = new MetricsReadRepository(database.pool);
   });
   afterAll(async () => {
     await database?.close();
@@ -78,7 +77,7 @@ describe('query API (real Postgres)', () => {
       event({ userId: `${userId}-other`, recordedAt: '2026-11-02T10:00:00.000Z' }),
     ]);
     const range = { userId, from: '2026-11-01T00:00:00Z', to: '2026-11-10T00:00:00Z' };
-    const daily = await metricsSummary(database.pool, { ...range, granularity: 'day' });
+    const daily = await reads.summary({ ...range, granularity: 'day' });
     expect(daily.series).toEqual([
       {
         start: '2026-11-02T00:00:00.000Z',
@@ -110,19 +109,19 @@ describe('query API (real Postgres)', () => {
       talkToListenRatio: 2.25,
       microphoneUsedRatio: 2 / 3,
     });
-    const weekly = await metricsSummary(database.pool, { ...range, granularity: 'week' });
+    const weekly = await reads.summary({ ...range, granularity: 'week' });
     // 2026-11-02 is a Monday: both days fall in one ISO week.
     expect(weekly.series.map((s) => [s.start, s.events, s.sessions])).toEqual([
       ['2026-11-02T00:00:00.000Z', 3, 1],
     ]);
-    const hourly = await metricsSummary(database.pool, { ...range, granularity: 'hour' });
+    const hourly = await reads.summary({ ...range, granularity: 'hour' });
     expect(hourly.series.map((s) => [s.start, s.events, s.talkedTimeMs, s.listenedTimeMs, s.sentimentMean])).toEqual([
       ['2026-11-02T10:00:00.000Z', 1, 1000, 2000, 0.5],
       ['2026-11-02T11:00:00.000Z', 1, 3000, 0, -0.5],
       ['2026-11-03T08:00:00.000Z', 1, 500, 0, 1],
     ]);
     await expect(
-      metricsSummary(database.pool, { ...range, to: '2027-01-01T00:00:00Z', granularity: 'hour' }),
+      reads.summary({ ...range, to: '2027-01-01T00:00:00Z', granularity: 'hour' }),
     ).rejects.toBeInstanceOf(QueryError);
   });
 
@@ -137,7 +136,7 @@ describe('query API (real Postgres)', () => {
     const seen: string[] = [];
     let cursor: string | undefined;
     do {
-      const page = await listMetricEvents(database.pool, {
+      const page = await reads.events({
         userId,
         from: '2026-11-01T00:00:00Z',
         to: '2026-11-30T00:00:00Z',
@@ -150,7 +149,7 @@ describe('query API (real Postgres)', () => {
     expect(seen).toHaveLength(25);
     expect(new Set(seen).size).toBe(25);
     await expect(
-      listMetricEvents(database.pool, {
+      reads.events({
         userId,
         from: '2026-11-01T00:00:00Z',
         to: '2026-11-30T00:00:00Z',
@@ -175,7 +174,7 @@ describe('query API (real Postgres)', () => {
       ev(a, '2026-11-06T14:00:00.000Z', 99_000, -1, `other-${randomUUID()}`),
     ]);
     const period = { userId, from: '2026-11-06T00:00:00Z', to: '2026-11-07T00:00:00Z' };
-    const all = await listSessionsInPeriod(database.pool, { ...period, limit: 10 });
+    const all = await reads.sessionsInPeriod({ ...period, limit: 10 });
     expect(all).toEqual({
       items: [
         { sessionId: b, lastActivityAt: '2026-11-06T12:00:00.000000Z', events: 1, talkedTimeMs: 500, sentimentMean: 0.2 },
@@ -183,14 +182,14 @@ describe('query API (real Postgres)', () => {
       ],
       nextCursor: null,
     });
-    const first = await listSessionsInPeriod(database.pool, { ...period, limit: 1 });
+    const first = await reads.sessionsInPeriod({ ...period, limit: 1 });
     expect(first.items.map((s) => s.sessionId)).toEqual([b]);
-    const second = await listSessionsInPeriod(database.pool, { ...period, limit: 1, cursor: first.nextCursor! });
+    const second = await reads.sessionsInPeriod({ ...period, limit: 1, cursor: first.nextCursor! });
     expect(second).toMatchObject({ items: [{ sessionId: a }], nextCursor: null });
-    await expect(listSessionsInPeriod(database.pool, { ...period, limit: 1, cursor: 'garbage' })).rejects.toBeInstanceOf(
+    await expect(reads.sessionsInPeriod({ ...period, limit: 1, cursor: 'garbage' })).rejects.toBeInstanceOf(
       InvalidCursorError,
     );
-    await expect(listSessionsInPeriod(database.pool, { ...period, to: period.from, limit: 1 })).rejects.toBeInstanceOf(QueryError);
+    await expect(reads.sessionsInPeriod({ ...period, to: period.from, limit: 1 })).rejects.toBeInstanceOf(QueryError);
   });
 
   it('exports 100k rows as CSV through a stream that respects backpressure', async () => {
@@ -200,7 +199,7 @@ describe('query API (real Postgres)', () => {
       event({ userId, recordedAt: new Date(base + i * 1000).toISOString() }),
     );
     await writer.write(events);
-    const stream = await exportMetricEventsCsv(database.pool, {
+    const stream = await reads.exportCsv({
       userId,
       from: new Date(base - 1).toISOString(),
       to: new Date().toISOString(),
@@ -243,7 +242,7 @@ describe('query API (real Postgres)', () => {
         event({ userId, deviceId, platform: i === 0 ? '=1+1' : 'ios', voiceSentiment: -0.5, recordedAt }),
       ),
     );
-    const stream = await exportMetricEventsCsv(database.pool, {
+    const stream = await reads.exportCsv({
       userId,
       from: new Date(Date.now() - 86_400_000).toISOString(),
       to: new Date().toISOString(),

@@ -1,4 +1,3 @@
 export * from './repository';
 export * from './view';
 export * from './keys';
-export * from './prompts-repository';

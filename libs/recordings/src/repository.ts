@@ -1,7 +1,6 @@
 import {
   canTransition,
   decodeCursor,
-  encodeCursor,
   TERMINAL_STATUSES,
   statusesLeadingTo,
   type FailureCode,
@@ -17,6 +16,7 @@ import {
   speechSegments,
   users,
   beforeKeyset,
+  keysetPage,
   utcMicros,
   type Db,
 } from '@voicepulse/db';
@@ -226,13 +226,8 @@ export class RecordingsRepository {
       )
       .orderBy(desc(recordings.createdAt), desc(recordings.id))
       .limit(limit + 1);
-    const page = rows.slice(0, limit);
-    const last = page[page.length - 1];
-    return {
-      items: await this.views(page),
-      nextCursor:
-        rows.length > limit && last ? encodeCursor({ at: last.keysetAt, id: last.id }) : null,
-    };
+    const page = keysetPage(rows, limit, (r) => ({ at: r.keysetAt, id: r.id }));
+    return { items: await this.views(page.items), nextCursor: page.nextCursor };
   }
 
   /** Loads analyses, segments and timelines for many rows in three queries, not 3×N. */

@@ -1,12 +1,12 @@
 import type { ErrorRequestHandler } from 'express';
 import type { Logger } from '@voicepulse/logger';
-import { InvalidCursorError, toFieldIssues } from '@voicepulse/contracts';
+import { InvalidCursorError, type FieldIssue } from '@voicepulse/contracts';
 import { isTransientDbError } from '@voicepulse/db';
 import { PayloadError, QueryError } from '@voicepulse/ingest';
 import { PipelineQuotaError } from '@voicepulse/recordings';
 import { isNetworkError, NotFoundError, UnavailableError } from '@voicepulse/storage';
+import { QueueUnavailableError, UploadError, type UploadErrorCode } from '@voicepulse/uploads';
 import { DestinationRefusedError, WebhookLimitError } from '@voicepulse/webhooks';
-import { ZodError } from 'zod';
 
 /** An error whose status, code and message are safe to show the client as they are. */
 export class HttpError extends Error {
@@ -22,11 +22,44 @@ export class HttpError extends Error {
   }
 }
 
+/**
+ * The request itself failed its declared schema (see parseRequest): the client's to fix, so 400.
+ * Its own type, because a ZodError can also come from the server checking its own data (a stored
+ * row, a job payload) — that is a bug, answered 500 like any other, never blamed on the client.
+ */
+export class RequestValidationError extends Error {
+  constructor(
+    readonly issues: FieldIssue[],
+    readonly code = 'invalid_request',
+    message = 'request validation failed',
+  ) {
+    super(message);
+    this.name = 'RequestValidationError';
+  }
+}
+
 export const notFound = (what = 'resource') => new HttpError(404, 'not_found', `${what} not found`);
 export const unavailable = (what: string) =>
   new HttpError(503, 'unavailable', `${what} is temporarily unavailable; retry shortly`, undefined, {
     'Retry-After': '5',
   });
+
+/** The status of each reason an upload is refused; a new code does not compile until it has one. */
+const UPLOAD_STATUS: Record<UploadErrorCode, number> = {
+  empty_upload: 400,
+  corrupt_audio: 400,
+  size_mismatch: 400,
+  channel_layout_mismatch: 400,
+  invalid_metadata: 400,
+  unknown_prompt: 400,
+  invalid_emotion: 400,
+  not_found: 404,
+  upload_missing: 409,
+  idempotency_key_reused: 409,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  too_many_pending_uploads: 429,
+};
 
 /** The error and the errors it wraps (Drizzle wraps pg's in `cause`), outermost first. */
 function* causes(err: unknown): Generator<unknown> {
@@ -43,6 +76,11 @@ function classify(err: unknown): HttpError {
   // A transcode takes seconds to a few minutes: by then a slot is likely free.
   if (err instanceof PipelineQuotaError)
     return new HttpError(429, 'pipeline_quota_exceeded', err.message, { limit: err.limit }, { 'Retry-After': '30' });
+  if (err instanceof UploadError) {
+    const headers: Record<string, string> = err.retryAfterS ? { 'Retry-After': String(err.retryAfterS) } : {};
+    return new HttpError(UPLOAD_STATUS[err.code], err.code, err.message, err.details, headers);
+  }
+  if (err instanceof QueueUnavailableError) return unavailable('the job queue');
   if (err instanceof InvalidCursorError) return new HttpError(400, 'invalid_cursor', err.message);
   if (err instanceof PayloadError) return new HttpError(err.status, err.code, err.message);
   // A read the query layer refuses (e.g. a range it will not scan): the caller's to fix.
@@ -52,8 +90,7 @@ function classify(err: unknown): HttpError {
     return new HttpError(422, 'webhook_destination_refused', err.message, { reason: err.reason });
   if (err instanceof WebhookLimitError)
     return new HttpError(409, 'webhook_limit_reached', err.message, { limit: err.limit });
-  if (err instanceof ZodError)
-    return new HttpError(400, 'invalid_request', 'request validation failed', toFieldIssues(err));
+  if (err instanceof RequestValidationError) return new HttpError(400, err.code, err.message, err.issues);
   const e = err as { type?: string; status?: number };
   if (e?.type === 'entity.too.large')
     return new HttpError(413, 'payload_too_large', 'request body is too large');

@@ -1,5 +1,7 @@
+import { toFieldIssues } from '@voicepulse/contracts';
 import type { Request } from 'express';
-import { notFound } from './errors';
+import type { z } from 'zod';
+import { notFound, RequestValidationError } from './errors';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -24,4 +26,18 @@ export function queryFields(query: Request['query']): Record<string, unknown> {
     out[k] = Array.isArray(v) ? v[0] : v;
   }
   return out;
+}
+
+/**
+ * Parses part of a request (query, body, form fields) with its schema. A failure is the client's
+ * RequestValidationError (400), never a bare ZodError, which errors.ts treats as a server bug.
+ */
+export function parseRequest<S extends z.ZodType>(
+  schema: S,
+  value: unknown,
+  error?: { code: string; message: string },
+): z.output<S> {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw new RequestValidationError(toFieldIssues(parsed.error), error?.code, error?.message);
+  return parsed.data;
 }

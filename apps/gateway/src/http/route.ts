@@ -2,7 +2,7 @@ import type { Operation } from '@voicepulse/contracts';
 import type { Request, RequestHandler, Response, Router } from 'express';
 import type { z } from 'zod';
 import { requireRole } from './auth';
-import { idParam, queryFields } from './params';
+import { idParam, parseRequest, queryFields } from './params';
 
 type Parsed<S> = S extends z.ZodType ? z.output<S> : undefined;
 
@@ -19,7 +19,7 @@ export type RouteHandler<O extends Operation> = (req: Request, res: Response, in
 /**
  * Registers an operation's Express route from its declaration in @voicepulse/contracts: its method
  * and path, the admin check it declares, and validation of its query and JSON body with the
- * declared zod schemas (a ZodError is the typed 400 of errors.ts). `before` runs first (body
+ * declared zod schemas (a failure is the RequestValidationError 400 of errors.ts). `before` runs first (body
  * parsers, loopback checks), so the body schema sees the parsed body. The `:id` is checked first,
  * so a malformed id is a 404 whatever the body, like any unknown id; 404 messages name the
  * resource the path starts with (`/prompts/:id` → "prompt not found").
@@ -36,8 +36,8 @@ export function route<O extends Operation>(
   router[op.method](op.path, ...handlers, async (req, res) => {
     const input = {
       id: hasId ? idParam(req, resource) : undefined,
-      query: op.query ? op.query.parse(queryFields(req.query)) : undefined,
-      body: op.body ? op.body.parse(req.body ?? {}) : undefined,
+      query: op.query ? parseRequest(op.query, queryFields(req.query)) : undefined,
+      body: op.body ? parseRequest(op.body, req.body ?? {}) : undefined,
     } as RouteInput<O>;
     await handler(req, res, input);
   });

@@ -16,6 +16,7 @@ import type { GatewayDeps } from '../deps';
 import { acceptQueryToken, requireAuth, requireRole } from '../http/auth';
 import { CONTROL_BODY, jsonBody } from '../http/body';
 import { HttpError } from '../http/errors';
+import { parseRequest } from '../http/params';
 
 export const BOARD_PATH = '/admin/queues';
 const BOARD_COOKIE = 'vp_board_token';
@@ -48,13 +49,13 @@ export function createJobsAdmin(deps: GatewayDeps) {
     res.json({ queues: await inspector.counts() });
   });
   api.get('/admin/jobs/failed', async (req, res) => {
-    const q = failedQuery.parse(req.query);
+    const q = parseRequest(failedQuery, req.query);
     const names = q.queue ? [queueParamValue(q.queue)] : ALL_QUEUES;
     res.json({ jobs: await inspector.failed(names, q.limit) });
   });
   api.post('/admin/jobs/:queue/retry', controlJson, async (req, res) => {
     const queue = queueParam(req);
-    const body = retryBody.parse(req.body ?? {});
+    const body = parseRequest(retryBody, req.body ?? {});
     const retried = await inspector.retry(queue, body.jobId);
     if (body.jobId && retried === 0) throw new HttpError(404, 'not_found', 'no failed job with that id');
     req.log?.info({ queue, jobId: body.jobId, retried }, 'failed jobs retried by admin');
@@ -62,7 +63,7 @@ export function createJobsAdmin(deps: GatewayDeps) {
   });
   api.post('/admin/jobs/:queue/purge', controlJson, async (req, res) => {
     const queue = queueParam(req);
-    const body = purgeBody.parse(req.body ?? {});
+    const body = parseRequest(purgeBody, req.body ?? {});
     const purged = await inspector.purge(queue, body.olderThanMs);
     req.log?.info({ queue, purged }, 'failed jobs purged by admin');
     res.json({ queue, purged });

@@ -3,11 +3,7 @@ import { operations } from '@voicepulse/contracts';
 import {
   admitSessionWrites,
   bodyKindOf,
-  exportMetricEventsCsv,
   hasLegacySessionIds,
-  listMetricEvents,
-  listSessionsInPeriod,
-  metricsSummary,
   normalizeEvent,
   parseIngestBody,
   MAX_INGEST_BODY_BYTES,
@@ -18,6 +14,7 @@ import {
 import { jobIds } from '@voicepulse/queues';
 import type { NormalizedMetricEvent } from '@voicepulse/contracts';
 import { Router, type Request } from 'express';
+import type { z } from 'zod';
 import type { GatewayDeps } from '../deps';
 import { authOf, readSubject, resolveSubject } from '../http/auth';
 import { admitBody } from '../http/body';
@@ -32,6 +29,11 @@ const INGEST_BODY = {
   limit: (req: Request) => (authOf(req).role === 'ingest' ? MAX_INGEST_BODY_BYTES : USER_INGEST_BODY_BYTES),
   maxDepth: MAX_INGEST_JSON_DEPTH,
 };
+
+type MetricsReadOperation =
+  | typeof operations.metricsSummary
+  | typeof operations.metricEvents
+  | typeof operations.metricSessions;
 
 /**
  * The firehose endpoint and the metrics read API. Ingestion is acknowledged once the accepted
@@ -107,48 +109,20 @@ export function metricsRouter(deps: GatewayDeps): Router {
     res.status(202).json({ accepted: events.length, rejected });
   });
 
-  route(router, operations.metricsSummary, [], async (req, res, { query: q }) => {
-    const userId = readSubject(req, q.userId);
-    res.json(
-      await metricsSummary(deps.database.pool, {
-        userId,
-        from: q.from,
-        to: q.to,
-        granularity: q.granularity,
-      }),
-    );
-  });
-
-  route(router, operations.metricEvents, [], async (req, res, { query: q }) => {
-    const userId = readSubject(req, q.userId);
-    res.json(
-      await listMetricEvents(deps.database.pool, {
-        userId,
-        from: q.from,
-        to: q.to,
-        limit: q.limit,
-        cursor: q.cursor,
-      }),
-    );
-  });
-
-  route(router, operations.metricSessions, [], async (req, res, { query: q }) => {
-    const userId = readSubject(req, q.userId);
-    res.json(
-      await listSessionsInPeriod(deps.database.pool, {
-        userId,
-        from: q.from,
-        to: q.to,
-        limit: q.limit,
-        cursor: q.cursor,
-      }),
-    );
-  });
+  // The dashboard reads: one query each, over the caller's own events (any user's for admins).
+  const read = <O extends MetricsReadOperation>(op: O, query: (q: z.output<O['query']> & { userId: string }) => Promise<unknown>) =>
+    route(router, op, [], async (req, res, input) => {
+      const q = input.query as z.output<O['query']>;
+      res.json(await query({ ...q, userId: readSubject(req, q.userId) }));
+    });
+  read(operations.metricsSummary, (q) => deps.metricsReads.summary(q));
+  read(operations.metricEvents, (q) => deps.metricsReads.events(q));
+  read(operations.metricSessions, (q) => deps.metricsReads.sessionsInPeriod(q));
 
   route(router, operations.metricsExportCsv, [], async (req, res, { query: q }) => {
     const userId = readSubject(req, q.userId);
     deps.exports.acquireFor(res);
-    const stream = await exportMetricEventsCsv(deps.database.pool, { userId, from: q.from, to: q.to });
+    const stream = await deps.metricsReads.exportCsv({ userId, from: q.from, to: q.to });
     res.status(200);
     res.type('text/csv; charset=utf-8');
     res.attachment(`metrics-${userId}.csv`);

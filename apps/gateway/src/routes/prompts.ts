@@ -1,5 +1,4 @@
 import { operations } from '@voicepulse/contracts';
-import { PromptsRepository } from '@voicepulse/recordings';
 import { Router } from 'express';
 import type { GatewayDeps } from '../deps';
 import { authOf } from '../http/auth';
@@ -14,7 +13,7 @@ import { route } from '../http/route';
 export function promptsRouter(deps: GatewayDeps): Router {
   const router = Router();
   const controlJson = jsonBody(deps.bodyBudget, CONTROL_BODY);
-  const repo = new PromptsRepository(deps.database.db);
+  const repo = deps.prompts;
 
   // Declared before `/prompts/:id` so "next" is never taken for an id.
   route(router, operations.nextPrompt, [], async (req, res) => {

@@ -1,77 +1,25 @@
 import { TERMINAL_STATUSES, operations, statusRank, type RecordingStatusEvent } from '@voicepulse/contracts';
 import { jobIds } from '@voicepulse/queues';
-import { blobKeys, deleteRecordingBlobs } from '@voicepulse/recordings';
+import { deleteRecordingBlobs } from '@voicepulse/recordings';
 import { Router, type Request, type Response } from 'express';
 import type { GatewayDeps } from '../deps';
 import { authOf, ownerFilter, readSubject } from '../http/auth';
 import { HttpError, notFound } from '../http/errors';
-import { queryFields } from '../http/params';
-import { idempotencyKeyOf, REPLAYED_HEADER } from '../http/idempotency';
+import { REPLAYED_HEADER } from '../http/idempotency';
 import { route } from '../http/route';
-import {
-  acceptedBody,
-  acceptRecording,
-  newRecordingId,
-  parseMetadata,
-  storeAudio,
-} from '../uploads/ingest-upload';
-import { receiveMultipart } from '../uploads/multipart';
+import { receiverOf, uploadContext } from '../http/upload-request';
 
-const RAW_AUDIO = /^(audio\/[\w.+-]+|video\/webm|application\/octet-stream)\s*(;|$)/i;
 export function recordingsRouter(deps: GatewayDeps): Router {
   const router = Router();
 
   route(router, operations.uploadRecording, [], async (req, res) => {
-    const { userId } = authOf(req);
-    // Refuse before reading the body; acceptRecording checks again, atomically, as it admits it.
-    await deps.recordings.checkPipelineQuota(userId, deps.config.MAX_RECORDINGS_IN_FLIGHT_PER_USER);
-    const correlationId = String(res.locals.requestId);
-    const idempotencyKey = idempotencyKeyOf(req);
-    const prior = idempotencyKey && (await deps.recordings.byIdempotencyKey(userId, idempotencyKey));
-    if (prior) {
-      // A retry of an upload we already acknowledged: same answer, and the body is not stored again.
+    const { body, replayed } = await deps.uploads.upload(uploadContext(req, res), receiverOf(req));
+    if (replayed) {
+      // An earlier request made this recording; a body this one did not need is left to drain.
       req.resume();
-      const body = acceptedBody(prior.id);
-      res.status(202).location(body.links.self).set(REPLAYED_HEADER, 'true').json(body);
-      return;
+      res.set(REPLAYED_HEADER, 'true');
     }
-    const id = newRecordingId();
-    const key = blobKeys.original(userId, id);
-    const contentType = req.headers['content-type'] ?? '';
-    let received;
-    if (/^multipart\/form-data/i.test(contentType)) {
-      received = await receiveMultipart(deps, req, key);
-    } else if (RAW_AUDIO.test(contentType)) {
-      // Raw bodies carry metadata in the query string: validate it before reading a byte.
-      const meta = parseMetadata(queryFields(req.query));
-      received = { meta, stored: await storeAudio(deps, req, key) };
-    } else {
-      throw new HttpError(
-        415,
-        'unsupported_media_type',
-        'send multipart/form-data with a "file" part, or a raw audio/* body',
-      );
-    }
-    try {
-      const { row, body } = await acceptRecording(
-        deps,
-        { userId, correlationId, idempotencyKey },
-        id,
-        received.meta,
-        received.stored,
-      );
-      if (row.id !== id) {
-        // A concurrent twin with the same key won: ours was never acknowledged, drop its bytes.
-        await deps.store.delete(key).catch(() => undefined);
-        res.set(REPLAYED_HEADER, 'true');
-      }
-      res.status(202).location(body.links.self).json(body);
-    } catch (err) {
-      // Not acknowledged, so nothing may be left half-done: the client will retry.
-      await deps.recordings.delete(id, null).catch(() => undefined);
-      await deps.store.delete(key).catch(() => undefined);
-      throw err;
-    }
+    res.status(202).location(body.links.self).json(body);
   });
 
   route(router, operations.listRecordings, [], async (req, res, { query: q }) => {
@@ -109,7 +57,7 @@ export function recordingsRouter(deps: GatewayDeps): Router {
       return;
     }
     const signed = await deps.store.signedDownloadUrl(key, {
-      expiresInSeconds: Math.min(deps.config.SIGNED_URL_TTL_S, 900),
+      expiresInSeconds: deps.config.SIGNED_URL_TTL_S,
       contentType,
     });
     res.redirect(302, signed.url);

@@ -1,9 +1,5 @@
 import { operations } from '@voicepulse/contracts';
-import {
-  registerWebhook,
-  toWebhookEndpoint,
-  WebhookEndpointsRepository,
-} from '@voicepulse/webhooks';
+import { registerWebhook, toWebhookEndpoint } from '@voicepulse/webhooks';
 import { Router } from 'express';
 import type { GatewayDeps } from '../deps';
 import { authOf, requireRole } from '../http/auth';
@@ -18,7 +14,7 @@ import { route } from '../http/route';
 export function webhooksRouter(deps: GatewayDeps): Router {
   const router = Router();
   const controlJson = jsonBody(deps.bodyBudget, CONTROL_BODY);
-  const repo = new WebhookEndpointsRepository(deps.database.db);
+  const repo = deps.webhookEndpoints;
   const policy = { allowPrivate: deps.config.WEBHOOK_ALLOW_PRIVATE_DESTINATIONS };
   const owner = requireRole('user', 'admin');
 

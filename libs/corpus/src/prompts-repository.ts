@@ -1,5 +1,5 @@
-import { decodeCursor, encodeCursor, type CorpusExportQuery, type NextPrompt, type Prompt, type SentimentLabel } from '@voicepulse/contracts';
-import { beforeKeyset, prompts, recordingAnalyses, recordings, utcMicros, type Db } from '@voicepulse/db';
+import { decodeCursor, type CorpusExportQuery, type NextPrompt, type Prompt, type SentimentLabel } from '@voicepulse/contracts';
+import { beforeKeyset, keysetPage, prompts, recordingAnalyses, recordings, utcMicros, type Db } from '@voicepulse/db';
 import { and, asc, count, desc, eq, gt, or, sql } from 'drizzle-orm';
 
 type PromptRow = typeof prompts.$inferSelect;
@@ -63,12 +63,8 @@ export class PromptsRepository {
       )
       .orderBy(desc(prompts.createdAt), desc(prompts.id))
       .limit(opts.limit + 1);
-    const page = rows.slice(0, opts.limit);
-    const last = page[page.length - 1];
-    return {
-      items: page.map(toPrompt),
-      nextCursor: rows.length > opts.limit && last ? encodeCursor({ at: last.keysetAt, id: last.id }) : null,
-    };
+    const page = keysetPage(rows, opts.limit, (r) => ({ at: r.keysetAt, id: r.id }));
+    return { items: page.items.map(toPrompt), nextCursor: page.nextCursor };
   }
 
   async get(id: string): Promise<Prompt | undefined> {

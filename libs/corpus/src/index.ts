@@ -1,0 +1,2 @@
+export * from './prompts-repository';
+export * from './export';

@@ -1,0 +1,3 @@
+export * from './errors';
+export * from './recording-row';
+export * from './uploads';

@@ -23,7 +23,8 @@ export function queueOwners(
       else owner[q] = m.name;
     }
     for (const q of m.produces) produced.add(q);
-    if (m.scaleOn && !m.consumes.includes(m.scaleOn)) problems.push(`${m.name} is scaled on ${m.scaleOn}, which it does not consume`);
+    if (m.scaleOn && !m.consumes.includes(m.scaleOn))
+      problems.push(`${m.name} is scaled on ${m.scaleOn}, which it does not consume`);
   }
   for (const q of queues) {
     if (!owner[q as QueueName]) problems.push(`no service consumes ${q}`);
@@ -33,7 +34,10 @@ export function queueOwners(
 }
 
 /** A worker's consumers must be exactly the queues its manifest declares. */
-export function consumerMismatch(manifest: Pick<AnyServiceManifest, 'name' | 'consumes'>, consumed: readonly string[]): string | null {
+export function consumerMismatch(
+  manifest: Pick<AnyServiceManifest, 'name' | 'consumes'>,
+  consumed: readonly string[],
+): string | null {
   const declared: readonly string[] = manifest.consumes;
   const extra = consumed.filter((q) => !declared.includes(q));
   const missing = declared.filter((q) => !consumed.includes(q));

@@ -6,6 +6,7 @@ import { withDescriptions } from './variables';
  * schema has no descriptions of its own, so the README's are attached here.
  */
 export const TRACING_ENV = withDescriptions(tracingConfigSchema, {
-  OTEL_EXPORTER_OTLP_ENDPOINT: 'OTLP/HTTP endpoint; one trace per upload across services (unset: tracing off)',
+  OTEL_EXPORTER_OTLP_ENDPOINT:
+    'OTLP/HTTP endpoint; one trace per upload across services (unset: tracing off)',
   OTEL_TRACES_SAMPLER_ARG: 'fraction of new traces recorded (0–1); child spans follow their parent',
 });

@@ -61,7 +61,10 @@ export function withDescriptions<S extends z.ZodObject>(
   const shape = schema.shape as Record<string, z.ZodType>;
   return schema.extend(
     Object.fromEntries(
-      Object.entries(descriptions as Record<string, string>).map(([name, d]) => [name, shape[name]!.describe(d)]),
+      Object.entries(descriptions as Record<string, string>).map(([name, d]) => [
+        name,
+        shape[name]!.describe(d),
+      ]),
     ),
   );
 }

@@ -13,7 +13,6 @@ import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseConfig } from '@voicepulse/config';
 import { serviceVariables, type AnyServiceManifest } from '@voicepulse/services';
 import { parseAllDocuments, parse as parseYaml } from 'yaml';

@@ -40,7 +40,8 @@ export interface ServiceManifest<
   ports: Readonly<Record<string, VariableOf<S>>>;
 }
 
-export type AnyServiceManifest = ServiceManifest<z.ZodType, QueueName, QueueName>;
+/** Any service's manifest; its config reads some environment, so its ports name any variable. */
+export type AnyServiceManifest = ServiceManifest<z.ZodType<unknown, Record<string, unknown>>, QueueName, QueueName>;
 
 /** Identity with literal inference, so `consumes` types the worker's handlers and producers. */
 export function defineService<

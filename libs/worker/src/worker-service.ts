@@ -67,7 +67,7 @@ export interface WorkerParts<C extends QueueName> {
  * handling. The app supplies only handlers, so the apps stay composition roots.
  */
 export async function runWorkerService<Cfg extends WorkerBaseConfig, C extends QueueName, P extends QueueName>(
-  manifest: ServiceManifest<z.ZodType, C, P>,
+  manifest: ServiceManifest<z.ZodType<unknown, Record<string, unknown>>, C, P>,
   config: Cfg,
   build: (ctx: WorkerContext<Cfg, P>) => Promise<WorkerParts<C>>,
 ): Promise<void> {

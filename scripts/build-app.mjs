@@ -13,7 +13,9 @@ if (!app || !entries.length) {
   process.exit(2);
 }
 const appDir = path.join(root, 'apps', app);
-const outdir = path.join(appDir, 'dist');
+// BUILD_APP_DIST: another folder name under the app, for a test that runs a bundle while `nx build`
+// may be writing dist/ (it must stay under the app: the bundle resolves its packages from there).
+const outdir = path.join(appDir, process.env.BUILD_APP_DIST ?? 'dist');
 await rm(outdir, { recursive: true, force: true });
 
 /** Keep node_modules packages external but bundle our own @voicepulse/* TypeScript sources. */
@@ -27,9 +29,41 @@ const externalThirdParty = {
   },
 };
 
+/*
+ * A service's entry (src/main.ts) becomes a launcher: dist/main.mjs first runs
+ * @voicepulse/tracing/register, then loads the service itself with a dynamic import, as its own
+ * chunk. Auto-instrumentation has to hook pg, ioredis, express, http and the AWS SDK before they
+ * load; they stay external (below), so the hooks can see them, but a static import of them anywhere
+ * in the service's graph is linked, and the CommonJS ones run, before any of the bundle's code: only
+ * a loader hook registered before that graph is loaded sees them (libs/tracing/src/instrumentations.ts).
+ * This keeps `node apps/<app>/dist/main.mjs` the one command everywhere (image, chart, compose),
+ * instead of a `--import` flag that every one of them would have to pass.
+ */
+const SERVICE_ENTRY = 'src/main.ts';
+const serviceLauncher = {
+  name: 'service-launcher',
+  setup(b) {
+    b.onResolve({ filter: /^service-launcher:/ }, (args) => ({
+      path: args.path.slice('service-launcher:'.length),
+      namespace: 'service-launcher',
+    }));
+    b.onLoad({ filter: /.*/, namespace: 'service-launcher' }, (args) => ({
+      contents: `import '@voicepulse/tracing/register';\nawait import(${JSON.stringify(args.path)});\n`,
+      resolveDir: appDir,
+      loader: 'js',
+    }));
+  },
+};
+
 await build({
-  entryPoints: entries.map((e) => path.join(appDir, e)),
+  entryPoints: entries.map((e) => ({
+    in: e === SERVICE_ENTRY ? `service-launcher:${path.join(appDir, e)}` : path.join(appDir, e),
+    out: path.basename(e, '.ts'),
+  })),
   outdir,
+  // The launcher's dynamic import must stay a separate file for the ordering above.
+  splitting: true,
+  chunkNames: 'chunks/[name]-[hash]',
   outExtension: { '.js': '.mjs' },
   bundle: true,
   platform: 'node',
@@ -37,7 +71,7 @@ await build({
   target: 'node20',
   sourcemap: true,
   tsconfig: path.join(root, 'tsconfig.base.json'),
-  plugins: [externalThirdParty],
+  plugins: [serviceLauncher, externalThirdParty],
   logLevel: 'warning',
   // Bundled ESM still needs require() for CommonJS dependencies that esbuild left as calls.
   banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },

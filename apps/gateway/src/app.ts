@@ -7,7 +7,6 @@ import { acceptQueryToken, requireAuth } from './http/auth';
 import { HttpError, errorHandler } from './http/errors';
 import { closeUnreadBodies, cors, httpMetrics, requestContext } from './http/middleware';
 import { rateLimit } from './http/rate-limit';
-import { traceRequests } from './http/tracing';
 import { buildOpenApi } from './openapi';
 import { BOARD_PATH, createJobsAdmin } from './routes/admin';
 import { fsBlobsRouter } from './routes/blobs';
@@ -27,7 +26,6 @@ export function createApp(deps: GatewayDeps): Express {
   app.set('query parser', 'simple');
   app.use(helmet());
   app.use(requestContext(deps.logger));
-  app.use(traceRequests());
   app.use(httpMetrics(deps.metrics));
   app.use(cors(deps.config.CORS_ORIGINS));
   app.use(closeUnreadBodies);

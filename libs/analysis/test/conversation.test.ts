@@ -10,6 +10,8 @@ import {
   type Span,
 } from '../src';
 import { fromSherpaSegments } from '../src/diarizer/sherpa-onnx';
+import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
+import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 
 const s = (startMs: number, endMs: number): Span => ({ startMs, endMs });
 const two = (a: Span[], b: Span[], durationMs = 60_000, extra: Partial<ParticipantInput>[] = []) =>
@@ -150,16 +152,10 @@ describe('diarizer output mapping', () => {
   });
 });
 
-/** mulberry32: a tiny seeded PRNG, so a failing case can be replayed from the printed seed. */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+/** Seeded uniform [0, 1) numbers (pure-rand), so a failing case can be replayed from the printed seed. */
+function rng(seed: number): () => number {
+  const generator = xoroshiro128plus(seed);
+  return () => uniformFloat64(generator);
 }
 
 describe('properties on random calls', () => {

@@ -3,6 +3,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
+import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 
 export const run = promisify(execFile);
 
@@ -10,16 +12,10 @@ export function tempDir(prefix: string): string {
   return mkdtempSync(join(tmpdir(), `vp-audio-${prefix}-`));
 }
 
-/** Deterministic PRNG (mulberry32) so failures reproduce. */
+/** Deterministic uniform [0, 1) numbers (pure-rand's xoroshiro128+), so failures reproduce from the seed. */
 export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const generator = xoroshiro128plus(seed);
+  return () => uniformFloat64(generator);
 }
 
 export function tone(freq: number, rate: number, seconds: number, amp = 0.5): Float32Array {

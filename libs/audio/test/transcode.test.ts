@@ -86,6 +86,12 @@ describe('transcodeToCanonical', () => {
     const res = await transcodeToCanonical(input, { ...opts, outputPath });
     return { ...res, wav: readFileSync(outputPath) };
   }
+  /** Bytes arriving in uneven chunks (`seed` picks the cut), under a 60 s limit unless `opts` says otherwise. */
+  const transcodeBytes = (bytes: Uint8Array, format: SniffedFormat, opts: Partial<TranscodeOptions> = {}, seed = 1) =>
+    transcode(chunked(bytes, seed), { format, maxDurationS: 60, ...opts });
+  /** What such a transcode rejects with. */
+  const transcodeError = (bytes: Uint8Array, format: SniffedFormat, opts: Partial<TranscodeOptions> = {}) =>
+    transcodeBytes(bytes, format, opts).catch((e: unknown) => e);
   const speech = join(dir, 'speech.wav');
   let speechMs = 0;
   const encoded: Partial<Record<string, string>> = {};
@@ -136,10 +142,7 @@ describe('transcodeToCanonical', () => {
   });
 
   it('converts a 22.05 kHz WAV in-process to canonical 16 kHz mono', async () => {
-    const res = await transcode(chunked(readFileSync(speech)), {
-      format: 'wav',
-      maxDurationS: 60,
-    });
+    const res = await transcodeBytes(readFileSync(speech), 'wav');
     expect(res.info).toMatchObject({ sampleRate: 22_050, channels: 1, codec: 'pcm_s16le', format: 'wav' });
     expect(Math.abs(res.info.durationMs - speechMs)).toBeLessThanOrEqual(1);
     const out = decodeWav(res.wav);
@@ -151,10 +154,7 @@ describe('transcodeToCanonical', () => {
 
   it.each(targets)('decodes $name through ffmpeg with matching duration', async (t) => {
     const file = encoded[t.file]!;
-    const res = await transcode(chunked(readFileSync(file), 2), {
-      format: t.format,
-      maxDurationS: 60,
-    });
+    const res = await transcodeBytes(readFileSync(file), t.format, {}, 2);
     expect(res.info).toMatchObject({ format: t.format, codec: t.codec, sampleRate: t.rate, channels: 1 });
     expect(Math.abs(res.info.durationMs - speechMs)).toBeLessThanOrEqual(60);
     const out = decodeWav(res.wav);
@@ -178,10 +178,7 @@ describe('transcodeToCanonical', () => {
       out,
     ]);
     expect(ffprobe.stdout.trim()).toBe('N/A');
-    const res = await transcode(chunked(readFileSync(out), 4), {
-      format: 'webm',
-      maxDurationS: 60,
-    });
+    const res = await transcodeBytes(readFileSync(out), 'webm', {}, 4);
     expect(res.info.codec).toBe('opus');
     expect(Math.abs(res.info.durationMs - speechMs)).toBeLessThanOrEqual(60);
   });
@@ -196,7 +193,7 @@ describe('transcodeToCanonical', () => {
       '24',
       [left, right].map((c) => Array.from(c, (v) => Math.round(v * 8388607))),
     );
-    const res = await transcode(chunked(w.toBuffer(), 3), { format: 'wav', maxDurationS: 60 });
+    const res = await transcodeBytes(w.toBuffer(), 'wav', {}, 3);
     const y = decodeWav(res.wav).channels[0]!;
     // Downmixing halves each tone: 0.4 -> 0.2.
     expect(Math.abs(db(toneAmplitude(y, 16_000, 7000, 1000) / 0.2))).toBeLessThan(0.5);
@@ -221,7 +218,7 @@ describe('transcodeToCanonical', () => {
       '24',
       Array.from(tone(freq, rate, 1, 0.5), (v) => Math.round(v * 8388607)),
     );
-    const res = await transcode(chunked(w.toBuffer(), 5), { format: 'wav', maxDurationS: 60 });
+    const res = await transcodeBytes(w.toBuffer(), 'wav', {}, 5);
     expect(res.info).toMatchObject({ sampleRate: rate, codec: 'pcm_s24le' });
     const y = decodeWav(res.wav).channels[0]!;
     expect(y.length).toBe(16_000);
@@ -237,7 +234,7 @@ describe('transcodeToCanonical', () => {
     x[30_000] = Infinity;
     const w = new WaveFile();
     w.fromScratch(1, 48_000, '32f', x);
-    const res = await transcode(chunked(w.toBuffer(), 6), { format: 'wav', maxDurationS: 60 });
+    const res = await transcodeBytes(w.toBuffer(), 'wav', {}, 6);
     const y = decodeWav(res.wav).channels[0]!;
     expect(y.length).toBe(16_000);
     expect(Math.max(...Array.from(y, Math.abs))).toBeLessThan(0.6);
@@ -258,7 +255,7 @@ describe('transcodeToCanonical', () => {
     const flac = join(dir, 'two-tones.flac');
     writeFileSync(src, w.toBuffer());
     await run('ffmpeg', ['-y', '-loglevel', 'error', '-i', src, '-c:a', 'flac', flac]);
-    const res = await transcode(chunked(readFileSync(flac)), { format: 'flac', maxDurationS: 60 });
+    const res = await transcodeBytes(readFileSync(flac), 'flac');
     expect(res.info).toMatchObject({ sampleRate: 44_100, codec: 'flac', channels: 1 });
     const y = decodeWav(res.wav).channels[0]!;
     expect(Math.abs(db(toneAmplitude(y, 16_000, 7000, 1000) / 0.3))).toBeLessThan(0.5);
@@ -269,7 +266,7 @@ describe('transcodeToCanonical', () => {
   it('rejects a truncated WebM as corrupt', async () => {
     const full = readFileSync(encoded['s.webm']!);
     const half = full.subarray(0, Math.floor(full.length / 2));
-    await expect(transcode(chunked(half), { format: 'webm', maxDurationS: 60 })).rejects.toBeInstanceOf(
+    await expect(transcodeBytes(half, 'webm')).rejects.toBeInstanceOf(
       CorruptAudioError,
     );
   });
@@ -277,7 +274,7 @@ describe('transcodeToCanonical', () => {
   it('rejects random bytes declared as MP3 as corrupt', async () => {
     const r = rng(11);
     const garbage = Buffer.from(Uint8Array.from({ length: 50_000 }, () => Math.floor(r() * 256)));
-    await expect(transcode(chunked(garbage), { format: 'mp3', maxDurationS: 60 })).rejects.toBeInstanceOf(
+    await expect(transcodeBytes(garbage, 'mp3')).rejects.toBeInstanceOf(
       CorruptAudioError,
     );
   });
@@ -295,7 +292,7 @@ describe('transcodeToCanonical', () => {
   it('rejects a WAV whose data chunk stops short as corrupt', async () => {
     const wav = readFileSync(speech);
     await expect(
-      transcode(chunked(wav.subarray(0, wav.length - 5000)), { format: 'wav', maxDurationS: 60 }),
+      transcodeBytes(wav.subarray(0, wav.length - 5000), 'wav'),
     ).rejects.toBeInstanceOf(CorruptAudioError);
   });
 
@@ -331,7 +328,7 @@ describe('transcodeToCanonical', () => {
       Array.from(tone(440, 8000, 1, 0.5), (v) => Math.round(v * 32767)),
     );
     w.toMuLaw();
-    const res = await transcode(chunked(w.toBuffer()), { format: 'wav', maxDurationS: 60 });
+    const res = await transcodeBytes(w.toBuffer(), 'wav');
     expect(res.info).toMatchObject({ codec: 'pcm_mulaw', sampleRate: 8000, format: 'wav' });
     expect(Math.abs(res.info.durationMs - 1000)).toBeLessThanOrEqual(1);
     const y = decodeWav(res.wav).channels[0]!;
@@ -342,10 +339,7 @@ describe('transcodeToCanonical', () => {
     // ffmpeg's own probe skips the ID3 tag and finds the script; the sniff (and the gateway) saw "ID3".
     const script = Buffer.from(`ffconcat version 1.0\nfile s.ogg\n`);
     const tag = Buffer.concat([Buffer.from('ID3\x04\x00\x00\x00\x00\x00\x0a', 'latin1'), Buffer.alloc(10)]);
-    const err = await transcode(chunked(Buffer.concat([tag, script])), {
-      format: 'mp3',
-      maxDurationS: 60,
-    }).catch((e: unknown) => e);
+    const err = await transcodeError(Buffer.concat([tag, script]), 'mp3');
     expect(err).toBeInstanceOf(CorruptAudioError);
     expect((err as Error).message).toMatch(/ffmpeg could not decode the input: mp3: /);
     expect((err as Error).message).not.toMatch(/concat/);
@@ -353,11 +347,7 @@ describe('transcodeToCanonical', () => {
 
   it('refuses bytes that are not the format the gateway sniffed, before ffmpeg ever runs', async () => {
     const ogg = readFileSync(encoded['s.ogg']!);
-    const err = await transcode(chunked(ogg), {
-      format: 'mp3',
-      maxDurationS: 60,
-      ffmpegPath: join(dir, 'no-such-ffmpeg'),
-    }).catch((e: unknown) => e);
+    const err = await transcodeError(ogg, 'mp3', { ffmpegPath: join(dir, 'no-such-ffmpeg') });
     // Not FfmpegNotFoundError: the mismatch is caught first.
     expect(err).toBeInstanceOf(CorruptAudioError);
     expect((err as Error).message).toBe('the stored bytes are ogg, not mp3');
@@ -395,7 +385,7 @@ describe('transcodeToCanonical', () => {
       '-',
     ]).catch((e: { stderr: string }) => e);
     expect(probe.stderr).toMatch(/Input #0, dash/);
-    await expect(transcode(chunked(playlist), { format: 'mp4', maxDurationS: 60 })).rejects.toBeInstanceOf(
+    await expect(transcodeBytes(playlist, 'mp4')).rejects.toBeInstanceOf(
       AudioError,
     );
   });
@@ -434,11 +424,7 @@ describe('transcodeToCanonical', () => {
     });
 
     it('within the duration limit, is stopped by the wall-clock bound', async () => {
-      const err = await transcode(chunked(readFileSync(bomb)), {
-        format: 'flac',
-        maxDurationS: 7200,
-        timeoutMs: 1000,
-      }).catch((e: unknown) => e);
+      const err = await transcodeError(readFileSync(bomb), 'flac', { maxDurationS: 7200, timeoutMs: 1000 });
       expect(err).toBeInstanceOf(DecodeTimeoutError);
       expect((err as DecodeTimeoutError).code).toBe('too_long');
     });
@@ -481,11 +467,7 @@ describe('transcodeToCanonical', () => {
 
   it('names the Debian package when ffmpeg is missing', async () => {
     const file = readFileSync(encoded['s.ogg']!);
-    const err = await transcode(chunked(file), {
-      format: 'ogg',
-      maxDurationS: 60,
-      ffmpegPath: join(dir, 'no-such-ffmpeg'),
-    }).catch((e: unknown) => e);
+    const err = await transcodeError(file, 'ogg', { ffmpegPath: join(dir, 'no-such-ffmpeg') });
     expect(err).toBeInstanceOf(FfmpegNotFoundError);
     expect((err as Error).message).toContain("Debian package 'ffmpeg'");
   });

@@ -1,5 +1,7 @@
 import { sentimentLabelOf, type NormalizedMetricEvent } from '@voicepulse/contracts';
 import { contentUuid } from '@voicepulse/queues';
+import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
+import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 
 export interface SeedOptions {
   users: number;
@@ -11,16 +13,10 @@ export interface SeedOptions {
   end?: Date;
 }
 
-/** mulberry32: tiny, fast, good enough for synthetic data, and reproducible across runs. */
+/** Seeded uniform [0, 1) numbers (pure-rand's xoroshiro128+): fast, and reproducible across runs. */
 function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const generator = xoroshiro128plus(seed);
+  return () => uniformFloat64(generator);
 }
 
 function gaussian(rand: () => number): number {

@@ -1,64 +1,18 @@
-import { createAnalyzer, analysisConfigSchema, type Analyzer } from '@voicepulse/analysis';
 import { decodeWav, downmix, encodeWavPcm16 } from '@voicepulse/audio';
 import { conversationSchema, recordingViewSchema, type NormalizedMetricEvent } from '@voicepulse/contracts';
-import { createDatabase, runMigrations, type Database } from '@voicepulse/db';
-import { createLogger } from '@voicepulse/logger';
-import { PermanentJobError, createProducer, createRedis, type JobContext, type Producer } from '@voicepulse/queues';
-import { RecordingsRepository, blobKeys } from '@voicepulse/recordings';
-import { FsBlobStore } from '@voicepulse/storage';
-import {
-  createTestDatabase,
-  deleteRedisPrefix,
-  synthesizeSpeech,
-  testRedisUrl,
-  uniquePrefix,
-  type TestDatabase,
-} from '@voicepulse/testing';
-import type { Job } from 'bullmq';
+import { PermanentJobError } from '@voicepulse/queues';
+import { blobKeys } from '@voicepulse/recordings';
+import { synthesizeSpeech } from '@voicepulse/testing';
 import { execFileSync } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { StatusReporter, scoreStage, transcodeStage } from '../src';
+import { describe, expect, it } from 'vitest';
+import { ctx, usePipelineHarness } from './harness';
 
-const logger = createLogger({ service: 'test', level: 'silent' });
-const ctx = { job: {} as Job, logger, attempt: 1, isFinalAttempt: false } satisfies JobContext;
-const prefix = uniquePrefix('convo');
-const redis = createRedis(testRedisUrl(), 'worker');
 const RATE = 16_000;
-
-let tdb: TestDatabase;
-let database: Database;
-let repo: RecordingsRepository;
-let store: FsBlobStore;
-let root: string;
-let scoreProducer: Producer<'score'>;
-let metricsProducer: Producer<'metrics'>;
-let analyzer: Analyzer;
-
-beforeAll(async () => {
-  tdb = await createTestDatabase({ prefix: 'convo', migrate: runMigrations });
-  database = createDatabase(tdb.url, { max: 4 });
-  repo = new RecordingsRepository(database.db);
-  root = await mkdtemp(path.join(tmpdir(), 'vp-convo-'));
-  store = new FsBlobStore({ root, signingSecret: 'x'.repeat(32), publicUrl: 'http://127.0.0.1/v1/blobs' });
-  scoreProducer = createProducer('score', redis, prefix);
-  metricsProducer = createProducer('metrics', redis, prefix);
-  // The shipped defaults: Silero VAD; the labelled client transcript below means no STT runs.
-  analyzer = await createAnalyzer(analysisConfigSchema.parse({ TRANSCRIBER: 'none' }));
-});
-afterAll(async () => {
-  await analyzer?.close();
-  await scoreProducer?.close();
-  await metricsProducer?.close();
-  redis.disconnect();
-  await deleteRedisPrefix(prefix);
-  await database?.close();
-  await tdb?.drop();
-  await rm(root, { recursive: true, force: true });
-});
+// The shipped defaults: Silero VAD; the labelled client transcripts below mean no STT runs.
+const h = usePipelineHarness('convo', { TRANSCRIBER: 'none' });
 
 /** One espeak-ng utterance as 16 kHz samples, its own edge silence trimmed (so its length is the truth). */
 function utterance(text: string, voice: string): Float32Array {
@@ -104,24 +58,8 @@ function constructedCall() {
   return { placed, channels, totalMs, transcript };
 }
 
-async function upload(body: Buffer, contentType: string, channelLayout: string, clientTranscript?: string) {
-  const id = randomUUID();
-  const userId = 'convo-user';
-  const originalKey = blobKeys.original(userId, id);
-  const put = await store.put(originalKey, body, { contentType });
-  await repo.create({
-    id,
-    userId,
-    status: 'uploaded',
-    originalKey,
-    contentType,
-    sizeBytes: put.sizeBytes,
-    sha256: put.sha256,
-    channelLayout,
-    ...(clientTranscript ? { clientTranscript } : {}),
-  });
-  return { id, recordingId: id, userId, correlationId: randomUUID() };
-}
+const upload = (body: Buffer, contentType: string, channelLayout: string, clientTranscript?: string) =>
+  h.upload(body, contentType, { channelLayout, ...(clientTranscript ? { clientTranscript } : {}) });
 
 /** sox interleaves the two mono channels and resamples to 48 kHz, as a call recorder would deliver. */
 async function stereoFile(left: Float32Array, right: Float32Array, ext: 'wav' | 'flac'): Promise<Buffer> {
@@ -141,9 +79,7 @@ describe('conversation analytics through the transcode and score stages', () => 
   // Terminal statuses handed to the webhook fan-out (its own tests are in stages.test.ts).
   const finished: string[] = [];
   const listener = { recordingFinished: async (row: { id: string; status: string }) => void finished.push(`${row.id}:${row.status}`) };
-  const status = () => new StatusReporter(repo, redis, prefix, listener);
-  const transcode = () => transcodeStage({ repo, store, status: status(), scoreProducer, maxDurationS: 120 });
-  const score = () => scoreStage({ repo, store, status: status(), analyzer, metricsProducer });
+  const { transcode, score } = h.stages(listener, 120);
 
   it('a stereo two-party call: talk time per speaker within 10 %, overlaps and interruptions as constructed', async () => {
     const call = constructedCall();
@@ -154,12 +90,12 @@ describe('conversation analytics through the transcode and score stages', () => 
       call.transcript,
     );
     await transcode()(job, ctx);
-    const transcoded = await repo.get(job.id, null);
+    const transcoded = await h.repo.get(job.id, null);
     expect(transcoded).toMatchObject({ status: 'transcoded', channels: 2 });
-    for (const c of [0, 1]) expect(await store.exists(blobKeys.channel(job.userId, job.id, c))).toBe(true);
+    for (const c of [0, 1]) expect(await h.store.exists(blobKeys.channel(job.userId, job.id, c))).toBe(true);
     await score()(job, ctx);
 
-    const view = recordingViewSchema.parse(await repo.view(job.id, null));
+    const view = recordingViewSchema.parse(await h.repo.view(job.id, null));
     expect(view.channelLayout).toEqual(['agent', 'customer']);
     const conv = conversationSchema.parse(view.analysis?.conversation);
     expect(conv.source).toBe('channel');
@@ -207,7 +143,7 @@ describe('conversation analytics through the transcode and score stages', () => 
 
     // One metric event per participant: the uploader (first channel) talked, the customer's talk is
     // the uploader's listened time; ids derive from the recording, so a re-run stores nothing new.
-    const metricJob = await metricsProducer.queue.getJob(`${job.id}.metric`);
+    const metricJob = await h.metricsProducer.queue.getJob(`${job.id}.metric`);
     const events: NormalizedMetricEvent[] = metricJob!.data.events;
     expect(events.map((e) => [e.participant, e.counterpart, e.talkedTimeMs, e.voiceSentimentLabel])).toEqual([
       ['agent', false, Math.round(conv.participants[0]!.talkTimeMs), 'positive'],
@@ -230,13 +166,13 @@ describe('conversation analytics through the transcode and score stages', () => 
       const err = await transcode()(job, ctx).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(PermanentJobError);
       expect((err as PermanentJobError).code).toBe('channel_layout_mismatch');
-      const view = await repo.view(job.id, null);
+      const view = await h.repo.view(job.id, null);
       expect(view?.status).toBe('failed');
       expect(view?.failure).toEqual({
         code: 'channel_layout_mismatch',
         message: 'channels names 2 speakers (agent, customer) but the recording has 1 channel',
       });
-      expect(await store.exists(blobKeys.normalized(job.userId, job.id))).toBe(false);
+      expect(await h.store.exists(blobKeys.normalized(job.userId, job.id))).toBe(false);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
@@ -246,15 +182,12 @@ describe('conversation analytics through the transcode and score stages', () => 
     const mono = utterance('I am happy with the service, thank you.', 'en-us');
     const padded = new Float32Array(mono.length + 2 * RATE);
     padded.set(mono, RATE);
-    const id = randomUUID();
-    const userId = 'convo-user';
-    const originalKey = blobKeys.original(userId, id);
-    const put = await store.put(originalKey, encodeWavPcm16(padded, RATE), { contentType: 'audio/wav' });
-    await repo.create({ id, userId, status: 'uploaded', originalKey, contentType: 'audio/wav', sizeBytes: put.sizeBytes, sha256: put.sha256, clientTranscript: 'I am happy with the service, thank you.' });
-    const job = { id, recordingId: id, userId, correlationId: randomUUID() };
+    const job = await h.upload(encodeWavPcm16(padded, RATE), 'audio/wav', {
+      clientTranscript: 'I am happy with the service, thank you.',
+    });
     await transcode()(job, ctx);
     await score()(job, ctx);
-    const conv = (await repo.view(id, null))?.analysis?.conversation;
+    const conv = (await h.repo.view(job.id, null))?.analysis?.conversation;
     expect(conv?.source).toBe('single');
     expect(conv?.participants).toHaveLength(1);
     expect(conv?.participants[0]).toMatchObject({ speaker: 'speaker_1', channel: null, talkShare: 1, turns: 1 });

@@ -1,5 +1,4 @@
 import type { Logger } from '@voicepulse/logger';
-import { SpanKind, withSpan } from '@voicepulse/tracing';
 import { Worker, type Job, UnrecoverableError } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { PermanentJobError, toBullError } from './errors';
@@ -7,6 +6,7 @@ import type { QueueName } from './names';
 import type { JobPayload } from './payloads';
 import { safeParsePayload } from './prechecks';
 import { QUEUE_SETTINGS } from './settings';
+import { queueTelemetry } from './telemetry';
 
 export interface JobContext {
   job: Job;
@@ -47,41 +47,30 @@ export function createConsumer<Q extends QueueName>(opts: ConsumerOptions<Q>): W
         attempt: job.attemptsMade + 1,
       });
       const maxAttempts = job.opts.attempts ?? 1;
-      const span = {
-        kind: SpanKind.CONSUMER,
-        remoteParent: parsed.success ? parsed.data.traceparent : undefined,
-        attributes: {
-          'messaging.destination.name': opts.queue,
-          'messaging.message.id': job.id ?? '',
-          correlationId,
-        },
-      };
-      return withSpan(`${opts.queue} process`, span, async () => {
-        try {
-          if (!parsed.success) {
-            throw new PermanentJobError(
-              `invalid ${opts.queue} payload: ${parsed.error.message}`,
-              'invalid_payload',
-            );
-          }
-          await opts.handler(parsed.data as JobPayload<Q>, {
-            job,
-            logger,
-            attempt: job.attemptsMade + 1,
-            isFinalAttempt: job.attemptsMade + 1 >= maxAttempts,
-          });
-          opts.onJobDone?.('completed', performance.now() - started);
-        } catch (err) {
-          const bullErr = toBullError(err);
-          const permanent = bullErr instanceof UnrecoverableError || job.attemptsMade + 1 >= maxAttempts;
-          logger[permanent ? 'error' : 'warn'](
-            { err },
-            permanent ? 'job failed permanently' : 'job failed, will retry',
+      try {
+        if (!parsed.success) {
+          throw new PermanentJobError(
+            `invalid ${opts.queue} payload: ${parsed.error.message}`,
+            'invalid_payload',
           );
-          opts.onJobDone?.(permanent ? 'failed' : 'retry', performance.now() - started);
-          throw bullErr;
         }
-      });
+        await opts.handler(parsed.data as JobPayload<Q>, {
+          job,
+          logger,
+          attempt: job.attemptsMade + 1,
+          isFinalAttempt: job.attemptsMade + 1 >= maxAttempts,
+        });
+        opts.onJobDone?.('completed', performance.now() - started);
+      } catch (err) {
+        const bullErr = toBullError(err);
+        const permanent = bullErr instanceof UnrecoverableError || job.attemptsMade + 1 >= maxAttempts;
+        logger[permanent ? 'error' : 'warn'](
+          { err },
+          permanent ? 'job failed permanently' : 'job failed, will retry',
+        );
+        opts.onJobDone?.(permanent ? 'failed' : 'retry', performance.now() - started);
+        throw bullErr;
+      }
     },
     {
       connection: opts.connection,
@@ -92,6 +81,7 @@ export function createConsumer<Q extends QueueName>(opts: ConsumerOptions<Q>): W
         opts.stalledIntervalMs ?? Math.min(30_000, opts.lockDurationMs ?? settings.lockDurationMs),
       maxStalledCount: 3,
       autorun: false,
+      telemetry: queueTelemetry(),
     },
   );
   worker.on('error', (err) => opts.logger.warn({ err }, 'worker connection error'));

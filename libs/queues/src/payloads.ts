@@ -1,15 +1,14 @@
-import { normalizedMetricEventSchema, webhookDeliveryBodySchema } from '@voicepulse/contracts';
+import { MAX_EVENTS_PER_REQUEST, normalizedMetricEventSchema, webhookDeliveryBodySchema } from '@voicepulse/contracts';
 import { z } from 'zod';
 import { QUEUES, type QueueName } from './names';
 
 /**
- * Carried by every job so logs and traces of one upload line up across services. Never put secrets
- * or audio in a payload: jobs are visible to anyone with Redis access and kept after completion.
+ * Carried by every job so the logs of one upload line up across services (the trace context
+ * travels in the job's options, by BullMQ's telemetry: telemetry.ts). Never put secrets or audio
+ * in a payload: jobs are visible to anyone with Redis access and kept after completion.
  */
 const jobMeta = {
   correlationId: z.string().min(1).max(128),
-  /** W3C traceparent of the producing span, when tracing is on. */
-  traceparent: z.string().max(128).optional(),
 };
 
 export const transcodeJobSchema = z.object({
@@ -24,9 +23,12 @@ export const scoreJobSchema = z.object({
   ...jobMeta,
 });
 
-/** Many events per job: one job per event caps throughput far below Postgres (NOTES.md). */
+/**
+ * Many events per job: one job per event caps throughput far below Postgres (NOTES.md). The gateway
+ * queues one request's accepted events as one job, hence the request's limit.
+ */
 export const metricsJobSchema = z.object({
-  events: z.array(normalizedMetricEventSchema).min(1).max(5_000),
+  events: z.array(normalizedMetricEventSchema).min(1).max(MAX_EVENTS_PER_REQUEST),
   ...jobMeta,
 });
 

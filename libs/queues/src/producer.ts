@@ -1,10 +1,10 @@
-import { activeTraceparent } from '@voicepulse/tracing';
 import { Queue, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { QueueName } from './names';
 import type { JobPayload } from './payloads';
 import { parsePayload } from './prechecks';
 import { QUEUE_SETTINGS } from './settings';
+import { queueTelemetry } from './telemetry';
 
 export interface Producer<Q extends QueueName> {
   readonly queue: Queue;
@@ -18,22 +18,24 @@ export interface Producer<Q extends QueueName> {
  * cheaper to fail at the producer than to let a worker discover it later.
  */
 export function createProducer<Q extends QueueName>(name: Q, connection: Redis, prefix: string): Producer<Q> {
-  // The consumer continues the producer's trace, so one upload is one trace across services.
-  const traced = (payload: JobPayload<Q>) => {
-    const traceparent = payload.traceparent ?? activeTraceparent();
-    return traceparent ? { ...payload, traceparent } : payload;
-  };
-  const queue = new Queue(name, { connection, prefix, defaultJobOptions: QUEUE_SETTINGS[name].job });
+  const queue = new Queue(name, {
+    connection,
+    prefix,
+    defaultJobOptions: QUEUE_SETTINGS[name].job,
+    telemetry: queueTelemetry(),
+  });
   queue.on('error', () => undefined);
   return {
     queue,
     async add(payload, opts) {
-      const data = parsePayload(name, traced(payload));
+      const data = parsePayload(name, payload);
       await queue.add(name, data, opts);
     },
     async addBulk(items) {
       if (!items.length) return;
-      await queue.addBulk(items.map((i) => ({ name, data: parsePayload(name, traced(i.payload)), opts: { jobId: i.jobId } })));
+      await queue.addBulk(
+        items.map((i) => ({ name, data: parsePayload(name, i.payload), opts: { jobId: i.jobId } })),
+      );
     },
     close: () => queue.close(),
   };

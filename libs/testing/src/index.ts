@@ -7,3 +7,4 @@ export * from './startup';
 export * from './redis-server';
 export * from './speech';
 export * from './wer';
+export * from './differential';

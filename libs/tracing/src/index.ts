@@ -1,2 +1,2 @@
+// Not instrumentations.ts: the service's own graph must not load the instrumentations (register.ts).
 export * from './init';
-export * from './spans';

@@ -1,6 +1,4 @@
 import { context, propagation, trace } from '@opentelemetry/api';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import {
@@ -8,9 +6,9 @@ import {
   ParentBasedSampler,
   SimpleSpanProcessor,
   TraceIdRatioBasedSampler,
-  TracerProvider,
   type SpanExporter,
 } from '@opentelemetry/sdk-trace';
+import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { z } from 'zod';
 
 /** The standard OpenTelemetry variable names, so collectors' docs apply as written. */
@@ -32,11 +30,21 @@ export interface InitTracingOptions {
   exporter?: SpanExporter;
 }
 
+/** Tracing is off unless an OTLP endpoint is configured: the one rule both start-up steps follow. */
+export const tracingRequested = (env: Record<string, string | undefined>): boolean =>
+  Boolean(env.OTEL_EXPORTER_OTLP_ENDPOINT);
+
 const disabled: Tracing = { enabled: false, shutdown: async () => undefined };
+let active = false;
+
+/** True between initTracing and shutdown: queues add BullMQ's telemetry only then. */
+export const tracingEnabled = (): boolean => active;
 
 /**
- * Off unless an OTLP endpoint (or an exporter) is given: with no provider registered, the API's
- * no-op tracer makes every span call free and nothing is injected into job payloads.
+ * Registers the tracer provider (with the AsyncLocalStorage context manager and the W3C
+ * propagators). Off unless an OTLP endpoint (or an exporter) is given: with no provider
+ * registered, the API's no-op tracer makes every span call free and nothing is propagated.
+ * The instrumentations that create the spans are installed before the app loads (register.ts).
  */
 export function initTracing(service: string, env: TracingConfig, options: InitTracingOptions = {}): Tracing {
   const config = tracingConfigSchema.parse(env);
@@ -50,19 +58,18 @@ export function initTracing(service: string, env: TracingConfig, options: InitTr
         maxQueueSize: 2_048,
         scheduledDelayMillis: 1_000,
       });
-  const provider = new TracerProvider({
+  const provider = new NodeTracerProvider({
     resource: resourceFromAttributes({ 'service.name': service }),
     sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(config.OTEL_TRACES_SAMPLER_ARG) }),
     spanProcessors: [processor],
   });
-  const contextManager = new AsyncLocalStorageContextManager().enable();
-  context.setGlobalContextManager(contextManager);
-  propagation.setGlobalPropagator(new W3CTraceContextPropagator());
-  trace.setGlobalTracerProvider(provider);
+  provider.register();
+  active = true;
 
   return {
     enabled: true,
     async shutdown() {
+      active = false;
       await provider.forceFlush().catch(() => undefined);
       await provider.shutdown().catch(() => undefined);
       trace.disable();

@@ -39,15 +39,20 @@ export const sessions = pgTable(
   (t) => [index('sessions_last_event_idx').on(t.lastEventAt)],
 );
 
+/** A row about one user in one session, gone with either. */
+export const sessionMember = () => ({
+  sessionId: uuid('session_id')
+    .notNull()
+    .references(() => sessions.id, { onDelete: 'cascade' }),
+  userId: text('user_id')
+    .notNull()
+    .references(() => users.id, { onDelete: 'cascade' }),
+});
+
 export const sessionParticipants = pgTable(
   'session_participants',
   {
-    sessionId: uuid('session_id')
-      .notNull()
-      .references(() => sessions.id, { onDelete: 'cascade' }),
-    userId: text('user_id')
-      .notNull()
-      .references(() => users.id, { onDelete: 'cascade' }),
+    ...sessionMember(),
     deviceId: text('device_id').notNull().default(''),
     joinedAt: timestamp('joined_at', { withTimezone: true }).notNull(),
     leftAt: timestamp('left_at', { withTimezone: true }),

@@ -13,7 +13,7 @@ import {
   timestamp,
   uuid,
 } from 'drizzle-orm/pg-core';
-import { sessions, users } from './core';
+import { sessionMember } from './core';
 import { sentimentLabel } from './recordings';
 
 /**
@@ -128,12 +128,7 @@ export const sessionEvents = pgTable(
   'session_events',
   {
     eventId: uuid('event_id').notNull(),
-    sessionId: uuid('session_id')
-      .notNull()
-      .references(() => sessions.id, { onDelete: 'cascade' }),
-    userId: text('user_id')
-      .notNull()
-      .references(() => users.id, { onDelete: 'cascade' }),
+    ...sessionMember(),
     deviceId: text('device_id'),
     type: text('type', { enum: ['join', 'leave', 'mute', 'unmute', 'device-change'] }).notNull(),
     occurredAt: timestamp('occurred_at', { withTimezone: true }).notNull(),

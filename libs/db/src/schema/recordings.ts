@@ -94,15 +94,20 @@ export const recordingAnalyses = pgTable('recording_analyses', {
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 });
 
+/** The leading columns of a per-recording timeline: which recording, the position in it, the span. */
+const recordingSpan = () => ({
+  recordingId: uuid('recording_id')
+    .notNull()
+    .references(() => recordings.id, { onDelete: 'cascade' }),
+  idx: integer('idx').notNull(),
+  startMs: integer('start_ms').notNull(),
+  endMs: integer('end_ms').notNull(),
+});
+
 export const speechSegments = pgTable(
   'speech_segments',
   {
-    recordingId: uuid('recording_id')
-      .notNull()
-      .references(() => recordings.id, { onDelete: 'cascade' }),
-    idx: integer('idx').notNull(),
-    startMs: integer('start_ms').notNull(),
-    endMs: integer('end_ms').notNull(),
+    ...recordingSpan(),
   },
   (t) => [primaryKey({ columns: [t.recordingId, t.idx] })],
 );
@@ -110,12 +115,7 @@ export const speechSegments = pgTable(
 export const sentimentTimeline = pgTable(
   'sentiment_timeline',
   {
-    recordingId: uuid('recording_id')
-      .notNull()
-      .references(() => recordings.id, { onDelete: 'cascade' }),
-    idx: integer('idx').notNull(),
-    startMs: integer('start_ms').notNull(),
-    endMs: integer('end_ms').notNull(),
+    ...recordingSpan(),
     score: doublePrecision('score').notNull(),
     label: sentimentLabel('label').notNull(),
   },

@@ -1,0 +1,247 @@
+/**
+ * Fast validators generated from the zod schemas: `z.toJSONSchema` → ajv standalone code, checked in
+ * beside the schemas (`npm run generate:validators`; scripts/validators.test.ts fails when stale).
+ *
+ * Why generated and checked in rather than compiled at import time: importing ajv and compiling the
+ * two schemas took 0.3–1 s of a fresh process on this (shared, loaded) machine against 40–100 ms to
+ * import the generated modules (bench/validators prints both), needs `new Function` at run time and
+ * ajv in every image; the standalone module needs neither, and esbuild bundles it as any source.
+ *
+ * Contract of each generated validator: it accepts only what its schema accepts, and only values
+ * that equal the schema's output (so the caller may use them as is); anything it refuses the caller
+ * sends through the schema, which accepts it (a default to fill, an unknown key to strip) or says
+ * field by field why not.
+ */
+import Ajv, { _, Name, type KeywordCxt } from 'ajv';
+import standaloneCode from 'ajv/dist/standalone';
+import { format, resolveConfig } from 'prettier';
+import { z } from 'zod';
+
+/**
+ * The zod refinements JSON Schema cannot state, by function. The generated code calls the very same
+ * function under a keyword of its name; a refinement missing here makes generation fail rather than
+ * be silently dropped (toJSONSchema ignores refinements).
+ */
+export type Refinements = Record<string, (s: string) => boolean>;
+
+export interface ValidatorSpec {
+  schema: z.ZodType;
+  /**
+   * `output` for a schema with defaults or stripped keys: the validator then demands every key and
+   * refuses unknown ones, so what it accepts is the schema's output unchanged. `input` only where
+   * input and output are the same (strict objects without defaults).
+   */
+  io: 'input' | 'output';
+  /** The type the generated declaration narrows to, and the module it is imported from. */
+  type: { name: string; from: string };
+  doc: string;
+}
+
+export interface ValidatorModule {
+  /** Repository-relative path without extension: `<file>.js` and `<file>.d.ts` are written. */
+  file: string;
+  /** Where the generated module imports each refinement it uses from. */
+  refinementImports: Record<string, string>;
+  validators: () => Promise<{ refinements: Refinements; specs: Record<string, ValidatorSpec> }>;
+}
+
+// Checks toJSONSchema turns into JSON Schema that means the same thing; any other (a transform's
+// `overwrite`, a refinement not in Refinements) has no JSON Schema equivalent.
+const REPRESENTABLE_CHECKS = new Set([
+  'min_length',
+  'max_length',
+  'length_equals',
+  'greater_than',
+  'less_than',
+  'multiple_of',
+  'number_format',
+  'string_format',
+  'describe',
+  'meta',
+]);
+
+interface CheckDef {
+  check: string;
+  fn?: unknown;
+  pattern?: RegExp;
+}
+
+function jsonSchemaOf(spec: ValidatorSpec, refinements: Refinements, used: Set<string>, where: string) {
+  const names = new Map(Object.entries(refinements).map(([name, fn]) => [fn as unknown, name]));
+  return z.toJSONSchema(spec.schema, {
+    io: spec.io,
+    target: 'draft-07',
+    override: ({ zodSchema, jsonSchema, path }) => {
+      const at = `${where} at /${path.join('/')}`;
+      for (const check of (zodSchema._zod.def as { checks?: { _zod: { def: CheckDef } }[] }).checks ?? []) {
+        const def = check._zod.def;
+        if (def.check === 'custom') {
+          const name = names.get(def.fn);
+          if (!name) throw new Error(`${at}: a refinement that is not in the generator's refinements`);
+          (jsonSchema as Record<string, unknown>)[name] = true;
+          used.add(name);
+        } else if (!REPRESENTABLE_CHECKS.has(def.check)) {
+          throw new Error(`${at}: zod check "${def.check}" has no JSON Schema equivalent`);
+        } else if (def.pattern?.flags) {
+          throw new Error(
+            `${at}: /${def.pattern.source}/${def.pattern.flags}: a JSON Schema pattern has no flags`,
+          );
+        }
+      }
+      // Formats are not validated (ajv-formats' uuid and date-time differ from zod's): zod emits the
+      // regex it actually runs as `pattern` beside each format, and that is what is checked.
+      if (jsonSchema.format !== undefined && jsonSchema.pattern === undefined) {
+        throw new Error(`${at}: format "${jsonSchema.format}" without the pattern zod checks it with`);
+      }
+    },
+  });
+}
+
+function newAjv(refinements: Refinements): Ajv {
+  const ajv = new Ajv({
+    code: { source: true, esm: true },
+    strict: true,
+    allowUnionTypes: true,
+    validateFormats: false,
+    messages: false,
+    // zod runs its regexes without the `u` flag (jsonSchemaOf refuses any with flags). String
+    // lengths need no option: zod counts code points, as ajv's default does (RUNTIME_FUNCTIONS).
+    unicodeRegExp: false,
+  });
+  for (const [name, fn] of Object.entries(refinements)) {
+    ajv.addKeyword({
+      keyword: name,
+      type: 'string',
+      schemaType: 'boolean',
+      // Emits `const funcN = <name>;` (the module imports <name>) and a call of it per value.
+      code(cxt: KeywordCxt) {
+        const ref = cxt.gen.scopeValue('func', { ref: fn, code: _`${new Name(name)}` });
+        cxt.fail(_`!${ref}(${cxt.data})`);
+      },
+    });
+  }
+  return ajv;
+}
+
+/**
+ * ajv's standalone code `require`s a few runtime helpers from ajv itself. Each used here is replaced
+ * by the function zod runs for the same check (zod/v4/core's `util`), so a generated module needs
+ * nothing its lib does not depend on already, and counts exactly as zod does.
+ */
+const RUNTIME_FUNCTIONS: Record<string, { code: string; importFrom: string }> = {
+  // maxLength/minLength in code points; zod's max_length/min_length checks count with this.
+  'require("ajv/dist/runtime/ucs2length").default': {
+    code: 'zodUtil.codePointLength',
+    importFrom: "import { util as zodUtil } from 'zod/v4/core';",
+  },
+};
+
+const HEADER =
+  '// Generated from the zod schemas by scripts/lib/validators.ts. Do not edit: `npm run generate:validators`\n' +
+  '// rewrites it, and scripts/validators.test.ts fails when it is stale.\n';
+
+/** The files of one generated module, formatted as the repository formats them. */
+export async function renderValidatorModule(
+  mod: ValidatorModule,
+  root: string,
+): Promise<Record<string, string>> {
+  const { refinements, specs } = await mod.validators();
+  const ajv = newAjv(refinements);
+  const used = new Set<string>();
+  const exports: Record<string, string> = {};
+  for (const [name, spec] of Object.entries(specs)) {
+    ajv.addSchema(jsonSchemaOf(spec, refinements, used, `${mod.file}: ${name}`), name);
+    exports[name] = name;
+  }
+  const imports = [...used].sort().map((name) => {
+    const from = mod.refinementImports[name];
+    if (!from) throw new Error(`${mod.file}: uses refinement ${name}; add where to import it from`);
+    return `import { ${name} } from '${from}';`;
+  });
+  // ESM is strict already; the directive would otherwise sit after the imports.
+  let code = standaloneCode(ajv, exports).replace(/^"use strict";/, '');
+  for (const [required, { code: local, importFrom }] of Object.entries(RUNTIME_FUNCTIONS)) {
+    if (!code.includes(required)) continue;
+    code = code.replaceAll(required, local);
+    imports.push(importFrom);
+  }
+  if (code.includes('require('))
+    throw new Error(`${mod.file}: ajv needs a runtime function not in RUNTIME_FUNCTIONS`);
+  const js = `${HEADER}/* eslint-disable */\n${imports.join('\n')}\n${code}`;
+  const typeImports = new Map<string, Set<string>>();
+  for (const { type } of Object.values(specs)) {
+    typeImports.set(type.from, (typeImports.get(type.from) ?? new Set()).add(type.name));
+  }
+  const dts =
+    HEADER +
+    [...typeImports]
+      .map(([from, names]) => `import type { ${[...names].sort().join(', ')} } from '${from}';\n`)
+      .join('') +
+    Object.entries(specs)
+      .map(
+        ([name, spec]) =>
+          `\n/** ${spec.doc} */\nexport declare const ${name}: (value: unknown) => value is ${spec.type.name};\n`,
+      )
+      .join('');
+  const pretty = async (text: string, file: string) => {
+    const filepath = `${root}/${file}`;
+    return format(text, { ...(await resolveConfig(filepath)), filepath });
+  };
+  return {
+    [`${mod.file}.js`]: await pretty(js, `${mod.file}.js`),
+    [`${mod.file}.d.ts`]: await pretty(dts, `${mod.file}.d.ts`),
+  };
+}
+
+const CONTRACT =
+  'Accepts only what the schema accepts, and only as the schema would output it, so an accepted value is used as ' +
+  'is; send what it refuses through the schema for the field-by-field reasons (or its defaults and stripping).';
+
+/** Every generated module. Each loads its schemas from their own modules, never from an index that
+ * re-exports a generated module, so a stale or missing one never stops its own regeneration. */
+export const VALIDATOR_MODULES: ValidatorModule[] = [
+  {
+    file: 'libs/contracts/src/metric-validators.generated',
+    refinementImports: { isPlainText: './text', isIanaTimezone: './timezone' },
+    validators: async () => {
+      const { metricEventSchema } = await import('../../libs/contracts/src/metrics');
+      return {
+        refinements: await refinements(),
+        specs: {
+          isMetricEventInput: {
+            schema: metricEventSchema,
+            io: 'input',
+            type: { name: 'MetricEventInput', from: './metrics' },
+            doc: `\`metricEventSchema\` for the ingestion endpoint's hot path. ${CONTRACT}`,
+          },
+        },
+      };
+    },
+  },
+  {
+    file: 'libs/queues/src/payload-validators.generated',
+    refinementImports: { isPlainText: '@voicepulse/contracts', isIanaTimezone: '@voicepulse/contracts' },
+    validators: async () => {
+      const { metricsJobSchema } = await import('../../libs/queues/src/payloads');
+      return {
+        refinements: await refinements(),
+        specs: {
+          isMetricsJob: {
+            schema: metricsJobSchema,
+            io: 'output',
+            type: { name: 'MetricsJob', from: './payloads' },
+            doc: `\`metricsJobSchema\`, checked by the producer and again by the consumer of every metrics job. ${CONTRACT}`,
+          },
+        },
+      };
+    },
+  },
+];
+
+async function refinements(): Promise<Refinements> {
+  const [{ isPlainText }, { isIanaTimezone }] = await Promise.all([
+    import('../../libs/contracts/src/text'),
+    import('../../libs/contracts/src/timezone'),
+  ]);
+  return { isPlainText, isIanaTimezone };
+}

@@ -7,6 +7,6 @@ import { withDescriptions } from './variables';
  */
 export const TRACING_ENV = withDescriptions(tracingConfigSchema, {
   OTEL_EXPORTER_OTLP_ENDPOINT:
-    'OTLP/HTTP endpoint; one trace per upload across services (unset: tracing off)',
+    "OTLP/HTTP endpoint (unset: tracing off); one trace per request across services (HTTP, Express, pg, ioredis, AWS SDK auto-instrumented, BullMQ's telemetry; the bundles' `main.mjs` installs the hooks, under tsx add `--import ./libs/tracing/src/register.ts`)",
   OTEL_TRACES_SAMPLER_ARG: 'fraction of new traces recorded (0–1); child spans follow their parent',
 });

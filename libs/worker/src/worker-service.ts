@@ -19,6 +19,7 @@ import {
 } from '@voicepulse/runtime';
 import { consumerMismatch, type ServiceManifest } from '@voicepulse/services';
 import { initTracing } from '@voicepulse/tracing';
+import type { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { z } from 'zod';
 
@@ -62,11 +63,57 @@ export interface WorkerParts<C extends QueueName> {
 }
 
 /**
+ * Producers for the queues a manifest declares produced, and nothing else: the type forbids
+ * another queue; the check stops a cast from making the manifest's produces list a lie.
+ */
+export function declaredProducers<P extends QueueName>(
+  manifest: { name: string; produces: readonly P[] },
+  redis: Redis,
+  prefix: string,
+): { producer: <Q extends P>(queue: Q) => Producer<Q>; close: () => Promise<void> } {
+  const made: { close(): Promise<void> }[] = [];
+  return {
+    producer: (queue) => {
+      if (!(manifest.produces as readonly string[]).includes(queue))
+        throw new Error(`${manifest.name} does not produce ${queue}`);
+      const p = createProducer(queue, redis, prefix);
+      made.push(p);
+      return p;
+    },
+    close: async () => void (await Promise.all(made.map((p) => p.close()))),
+  };
+}
+
+/** One BullMQ worker per queue the manifest declares consumed, with the service's handler for it. */
+export function createConsumers<C extends QueueName>(
+  manifest: { consumes: readonly C[] },
+  handlers: WorkerParts<C>['handlers'],
+  opts: { connection: Redis; prefix: string; logger: Logger; metrics: ServiceMetrics },
+): Worker[] {
+  return manifest.consumes.map((queue) => {
+    const { handle, ...tuning } = handlers[queue] as QueueHandler<QueueName>;
+    return createConsumer({
+      queue,
+      connection: opts.connection,
+      prefix: opts.prefix,
+      logger: opts.logger,
+      handler: handle,
+      onJobDone: opts.metrics.jobObserver(queue),
+      ...tuning,
+    });
+  });
+}
+
+/**
  * The shared shell of every worker app: logger, Postgres, Redis, health/metrics port, one consumer
  * per queue its manifest declares, producers for the queues it declares produced, and SIGTERM
  * handling. The app supplies only handlers, so the apps stay composition roots.
  */
-export async function runWorkerService<Cfg extends WorkerBaseConfig, C extends QueueName, P extends QueueName>(
+export async function runWorkerService<
+  Cfg extends WorkerBaseConfig,
+  C extends QueueName,
+  P extends QueueName,
+>(
   manifest: ServiceManifest<z.ZodType<unknown, Record<string, unknown>>, C, P>,
   config: Cfg,
   build: (ctx: WorkerContext<Cfg, P>) => Promise<WorkerParts<C>>,
@@ -82,15 +129,8 @@ export async function runWorkerService<Cfg extends WorkerBaseConfig, C extends Q
   // Producers in workers must survive a Redis restart mid-job rather than fail it: queue offline.
   const redis = createRedis(config.REDIS_URL, 'worker');
   const metrics = createMetrics(service);
-  const producers: Producer<P>[] = [];
-  const producer = <Q extends P>(queue: Q): Producer<Q> => {
-    // The type already forbids it; a cast would make the manifest's produces list a lie.
-    if (!(manifest.produces as readonly string[]).includes(queue)) throw new Error(`${service} does not produce ${queue}`);
-    const p = createProducer(queue, redis, config.QUEUE_PREFIX);
-    producers.push(p as unknown as Producer<P>);
-    return p;
-  };
-  const parts = await build({ config, logger, database, redis, metrics, producer });
+  const producers = declaredProducers(manifest, redis, config.QUEUE_PREFIX);
+  const parts = await build({ config, logger, database, redis, metrics, producer: producers.producer });
   // The manifests give every queue exactly one consuming service (scripts/services.test.ts); this
   // proves the running worker is wired as its manifest says, so no queue goes unprocessed or is
   // handled twice.
@@ -99,17 +139,11 @@ export async function runWorkerService<Cfg extends WorkerBaseConfig, C extends Q
     logger.fatal(mismatch);
     process.exit(78);
   }
-  const consumers = manifest.consumes.map((queue) => {
-    const { handle, ...tuning } = parts.handlers[queue] as QueueHandler<QueueName>;
-    return createConsumer({
-      queue,
-      connection: workerRedis,
-      prefix: config.QUEUE_PREFIX,
-      logger,
-      handler: handle,
-      onJobDone: metrics.jobObserver(queue),
-      ...tuning,
-    });
+  const consumers = createConsumers(manifest, parts.handlers, {
+    connection: workerRedis,
+    prefix: config.QUEUE_PREFIX,
+    logger,
+    metrics,
   });
   // Each worker reports the depth of the queues it consumes, next to its own job durations.
   registerQueueGauges(metrics.registry, new JobInspector(redis, config.QUEUE_PREFIX), [...manifest.consumes]);
@@ -137,7 +171,7 @@ export async function runWorkerService<Cfg extends WorkerBaseConfig, C extends Q
       // close() waits for active jobs to finish; unfinished ones are retried via stalled detection.
       { name: 'consumers', run: () => Promise.all(consumers.map((w) => w.close())) },
       { name: 'service', run: async () => parts.close?.() },
-      { name: 'producers', run: () => Promise.all(producers.map((p) => p.close())) },
+      { name: 'producers', run: () => producers.close() },
       { name: 'health', run: () => health.close() },
       { name: 'redis', run: async () => (workerRedis.disconnect(), redis.disconnect()) },
       { name: 'postgres', run: () => database.close() },

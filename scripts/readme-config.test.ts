@@ -1,98 +1,54 @@
 /**
- * The README's configuration table against the services' own schemas: every default the table
- * states is the default the service parses. The table drifted from the code before (batch size,
- * flush concurrency); the schema is the source, this test keeps the table honest.
+ * README.md's configuration table is generated from the service manifests (the schemas' own
+ * descriptions and defaults): it drifted from the code while hand-written (batch size, flush
+ * concurrency). This fails when README.md differs from what `npm run gen:config-docs` would write.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import type { z } from 'zod';
-import { gatewayConfigSchema } from '../apps/gateway/src/config';
-import { ingestorConfigSchema } from '../apps/ingestor/src/config';
-import { scorerConfigSchema } from '../apps/scorer/src/config';
-import { transcoderConfigSchema } from '../apps/transcoder/src/config';
-
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const SCHEMAS: Record<string, z.ZodType> = {
-  gateway: gatewayConfigSchema,
-  transcoder: transcoderConfigSchema,
-  scorer: scorerConfigSchema,
-  ingestor: ingestorConfigSchema,
-};
-const WORKERS = ['transcoder', 'scorer', 'ingestor'];
-/** What a service needs set before it parses at all; the table documents these as required. */
-const REQUIRED: Record<string, string> = { AUTH_JWT_SECRET: 'x'.repeat(40) };
-
-/** Each service's parsed defaults, from an environment holding only what is required. */
-const defaults = Object.fromEntries(
-  Object.entries(SCHEMAS).map(([name, schema]) => [
-    name,
-    schema.parse({ ...REQUIRED }) as Record<string, unknown>,
-  ]),
-);
-
-interface Row {
-  line: number;
-  variables: string[];
-  services: string[];
-  defaults: (string | null)[];
-}
-
-/** Rows of the `| variable | services | default | meaning |` table; `〃` repeats the services above. */
-function tableRows(): Row[] {
-  const lines = readFileSync(path.join(root, 'README.md'), 'utf8').split('\n');
-  const start = lines.findIndex((l) => /^\| variable \| services \| default \| meaning \|/.test(l));
-  expect(start, 'README has the configuration table').toBeGreaterThan(0);
-  const rows: Row[] = [];
-  let previous: string[] = [];
-  for (let i = start + 2; i < lines.length && lines[i]!.startsWith('|'); i++) {
-    const [vars, services, dflt] = lines[i]!.split('|')
-      .slice(1, 4)
-      .map((c) => c.trim());
-    const named = services === '〃' ? previous : services!.split(',').map((s) => s.trim());
-    previous = named;
-    const list = named.flatMap((s) => (s === 'all' ? Object.keys(SCHEMAS) : s === 'workers' ? WORKERS : [s]));
-    // A default cell lists one value per variable, comma-separated; its first backticked token (or
-    // `–` for none) is the default, anything after it in brackets is commentary.
-    const cells = dflt!.split(/,\s*(?![^(]*\))/);
-    rows.push({
-      line: i + 1,
-      variables: [...vars!.matchAll(/`([A-Z][A-Z0-9_]*)`/g)].map((m) => m[1]!),
-      services: list.filter((s) => SCHEMAS[s]),
-      defaults: cells.map((c) => /^`([^`]*)`/.exec(c.trim())?.[1] ?? null),
-    });
-  }
-  return rows;
-}
-
-const show = (v: unknown) => (Array.isArray(v) ? v.join(',') : String(v));
+import { z } from 'zod';
+import { defineService } from '@voicepulse/services';
+import { configTable, withConfigTable } from './lib/config-docs';
+import { MANIFESTS, root } from './lib/services';
 
 describe('README configuration table', () => {
-  it('states the defaults each service parses', () => {
-    const wrong: string[] = [];
+  it('is what gen:config-docs writes from the manifests', () => {
+    const readme = readFileSync(path.join(root, 'README.md'), 'utf8');
+    expect(readme, 'README.md is out of date: run npm run gen:config-docs').toBe(
+      withConfigTable(readme, configTable(MANIFESTS)),
+    );
+  });
+
+  it('states the default each service parses', () => {
+    const table = configTable(MANIFESTS);
     let checked = 0;
-    for (const row of tableRows()) {
-      row.variables.forEach((variable, k) => {
-        const stated =
-          row.defaults.length === row.variables.length
-            ? row.defaults[k]
-            : row.variables.length === 1
-              ? row.defaults[0]
-              : null;
-        if (stated == null) return;
-        for (const service of row.services) {
-          if (!(variable in defaults[service]!)) continue;
-          checked++;
-          const actual = defaults[service]![variable];
-          if (show(actual) !== stated)
-            wrong.push(
-              `README.md:${row.line} ${variable} (${service}): table says ${stated}, schema says ${show(actual)}`,
-            );
-        }
-      });
+    for (const m of MANIFESTS) {
+      // Parsed from an environment holding only what is required: the defaults the service runs with.
+      const required = { AUTH_JWT_SECRET: 'x'.repeat(40) };
+      const parsed = m.config.parse(required) as Record<string, unknown>;
+      for (const [name, value] of Object.entries(parsed)) {
+        if (name in required || !['string', 'number', 'boolean'].includes(typeof value)) continue;
+        checked++;
+        const row = new RegExp(
+          `^\\| \`${name}\` \\| (all|[^|]*\\b${m.name}\\b[^|]*) \\| \`([^\`]*)\` \\|`,
+          'm',
+        );
+        expect(row.exec(table)?.[2], `${m.name} ${name}`).toBe(String(value));
+      }
     }
-    expect(checked).toBeGreaterThan(30);
-    expect(wrong).toEqual([]);
+    expect(checked).toBeGreaterThan(60);
+  });
+
+  it('refuses a variable without a description', () => {
+    const bare = defineService({
+      name: 'x',
+      entry: 'x.mjs',
+      config: z.object({ NEW_VARIABLE: z.string().default('a') }),
+      alsoReads: [],
+      consumes: [],
+      produces: [],
+      ports: {},
+    });
+    expect(() => configTable([...MANIFESTS, bare])).toThrow(/x: NEW_VARIABLE/);
   });
 });

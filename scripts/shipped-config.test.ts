@@ -4,48 +4,28 @@
  * docker/compose.yaml, each container's environment resolved the way Kubernetes/compose resolves it
  * (ConfigMaps, Secrets, the image's ENV, ${VAR:-default}), then parsed with that service's own config
  * schema. `SENTIMENT_ENGINES=vader` made the scorer exit 78 under every shipped config while every
- * lint passed; this is the test that fails on such a value.
+ * lint passed; this is the test that fails on such a value. The other way round, every variable a
+ * shipped config sets must be one the service reads (the chart once set `PUBLIC_BASE_URL`, which
+ * nothing read). Services, their variables, queues and ports come from the manifests
+ * (scripts/lib/services.ts), so a new service or variable cannot escape this test.
  */
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { crossFieldIssues, type AnalysisConfig } from '@voicepulse/analysis';
-import { WORKER_QUEUES } from '@voicepulse/queues';
-import { databaseSchema, envInt, parseConfig } from '@voicepulse/config';
+import { parseConfig } from '@voicepulse/config';
+import { serviceVariables, type AnyServiceManifest } from '@voicepulse/services';
 import { parseAllDocuments, parse as parseYaml } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import type { z } from 'zod';
-import { gatewayConfigSchema } from '../apps/gateway/src/config';
-import { ingestorConfigSchema } from '../apps/ingestor/src/config';
-import { scorerConfigSchema } from '../apps/scorer/src/config';
-import { transcoderConfigSchema } from '../apps/transcoder/src/config';
 // @ts-expect-error plain ESM helper without types
 import { parseDockerfile } from '../docker/lint.mjs';
+import { MANIFESTS, root } from './lib/services';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const chart = path.join(root, 'charts/voicepulse');
 
 type Env = Record<string, string>;
-interface Service {
-  schema: z.ZodType;
-  /** Rules the service checks after parsing (createAnalyzer's cross-field rules in the scorer). */
-  extra?: (config: unknown) => { variable: string; message: string }[];
-}
 /** Every container that runs one of our entry points, by the entry it runs. */
-const SERVICES: Record<string, Service> = {
-  'apps/gateway/dist/main.mjs': { schema: gatewayConfigSchema },
-  'apps/transcoder/dist/main.mjs': { schema: transcoderConfigSchema },
-  'apps/scorer/dist/main.mjs': {
-    schema: scorerConfigSchema,
-    extra: (c) => crossFieldIssues(c as AnalysisConfig),
-  },
-  'apps/ingestor/dist/main.mjs': { schema: ingestorConfigSchema },
-  'apps/gateway/dist/migrate.mjs': {
-    schema: databaseSchema.extend({ MIGRATE_WAIT_S: envInt(300, 0, 3_600) }),
-  },
-};
+const SERVICES: Record<string, AnyServiceManifest> = Object.fromEntries(MANIFESTS.map((m) => [m.entry, m]));
 
 /** ENV of docker/Dockerfile's `service` stage: what every Node container starts with. */
 function imageEnv(): Env {
@@ -66,8 +46,8 @@ function imageEnv(): Env {
 function parseAs(entry: string, env: Env): { variable: string; message: string }[] {
   const service = SERVICES[entry]!;
   try {
-    const config = parseConfig(entry, service.schema, env);
-    return service.extra?.(config) ?? [];
+    const config = parseConfig(entry, service.config, env);
+    return service.validate?.(config) ?? [];
   } catch (err) {
     return (
       (err as { issues?: { variable: string; message: string }[] }).issues ?? [
@@ -83,9 +63,19 @@ function toolsBin(): string {
   }).trim();
 }
 
+/**
+ * Variables set on a service's container that the service does not read: a value an operator
+ * sets there changes nothing. The image's own ENV is left out (one image serves several entries).
+ */
+function unread(entry: string, set: Env): string[] {
+  const read = new Set(serviceVariables(SERVICES[entry]!).map((v) => v.name));
+  return Object.keys(set).filter((name) => !read.has(name));
+}
+
 interface K8sContainer {
   name: string;
   args?: string[];
+  ports?: { name: string; containerPort: number }[];
   env?: {
     name: string;
     value?: string;
@@ -100,9 +90,12 @@ interface K8sContainer {
 /** The parts of a rendered manifest this test reads. */
 interface Manifest {
   kind: string;
-  metadata: { name: string };
+  metadata: { name: string; labels?: Record<string, string> };
   data?: Record<string, string>;
-  spec: { template: { spec: { initContainers?: K8sContainer[]; containers: K8sContainer[] } } };
+  spec: {
+    template: { spec: { initContainers?: K8sContainer[]; containers: K8sContainer[] } };
+    ports?: { name: string; port: number; targetPort: string | number }[];
+  };
 }
 
 /** A secret an operator generates: production refuses every secret written in the repository. */
@@ -147,7 +140,9 @@ function renderChart(
   valuesFile: string,
   set: string[] = [],
 ): {
-  containers: { workload: string; container: K8sContainer; env: Env }[];
+  docs: Manifest[];
+  /** `env`: what the container starts with; `set`: what the chart itself sets (no image ENV). */
+  containers: { workload: string; container: K8sContainer; env: Env; set: Env }[];
 } {
   const docs = renderDocs(valuesFile, set);
   const configMaps = new Map<string, Env>(
@@ -166,12 +161,12 @@ function renderChart(
   const secretValue = (name: string, key: string): string | undefined =>
     secrets.has(name) ? secrets.get(name)![key] : EXISTING_SECRET[key];
   const base = imageEnv();
-  const containers: { workload: string; container: K8sContainer; env: Env }[] = [];
+  const containers: { workload: string; container: K8sContainer; env: Env; set: Env }[] = [];
   for (const doc of docs) {
     const spec = doc.kind === 'Deployment' || doc.kind === 'Job' ? doc.spec.template.spec : null;
     if (!spec) continue;
     for (const container of [...(spec.initContainers ?? []), ...spec.containers]) {
-      const env: Env = { ...base };
+      const env: Env = {};
       for (const from of container.envFrom ?? []) {
         if (from.configMapRef) Object.assign(env, configMaps.get(from.configMapRef.name) ?? {});
         if (from.secretRef) Object.assign(env, secrets.get(from.secretRef.name) ?? {});
@@ -184,14 +179,19 @@ function renderChart(
             : e.valueFrom?.configMapKeyRef
               ? configMaps.get(e.valueFrom.configMapKeyRef.name)?.[e.valueFrom.configMapKeyRef.key]
               : undefined);
-        if (value !== undefined) env[e.name] = value;
-        else if (!e.valueFrom?.secretKeyRef?.optional)
-          throw new Error(`${doc.metadata.name}/${container.name}: ${e.name} resolves to nothing`);
+        // An unresolved optional reference still names a variable the chart means to set.
+        if (value !== undefined || e.valueFrom?.secretKeyRef?.optional) env[e.name] = value ?? '';
+        else throw new Error(`${doc.metadata.name}/${container.name}: ${e.name} resolves to nothing`);
       }
-      containers.push({ workload: `${doc.kind}/${doc.metadata.name}`, container, env });
+      containers.push({
+        workload: `${doc.kind}/${doc.metadata.name}`,
+        container,
+        env: { ...base, ...env },
+        set: env,
+      });
     }
   }
-  return { containers };
+  return { docs, containers };
 }
 
 /** compose's ${VAR:-default} / ${VAR:?error} / ${VAR} interpolation with only the operator's variables set. */
@@ -207,18 +207,54 @@ function interpolate(value: unknown): string {
   );
 }
 
-describe('the configuration we ship parses with each service’s own schema', () => {
-  const valueSets = {
-    minimal: path.join(chart, 'ci/minimal-values.yaml'),
-    kind: path.join(chart, 'values-kind.yaml'),
-    production: path.join(chart, 'values-production.yaml'),
+const valueSets = {
+  minimal: path.join(chart, 'ci/minimal-values.yaml'),
+  kind: path.join(chart, 'values-kind.yaml'),
+  production: path.join(chart, 'values-production.yaml'),
+};
+// The CI fixture's secret is in the repo, so production refuses it: an install brings its own.
+const valueSetOverrides: Record<string, string[]> = { minimal: [`secrets.authJwtSecret=${operatorSecret}`] };
+const rendered = new Map<string, ReturnType<typeof renderChart>>();
+/** Each values file is rendered once for all the tests that read it. */
+const renderValues = (name: keyof typeof valueSets) => {
+  if (!rendered.has(name)) rendered.set(name, renderChart(valueSets[name], valueSetOverrides[name]));
+  return rendered.get(name)!;
+};
+
+const entryOf = (c: K8sContainer) => (c.args?.[0] && SERVICES[c.args[0]] ? c.args[0] : undefined);
+
+interface ComposeService {
+  image?: string;
+  command?: string[];
+  environment?: Record<string, unknown>;
+  ports?: string[];
+}
+function composeServices(): { name: string; entry: string; svc: ComposeService; set: Env }[] {
+  const compose = parseYaml(readFileSync(path.join(root, 'docker/compose.yaml'), 'utf8'), {
+    merge: true,
+  }) as {
+    services: Record<string, ComposeService>;
   };
-  // The CI fixture's secret is in the repo, so production refuses it: an install brings its own.
-  const sets: Record<string, string[]> = { minimal: [`secrets.authJwtSecret=${operatorSecret}`] };
-  for (const [name, file] of Object.entries(valueSets)) {
+  return Object.entries(compose.services).flatMap(([name, svc]) => {
+    const app = /^voicepulse\/(\w+):/.exec(svc.image ?? '')?.[1];
+    if (!app || app === 'web') return [];
+    const set = Object.fromEntries(
+      Object.entries(svc.environment ?? {}).map(([k, v]) => [k, interpolate(v)]),
+    );
+    return [{ name, entry: svc.command?.[0] ?? `apps/${app}/dist/main.mjs`, svc, set }];
+  });
+}
+
+describe('the configuration we ship parses with each service’s own schema', () => {
+  for (const name of Object.keys(valueSets) as (keyof typeof valueSets)[]) {
     it(`chart with ${name} values: every Node container`, () => {
-      const { containers } = renderChart(file, sets[name]);
-      const ours = containers.filter(({ container }) => container.args?.[0] && SERVICES[container.args[0]]);
+      const { containers } = renderValues(name);
+      // A container running an entry point of ours that no manifest declares would escape every check.
+      const undeclared = containers
+        .map(({ container }) => container.args?.[0])
+        .filter((entry) => entry?.endsWith('.mjs') && !SERVICES[entry]);
+      expect(undeclared).toEqual([]);
+      const ours = containers.filter(({ container }) => entryOf(container));
       // gateway, transcoder, scorer, ingestor, the migrations Job, and a wait-for-schema per Node Deployment
       expect(ours.length).toBeGreaterThanOrEqual(9);
       for (const entry of Object.keys(SERVICES))
@@ -231,32 +267,75 @@ describe('the configuration we ship parses with each service’s own schema', ()
         .filter((f) => f.issues.length);
       expect(failures).toEqual([]);
     });
+
+    it(`chart with ${name} values: sets only variables each service reads`, () => {
+      const unreadVars = renderValues(name)
+        .containers.filter(({ container }) => entryOf(container))
+        .map(({ workload, container, set }) => ({
+          at: `${workload}/${container.name}`,
+          unread: unread(container.args![0]!, set),
+        }))
+        .filter((f) => f.unread.length);
+      expect(unreadVars).toEqual([]);
+    });
+
+    it(`chart with ${name} values: ports are the manifest's, on the ports the service listens on`, () => {
+      const { docs, containers } = renderValues(name);
+      const problems: string[] = [];
+      for (const { workload, container, env } of containers) {
+        const entry = entryOf(container);
+        if (!entry || workload.startsWith('Job/') || container.name === 'wait-for-schema') continue;
+        const m = SERVICES[entry]!;
+        const config = parseConfig(m.name, m.config, env) as Record<string, unknown>;
+        const declared = Object.fromEntries(
+          Object.entries(m.ports).map(([port, variable]) => [port, config[variable]]),
+        );
+        const actual = Object.fromEntries((container.ports ?? []).map((p) => [p.name, p.containerPort]));
+        if (JSON.stringify(actual) !== JSON.stringify(declared))
+          problems.push(
+            `${workload}: containerPorts ${JSON.stringify(actual)}, the service listens on ${JSON.stringify(declared)}`,
+          );
+        const service = docs.find(
+          (d) =>
+            d.kind === 'Service' && d.metadata.labels?.['app.kubernetes.io/component'] === container.name,
+        );
+        const targets = (service?.spec.ports ?? []).map((p) => p.targetPort).sort();
+        if (JSON.stringify(targets) !== JSON.stringify(Object.keys(m.ports).sort()))
+          problems.push(
+            `Service of ${container.name} targets ${targets.join(', ') || 'nothing'}, not ${Object.keys(m.ports).join(', ')}`,
+          );
+      }
+      expect(problems).toEqual([]);
+    });
   }
 
-  it('docker/compose.yaml: every voicepulse service', () => {
-    const compose = parseYaml(readFileSync(path.join(root, 'docker/compose.yaml'), 'utf8'), {
-      merge: true,
-    }) as {
-      services: Record<string, { image?: string; command?: string[]; environment?: Record<string, unknown> }>;
-    };
+  it('docker/compose.yaml: every voicepulse service parses, reads all it is given, publishes its own ports', () => {
     const base = imageEnv();
-    const checked: string[] = [];
-    const failures: { at: string; issues: unknown }[] = [];
-    for (const [name, svc] of Object.entries(compose.services)) {
-      const app = /^voicepulse\/(\w+):/.exec(svc.image ?? '')?.[1];
-      if (!app || app === 'web') continue;
-      const entry = svc.command?.[0] ?? `apps/${app}/dist/main.mjs`;
+    const failures: { at: string; issues?: unknown; unread?: string[]; ports?: string[] }[] = [];
+    const checked = composeServices().map(({ name, entry, svc, set }) => {
       expect(SERVICES[entry], `${name} runs ${entry}`).toBeDefined();
-      const env: Env = {
-        ...base,
-        ...Object.fromEntries(Object.entries(svc.environment ?? {}).map(([k, v]) => [k, interpolate(v)])),
-      };
+      const env = { ...base, ...set };
       const issues = parseAs(entry, env);
       if (issues.length) failures.push({ at: name, issues });
-      checked.push(name);
-    }
-    expect(checked.sort()).toEqual(['gateway', 'ingestor', 'migrate', 'scorer', 'transcoder']);
+      const extra = unread(entry, set);
+      if (extra.length) failures.push({ at: name, unread: extra });
+      // Published ports ("host:port:container") must be ports the service listens on.
+      const m = SERVICES[entry]!;
+      const config = parseConfig(m.name, m.config, env) as Record<string, unknown>;
+      const listening = Object.values(m.ports).map((v) => String(config[v]));
+      const wrong = (svc.ports ?? []).filter((p) => !listening.includes(p.split(':').at(-1)!));
+      if (wrong.length) failures.push({ at: name, ports: wrong });
+      return name;
+    });
+    expect(checked.sort()).toEqual(MANIFESTS.map((m) => m.name).sort());
     expect(failures).toEqual([]);
+  });
+
+  it('would have caught PUBLIC_BASE_URL, set by the chart and read by nothing', () => {
+    const gateway = renderValues('kind').containers.find(({ container }) => container.name === 'gateway')!;
+    expect(
+      unread('apps/gateway/dist/main.mjs', { ...gateway.set, PUBLIC_BASE_URL: 'https://x.example' }),
+    ).toEqual(['PUBLIC_BASE_URL']);
   });
 
   it('compose runs the same third-party images as the chart', () => {
@@ -283,25 +362,71 @@ describe('the configuration we ship parses with each service’s own schema', ()
     });
   });
 
-  it('KEDA scales each worker on the queue libs/queues declares it consumes', () => {
-    const workers = Object.keys(WORKER_QUEUES) as (keyof typeof WORKER_QUEUES)[];
+  it('KEDA scales each worker on the queue its manifest names', () => {
+    const workers = MANIFESTS.filter((m) => m.scaleOn);
     const docs = renderDocs(valueSets.minimal, [
       `secrets.authJwtSecret=${operatorSecret}`,
       'config.queuePrefix=vpq',
       'keda.redis.address=redis.example:6379',
-      ...workers.map((w) => `${w}.keda.enabled=true`),
-    ]) as unknown as { kind: string; spec: { scaleTargetRef?: { name: string }; triggers?: { metadata: { listName: string } }[] } }[];
+      ...workers.map((w) => `${w.name}.keda.enabled=true`),
+    ]) as unknown as {
+      kind: string;
+      spec: { scaleTargetRef?: { name: string }; triggers?: { metadata: { listName: string } }[] };
+    }[];
     const scaled = Object.fromEntries(
       docs
         .filter((d) => d.kind === 'ScaledObject')
-        .map((d) => [d.spec.scaleTargetRef!.name.replace(/^vp-voicepulse-/, ''), d.spec.triggers![0]!.metadata.listName]),
+        .map((d) => [
+          d.spec.scaleTargetRef!.name.replace(/^vp-voicepulse-/, ''),
+          d.spec.triggers!.map((t) => t.metadata.listName),
+        ]),
     );
-    expect(scaled).toEqual(Object.fromEntries(workers.map((w) => [w, `vpq:${WORKER_QUEUES[w][0]}:wait`])));
+    expect(scaled).toEqual(Object.fromEntries(workers.map((w) => [w.name, [`vpq:${w.scaleOn}:wait`]])));
+  });
+
+  it('values.schema.json enums are the enums of the variables they set', () => {
+    // Each enum in the chart's schema either sets a service variable (through the chart's env) or
+    // is the chart's own; a new enum must be placed in one of the two.
+    const VARIABLE_OF: Record<string, string> = {
+      'config.nodeEnv': 'NODE_ENV',
+      'config.logLevel': 'LOG_LEVEL',
+      'storage.driver': 'STORAGE_DRIVER',
+      'auth.mode': 'AUTH_MODE',
+      'scorer.transcriber': 'TRANSCRIBER',
+      'scorer.vadEngine': 'VAD_ENGINE',
+      'scorer.diarizer': 'DIARIZER',
+    };
+    const CHART_ONLY = [
+      'image.pullPolicy',
+      'gateway.service.type',
+      'web.service.type',
+      'serviceAccount.mountTokenIn',
+    ];
+    const enums: Record<string, string[]> = {};
+    const walk = (node: unknown, at: string[]) => {
+      if (!node || typeof node !== 'object') return;
+      const n = node as { enum?: unknown[]; properties?: Record<string, unknown>; items?: unknown };
+      if (n.enum) enums[at.join('.')] = n.enum.map(String).sort();
+      for (const [k, v] of Object.entries(n.properties ?? {})) walk(v, [...at, k]);
+      walk(n.items, at);
+    };
+    walk(JSON.parse(readFileSync(path.join(chart, 'values.schema.json'), 'utf8')), []);
+    expect(Object.keys(enums).filter((p) => !(p in VARIABLE_OF) && !CHART_ONLY.includes(p))).toEqual([]);
+    const variables = new Map(MANIFESTS.flatMap((m) => serviceVariables(m)).map((v) => [v.name, v]));
+    const wrong = Object.entries(VARIABLE_OF)
+      .map(([valuePath, variable]) => ({
+        valuePath,
+        chart: enums[valuePath],
+        service: [...(variables.get(variable)?.enum ?? [])].sort(),
+      }))
+      .filter((e) => JSON.stringify(e.chart) !== JSON.stringify(e.service));
+    expect(wrong).toEqual([]);
   });
 
   it('would have caught SENTIMENT_ENGINES=vader', () => {
-    const { containers } = renderChart(valueSets.kind);
-    const scorer = containers.find(({ container }) => container.args?.[0] === 'apps/scorer/dist/main.mjs')!;
+    const scorer = renderValues('kind').containers.find(
+      ({ container }) => container.args?.[0] === 'apps/scorer/dist/main.mjs',
+    )!;
     expect(parseAs('apps/scorer/dist/main.mjs', { ...scorer.env, SENTIMENT_ENGINES: 'vader' })).toEqual([
       expect.objectContaining({
         variable: 'SENTIMENT_ENGINES',

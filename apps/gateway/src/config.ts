@@ -21,14 +21,25 @@ export const gatewayConfigSchema = commonSchema
   .and(
     z
       .object({
-        PORT: envInt(8080, 0, 65535),
-        AUTH_MODE: z.enum(['hs256', 'jwks']).default('hs256'),
-        AUTH_JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
-        AUTH_JWKS_URL: z.string().url().optional(),
-        AUTH_ISSUER: z.string().default('voicepulse'),
-        AUTH_AUDIENCE: z.string().default('voicepulse-api'),
-        AUTH_DEV_TOKENS: envBool(false),
-        /** Roles `POST /v1/dev/token` may mint; more than `user` only when someone asked for it. */
+        PORT: envInt(8080, 0, 65535).describe('the API'),
+        AUTH_MODE: z
+          .enum(['hs256', 'jwks'])
+          .default('hs256')
+          .describe('`hs256` (shared secret) or `jwks` (RS256/ES256 via JWKS)'),
+        AUTH_JWT_SECRET: z
+          .string()
+          .min(32, 'must be at least 32 characters')
+          .optional()
+          .describe(
+            'required for hs256 (random per checkout under `npm start`, kept in `.data/secrets.json`); ≥ 32 characters; with `NODE_ENV=production` any secret written in the repo is refused. Tokens must carry `exp`',
+          ),
+        AUTH_JWKS_URL: z.string().url().optional().describe('required for jwks'),
+        AUTH_ISSUER: z.string().default('voicepulse').describe('checked on every token'),
+        AUTH_AUDIENCE: z.string().default('voicepulse-api').describe('checked on every token'),
+        AUTH_DEV_TOKENS: envBool(false).describe(
+          'enables `POST /v1/dev/token` for loopback callers (`true` under `npm start`); refused with `NODE_ENV=production`',
+        ),
+        // More than `user` only when someone asked for it.
         AUTH_DEV_TOKEN_ROLES: z
           .string()
           .default('user')
@@ -38,11 +49,13 @@ export const gatewayConfigSchema = commonSchema
               .map((s) => s.trim())
               .filter(Boolean),
           )
-          .pipe(z.array(roleSchema).min(1)),
-        MAX_UPLOAD_BYTES: envInt(200 * 1024 * 1024, 1),
-        SIGNED_URL_TTL_S: envInt(600, 1, 900),
-        /** Direct uploads a user may have signed but not completed; beyond it POST /uploads answers 429. */
-        UPLOAD_MAX_PENDING_PER_USER: envInt(10, 1, 1_000),
+          .pipe(z.array(roleSchema).min(1))
+          .describe('roles a dev token may carry (`user`, `admin`, `ingest`; `user,admin` under `npm start`)'),
+        MAX_UPLOAD_BYTES: envInt(200 * 1024 * 1024, 1).describe('upload limit (413 beyond)'),
+        SIGNED_URL_TTL_S: envInt(600, 1, 900).describe('signed URL lifetime (capped at 900)'),
+        UPLOAD_MAX_PENDING_PER_USER: envInt(10, 1, 1_000).describe(
+          'direct uploads signed but not completed, per user (429 beyond; abandoned ones expire after `PENDING_UPLOAD_EXPIRY_S`)',
+        ),
         CORS_ORIGINS: z
           .string()
           .default('http://127.0.0.1:3000,http://localhost:3000')
@@ -51,22 +64,27 @@ export const gatewayConfigSchema = commonSchema
               .split(',')
               .map((s) => s.trim())
               .filter(Boolean),
-          ),
-        TRUST_PROXY: envBool(false),
-        /** Requests per minute per user/admin subject (0 = off); generous enough for a busy UI. */
-        RATE_LIMIT_PER_MINUTE: envInt(1_200, 0),
-        /** Per ingest service token, which forwards many clients' batches. */
-        RATE_LIMIT_INGEST_PER_MINUTE: envInt(30_000, 0),
-        /** Recordings one user may have in the pipeline (not yet scored or failed); beyond it uploads get 429. 0 = off. */
-        MAX_RECORDINGS_IN_FLIGHT_PER_USER: envInt(20, 0),
-        /** JSON request bodies held in memory at once by this process; beyond it, 503 + Retry-After. */
-        BODY_BYTES_IN_FLIGHT_MAX: envInt(64 * 1024 * 1024, 1024 * 1024),
-        /** Open status streams (SSE) per user, and how long one may stay open before it is closed. */
-        SSE_STREAMS_PER_USER: envInt(8, 1),
-        SSE_MAX_LIFETIME_S: envInt(900, 1),
-        /** CSV exports running at once (each holds a database connection), and how long one may stall. */
-        CSV_EXPORTS_MAX: envInt(2, 1),
-        CSV_EXPORT_STALL_S: envInt(30, 1),
+          )
+          .describe('browser origins allowed (comma-separated)'),
+        TRUST_PROXY: envBool(false).describe('honour `X-Forwarded-*` (behind an ingress)'),
+        // Generous enough for a busy UI.
+        RATE_LIMIT_PER_MINUTE: envInt(1_200, 0).describe(
+          'requests per minute per user/admin token (Redis-backed, 429 + `Retry-After`; 0 = off)',
+        ),
+        // An ingest service token forwards many clients' batches.
+        RATE_LIMIT_INGEST_PER_MINUTE: envInt(30_000, 0).describe('requests per minute per ingest token (0 = off)'),
+        MAX_RECORDINGS_IN_FLIGHT_PER_USER: envInt(20, 0).describe(
+          "a user's recordings in the pipeline (not yet scored or failed); more uploads get 429 `pipeline_quota_exceeded` (0 = off)",
+        ),
+        BODY_BYTES_IN_FLIGHT_MAX: envInt(64 * 1024 * 1024, 1024 * 1024).describe(
+          'JSON body bytes held at once per process (503 + `Retry-After` beyond)',
+        ),
+        SSE_STREAMS_PER_USER: envInt(8, 1).describe('open status streams per user (429 beyond)'),
+        SSE_MAX_LIFETIME_S: envInt(900, 1).describe('a status stream is closed after this long (EventSource reconnects)'),
+        CSV_EXPORTS_MAX: envInt(2, 1).describe(
+          'CSV exports at once (each holds a database connection; 503 beyond, keep it below `DATABASE_POOL_MAX`)',
+        ),
+        CSV_EXPORT_STALL_S: envInt(30, 1).describe('a CSV reader that reads nothing for this long is cut'),
       })
       .superRefine((v, ctx) => {
         if (v.AUTH_MODE === 'hs256' && !v.AUTH_JWT_SECRET) {

@@ -5,12 +5,12 @@ import { initTracing } from '@voicepulse/tracing';
 import type { Server } from 'node:http';
 import { createApp } from './app';
 import { composeGateway } from './compose';
-import { gatewayConfigSchema } from './config';
+import { gatewayService } from './manifest';
 import { startMetricsServer } from './metrics-server';
 
-const config = loadConfigOrExit('gateway', gatewayConfigSchema);
-const logger = createLogger({ service: 'gateway', level: config.LOG_LEVEL });
-const tracing = initTracing('gateway', process.env);
+const config = loadConfigOrExit(gatewayService.name, gatewayService.config);
+const logger = createLogger({ service: gatewayService.name, level: config.LOG_LEVEL });
+const tracing = initTracing(gatewayService.name, process.env);
 const { deps, close, setShuttingDown } = await composeGateway(config, logger);
 const app = createApp(deps);
 const metricsServer = await startMetricsServer(deps);

@@ -31,8 +31,9 @@ const { createLogger } = await import('@voicepulse/logger');
 const { createRedis } = await import('@voicepulse/queues');
 const { createMetrics } = await import('@voicepulse/runtime');
 const { waitFor } = await import('@voicepulse/testing');
-const { ingestorConfigSchema } = await import('../../ingestor/src/config');
+const { createConsumers, declaredProducers } = await import('@voicepulse/worker');
 const { createIngestor } = await import('../../ingestor/src/ingestor');
+const { ingestorService } = await import('../../ingestor/src/manifest');
 const { startGateway, startStack } = await import('./helpers');
 
 type Harness = Awaited<ReturnType<typeof startGateway>>;
@@ -47,23 +48,27 @@ describe('one trace across gateway, queue and worker', () => {
   beforeAll(async () => {
     stack = await startStack({ storage: 'fs' });
     gw = await startGateway(stack);
-    const config = parseConfig('ingestor', ingestorConfigSchema, { ...stack.env, INGEST_FLUSH_MS: '50' });
+    const config = parseConfig('ingestor', ingestorService.config, { ...stack.env, INGEST_FLUSH_MS: '50' });
     const database = createDatabase(config.DATABASE_URL, { max: 2 });
     const workerRedis = createRedis(config.REDIS_URL, 'worker');
     const redis = createRedis(config.REDIS_URL, 'worker');
-    parts = createIngestor({
-      config,
-      logger: createLogger({ service: 'ingestor-test', level: stack.env.LOG_LEVEL }),
-      database,
-      workerRedis,
-      redis,
-      metrics: createMetrics('ingestor'),
+    const logger = createLogger({ service: 'ingestor-test', level: stack.env.LOG_LEVEL });
+    const metrics = createMetrics('ingestor');
+    // The worker shell's own wiring (runWorkerService), minus its process-level parts.
+    const producers = declaredProducers(ingestorService, redis, config.QUEUE_PREFIX);
+    parts = createIngestor({ config, logger, database, redis, metrics, producer: producers.producer });
+    const consumers = createConsumers(ingestorService, parts.handlers, {
+      connection: workerRedis,
+      prefix: config.QUEUE_PREFIX,
+      logger,
+      metrics,
     });
     await parts.start?.();
-    for (const w of parts.consumers) void w.run();
+    for (const w of consumers) void w.run();
     closeWorker = async () => {
-      await Promise.all(parts.consumers.map((w) => w.close()));
+      await Promise.all(consumers.map((w) => w.close()));
       await parts.close?.();
+      await producers.close();
       workerRedis.disconnect();
       redis.disconnect();
       await database.close();

@@ -5,10 +5,15 @@ import {
   MetricsWriter,
   MicroBatcher,
 } from '@voicepulse/ingest';
-import { createConsumer, createProducer, type MaintenanceJob } from '@voicepulse/queues';
+import type { MaintenanceJob } from '@voicepulse/queues';
 import { prom } from '@voicepulse/runtime';
 import type { WorkerContext, WorkerParts } from '@voicepulse/worker';
 import type { IngestorConfig } from './config';
+import type { ingestorService } from './manifest';
+
+type Manifest = typeof ingestorService;
+type Consumed = Manifest['consumes'][number];
+type Produced = Manifest['produces'][number];
 
 const SCHEDULES: { task: MaintenanceJob['task']; everyMs: number }[] = [
   { task: 'ensure-partitions', everyMs: 6 * 3600_000 },
@@ -20,7 +25,13 @@ const SCHEDULES: { task: MaintenanceJob['task']; everyMs: number }[] = [
  * batches become one COPY transaction; every job completes only after the flush that carried
  * its events has committed (a crash before that leaves the job to stalled-job recovery).
  */
-export function createIngestor({ config, logger, database, metrics, workerRedis, redis }: WorkerContext<IngestorConfig>): WorkerParts {
+export function createIngestor({
+  config,
+  logger,
+  database,
+  metrics,
+  producer,
+}: WorkerContext<IngestorConfig, Produced>): WorkerParts<Consumed> {
   const batchSize = new prom.Histogram({
     name: 'voicepulse_ingest_batch_events',
     help: 'Events per committed ingest transaction',
@@ -59,39 +70,27 @@ export function createIngestor({ config, logger, database, metrics, workerRedis,
     },
   });
 
-  const maintenanceProducer = createProducer('maintenance', redis, config.QUEUE_PREFIX);
-
-  const consumers = [
-    createConsumer({
-      queue: 'metrics',
-      connection: workerRedis,
-      prefix: config.QUEUE_PREFIX,
-      logger,
-      concurrency: config.WORKER_CONCURRENCY,
-      lockDurationMs: config.WORKER_LOCK_DURATION_MS,
-      handler: (payload) => batcher.submit(payload.events),
-      onJobDone: metrics.jobObserver('metrics'),
-    }),
-    createConsumer({
-      queue: 'maintenance',
-      connection: workerRedis,
-      prefix: config.QUEUE_PREFIX,
-      logger,
-      handler: async ({ task }, { logger: log }) => {
-        if (task === 'ensure-partitions') {
-          const names = await ensurePartitionsAhead(database.pool, config.PARTITIONS_AHEAD_MONTHS);
-          log.info({ partitions: names }, 'partitions ensured');
-        } else {
-          const dropped = await dropExpiredPartitions(database.pool, config.RETENTION_DAYS);
-          log.info({ dropped, retentionDays: config.RETENTION_DAYS }, 'expired partitions dropped');
-        }
-      },
-      onJobDone: metrics.jobObserver('maintenance'),
-    }),
-  ];
+  const maintenanceProducer = producer('maintenance');
 
   return {
-    consumers,
+    handlers: {
+      metrics: {
+        concurrency: config.WORKER_CONCURRENCY,
+        lockDurationMs: config.WORKER_LOCK_DURATION_MS,
+        handle: (payload) => batcher.submit(payload.events),
+      },
+      maintenance: {
+        handle: async ({ task }, { logger: log }) => {
+          if (task === 'ensure-partitions') {
+            const names = await ensurePartitionsAhead(database.pool, config.PARTITIONS_AHEAD_MONTHS);
+            log.info({ partitions: names }, 'partitions ensured');
+          } else {
+            const dropped = await dropExpiredPartitions(database.pool, config.RETENTION_DAYS);
+            log.info({ dropped, retentionDays: config.RETENTION_DAYS }, 'expired partitions dropped');
+          }
+        },
+      },
+    },
     async start() {
       // Before taking jobs: the months ahead exist even if the scheduler has never fired yet.
       await ensurePartitionsAhead(database.pool, config.PARTITIONS_AHEAD_MONTHS);
@@ -113,9 +112,6 @@ export function createIngestor({ config, logger, database, metrics, workerRedis,
       );
     },
     // Runs after the consumers closed (their held jobs settled): flush what is buffered, then stop.
-    async close() {
-      await batcher.close();
-      await maintenanceProducer.close();
-    },
+    close: () => batcher.close(),
   };
 }

@@ -1,8 +1,8 @@
 import { loadConfigOrExit } from '@voicepulse/config';
 import { runWorkerService } from '@voicepulse/worker';
-import { ingestorConfigSchema } from './config';
 import { createIngestor } from './ingestor';
+import { ingestorService } from './manifest';
 
-const config = loadConfigOrExit('ingestor', ingestorConfigSchema);
+const config = loadConfigOrExit(ingestorService.name, ingestorService.config);
 
-await runWorkerService('ingestor', config, async (ctx) => createIngestor(ctx));
+await runWorkerService(ingestorService, config, async (ctx) => createIngestor(ctx));

@@ -7,8 +7,8 @@ export const scorerConfigSchema = commonSchema
   .extend(redisSchema.shape)
   .extend(analysisConfigSchema.shape)
   .extend({
-    WORKER_CONCURRENCY: envInt(2, 1, 64),
-    WORKER_LOCK_DURATION_MS: envInt(120_000, 1_000),
+    WORKER_CONCURRENCY: envInt(2, 1, 64).describe('score jobs in parallel'),
+    WORKER_LOCK_DURATION_MS: envInt(120_000, 1_000).describe('stalled-job detection window of score jobs'),
   })
   .and(storageSchema);
 

@@ -111,13 +111,17 @@ app.kubernetes.io/part-of: voicepulse
 {{- end -}}
 
 {{/* Config ---------------------------------------------------------------- */}}
+{{/* Read by every Node service (scripts/shipped-config.test.ts checks each reads all it is given). */}}
 {{- define "voicepulse.configData" -}}
 NODE_ENV: {{ .Values.config.nodeEnv | quote }}
 LOG_LEVEL: {{ .Values.config.logLevel | quote }}
 QUEUE_PREFIX: {{ .Values.config.queuePrefix | quote }}
 SHUTDOWN_TIMEOUT_MS: {{ .Values.config.shutdownTimeoutMs | int64 | quote }}
 DATABASE_POOL_MAX: {{ .Values.config.databasePoolMax | int64 | quote }}
-WEBHOOK_ALLOW_PRIVATE_DESTINATIONS: {{ .Values.webhooks.allowPrivateDestinations | quote }}
+{{- end -}}
+
+{{/* Read by the services that use object storage (gateway, transcoder, scorer). */}}
+{{- define "voicepulse.storageConfigData" -}}
 STORAGE_DRIVER: {{ .Values.storage.driver | quote }}
 STORAGE_BUCKET: {{ .Values.storage.bucket | quote }}
 STORAGE_FS_ROOT: {{ .Values.storage.fsRoot | quote }}
@@ -135,7 +139,7 @@ GCS_API_ENDPOINT: {{ .Values.storage.gcs.apiEndpoint | quote }}
 
 {{/* Rolls pods whenever config or chart-managed secrets change. */}}
 {{- define "voicepulse.checksums" -}}
-checksum/config: {{ include "voicepulse.configData" . | sha256sum }}
+checksum/config: {{ print (include "voicepulse.configData" .) (include "voicepulse.storageConfigData" .) | sha256sum }}
 {{- if not .Values.secrets.existingSecret }}
 checksum/secret: {{ include "voicepulse.secretData" . | sha256sum }}
 {{- end }}
@@ -240,7 +244,7 @@ imagePullSecrets:
 {{- end }}
 {{- end -}}
 
-{{/* Queue each worker is scaled on (its first in libs/queues WORKER_QUEUES; scripts/shipped-config.test.ts checks); KEDA watches its wait list. */}}
+{{/* Queue each worker is scaled on (`scaleOn` in its apps/<svc>/src/manifest.ts; scripts/shipped-config.test.ts checks); KEDA watches its wait list. */}}
 {{- define "voicepulse.workerQueue" -}}
 {{- get (dict "transcoder" "transcode" "scorer" "score" "ingestor" "metrics") . -}}
 {{- end -}}

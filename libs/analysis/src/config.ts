@@ -108,63 +108,87 @@ const positive = (def: number) => z.coerce.number().positive().default(def);
  * merge its shape into their own schema; cross-field rules are checked by createAnalyzer at start-up.
  */
 export const analysisConfigSchema = z.object({
-  SENTIMENT_ENGINES: engineList,
-  /** weighted: confidence-and-weight mean of every engine; first: the first listed engine that could judge. */
-  SENTIMENT_COMBINE: z.enum(['weighted', 'first']).default('weighted'),
-  SENTIMENT_WEIGHTS: weights,
-  /**
-   * Used only when the client sent no transcript. auto: pocketsphinx when its binary and model decode a
-   * test clip at start-up, else none with a warning — so audio-only uploads get sentiment wherever the
-   * scorer can provide it, and the scorer still starts where it cannot. An explicitly named transcriber
-   * that cannot run stops start-up instead.
-   */
-  TRANSCRIBER: z.enum(['auto', 'none', 'pocketsphinx', 'whisper']).default('auto'),
-  /** Kills a hung STT process. pocketsphinx runs ~6× real time here, so 10 min covers calls of about an hour. */
-  TRANSCRIBER_TIMEOUT_MS: z.coerce.number().int().positive().default(600_000),
-  POCKETSPHINX_BIN: z.string().default('pocketsphinx_continuous'),
-  WHISPER_BIN: z.string().default('whisper-cli'),
-  WHISPER_MODEL_PATH: z.string().optional(),
-  WHISPER_LANGUAGE: z.string().default('en'),
-  WHISPER_THREADS: z.coerce.number().int().positive().default(2),
-  /** File path, or a storage key when the service injects `loadModel`. */
-  ONNX_MODEL_PATH: z.string().optional(),
-  ONNX_INPUT_NAME: z.string().optional(),
-  ONNX_OUTPUT_NAMES: z.string().default('').transform(list),
-  ONNX_SAMPLE_RATE: z.coerce.number().int().min(8000).max(48_000).default(16_000),
-  ONNX_WINDOW_S: positive(4),
-  ONNX_HOP_S: positive(2),
-  ONNX_NORMALIZE: bool(true),
-  ONNX_LABELS: onnxLabels,
-  /** How categorical outputs become probabilities: softmax for logits, none if the model already emits probabilities. */
-  ONNX_ACTIVATION: z.enum(['softmax', 'none']).default('softmax'),
-  /**
-   * silero: the neural VAD (model shipped in an npm dependency), falling back to webrtc if it cannot load;
-   * webrtc: WebRTC's VAD behind an energy gate, which lets white noise through at low SNR.
-   */
-  VAD_ENGINE: z.enum(['silero', 'webrtc']).default('silero'),
-  /** WebRTC VAD aggressiveness 0–3; 3 rejects the most noise. */
+  SENTIMENT_ENGINES: engineList.describe(
+    'sentiment engines, comma-separated: `transcript`, `acoustic`, `onnx` (see `libs/analysis/README.md`)',
+  ),
+  SENTIMENT_COMBINE: z
+    .enum(['weighted', 'first'])
+    .default('weighted')
+    .describe('`weighted`: confidence-and-weight mean of every engine; `first`: the first listed engine that could judge'),
+  SENTIMENT_WEIGHTS: weights.describe('`engine=weight,…`; unlisted engines keep their default weight'),
+  // auto gives audio-only uploads sentiment wherever the scorer can, and still starts where it cannot.
+  TRANSCRIBER: z
+    .enum(['auto', 'none', 'pocketsphinx', 'whisper'])
+    .default('auto')
+    .describe(
+      'used when the client sent no transcript; `auto` = pocketsphinx if it decodes a test clip at start-up, else none (with a warning); a named transcriber that cannot run stops start-up',
+    ),
+  // pocketsphinx runs ~6× real time here, so 10 min covers calls of about an hour.
+  TRANSCRIBER_TIMEOUT_MS: z.coerce.number().int().positive().default(600_000).describe('kills a hung STT process'),
+  POCKETSPHINX_BIN: z.string().default('pocketsphinx_continuous').describe('pocketsphinx binary'),
+  WHISPER_BIN: z.string().default('whisper-cli').describe('whisper.cpp binary'),
+  WHISPER_MODEL_PATH: z.string().optional().describe('whisper.cpp model file, required with `TRANSCRIBER=whisper`'),
+  WHISPER_LANGUAGE: z.string().default('en').describe('language whisper transcribes'),
+  WHISPER_THREADS: z.coerce.number().int().positive().default(2).describe('whisper threads'),
+  ONNX_MODEL_PATH: z
+    .string()
+    .optional()
+    .describe('speech-emotion ONNX model (file path, or storage key), required with the `onnx` engine'),
+  ONNX_INPUT_NAME: z.string().optional().describe("the model's audio input (unset: its first)"),
+  ONNX_OUTPUT_NAMES: z.string().default('').transform(list).describe("the model's outputs read, comma-separated (unset: its first)"),
+  ONNX_SAMPLE_RATE: z.coerce.number().int().min(8000).max(48_000).default(16_000).describe('sample rate the model expects'),
+  ONNX_WINDOW_S: positive(4).describe('seconds of audio per inference window'),
+  ONNX_HOP_S: positive(2).describe('seconds between windows (≤ `ONNX_WINDOW_S`)'),
+  ONNX_NORMALIZE: bool(true).describe('normalise each window to zero mean, unit variance'),
+  ONNX_LABELS: onnxLabels.describe(
+    'the output vector: dimensional names in order (must include `valence`), or `label=valence[:arousal],…` classes',
+  ),
+  ONNX_ACTIVATION: z
+    .enum(['softmax', 'none'])
+    .default('softmax')
+    .describe('categorical outputs to probabilities: `softmax` for logits, `none` if the model emits probabilities'),
+  VAD_ENGINE: z
+    .enum(['silero', 'webrtc'])
+    .default('silero')
+    .describe(
+      '`silero` (neural, model in an npm dependency; falls back to `webrtc` if it cannot load) or `webrtc` (behind an energy gate, lets white noise through at low SNR)',
+    ),
   VAD_MODE: z.coerce
     .number()
     .int()
     .min(0)
     .max(3)
     .default(3)
-    .transform((m) => m as 0 | 1 | 2 | 3),
-  /**
-   * Speaker attribution of mono recordings (uploads without a `channels` layout). none: one
-   * participant (`single`); sherpa-onnx: offline speaker diarization with the operator's models
-   * (none ship with voicepulse), checked at start-up.
-   */
-  DIARIZER: z.enum(['none', 'sherpa-onnx']).default('none'),
-  /** pyannote segmentation ONNX model file (sherpa-onnx's export), required with DIARIZER=sherpa-onnx. */
-  DIARIZER_SEGMENTATION_MODEL: z.string().optional(),
-  /** Speaker-embedding ONNX model file (3D-Speaker, WeSpeaker or NeMo export), required with DIARIZER=sherpa-onnx. */
-  DIARIZER_EMBEDDING_MODEL: z.string().optional(),
-  /** Fixed speaker count (2 for two-party calls); unset: clustering decides by DIARIZER_THRESHOLD. */
-  DIARIZER_NUM_SPEAKERS: z.coerce.number().int().min(1).max(16).optional(),
-  /** Clustering distance threshold when the speaker count is not fixed: smaller → more speakers. */
-  DIARIZER_THRESHOLD: z.coerce.number().positive().max(2).default(0.5),
-  DIARIZER_THREADS: z.coerce.number().int().positive().max(16).default(1),
+    .transform((m) => m as 0 | 1 | 2 | 3)
+    .describe('WebRTC VAD aggressiveness 0–3 (3 rejects the most noise)'),
+  DIARIZER: z
+    .enum(['none', 'sherpa-onnx'])
+    .default('none')
+    .describe(
+      'speakers of mono uploads without a `channels` layout: `none` (one participant) or `sherpa-onnx` (operator-supplied models, checked at start-up; see `libs/analysis/README.md`)',
+    ),
+  DIARIZER_SEGMENTATION_MODEL: z
+    .string()
+    .optional()
+    .describe("pyannote segmentation ONNX model file (sherpa-onnx's export), required with `DIARIZER=sherpa-onnx`"),
+  DIARIZER_EMBEDDING_MODEL: z
+    .string()
+    .optional()
+    .describe('speaker-embedding ONNX model file (3D-Speaker, WeSpeaker or NeMo export), required with `DIARIZER=sherpa-onnx`'),
+  DIARIZER_NUM_SPEAKERS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(16)
+    .optional()
+    .describe('fixed speaker count (2 for two-party calls; unset: clustering decides by `DIARIZER_THRESHOLD`)'),
+  DIARIZER_THRESHOLD: z.coerce
+    .number()
+    .positive()
+    .max(2)
+    .default(0.5)
+    .describe('clustering distance threshold when the count is not fixed (smaller: more speakers)'),
+  DIARIZER_THREADS: z.coerce.number().int().positive().max(16).default(1).describe('diarizer threads'),
 });
 
 export type AnalysisConfig = z.output<typeof analysisConfigSchema>;

@@ -24,46 +24,65 @@ const url = (protocols: string[]) =>
   );
 
 export const commonSchema = z.object({
-  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  /** Port for /healthz, /readyz and /metrics (the gateway's API port has the health routes, never /metrics). */
-  HEALTH_PORT: envInt(9090, 0, 65535),
-  /** Interface every HTTP port of the service listens on; `npm start` sets 127.0.0.1. */
-  HOST: z.string().default('0.0.0.0'),
-  SHUTDOWN_TIMEOUT_MS: envInt(25_000, 0),
+  NODE_ENV: z
+    .enum(['development', 'test', 'production'])
+    .default('development')
+    .describe('`production` refuses dev tokens and every secret written in the repository'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('pino level'),
+  HEALTH_PORT: envInt(9090, 0, 65535).describe(
+    '`/healthz`, `/readyz`, `/metrics` (the gateway\'s API port has the health routes, never `/metrics`)',
+  ),
+  HOST: z.string().default('0.0.0.0').describe('interface of every HTTP port of the service (`127.0.0.1` under `npm start`)'),
+  SHUTDOWN_TIMEOUT_MS: envInt(25_000, 0).describe('drain budget on SIGTERM'),
 });
 
 export const databaseSchema = z.object({
-  DATABASE_URL: url(['postgres:', 'postgresql:']).default('postgres://postgres@127.0.0.1:5432/voicepulse'),
-  DATABASE_POOL_MAX: envInt(10, 1, 200),
+  DATABASE_URL: url(['postgres:', 'postgresql:'])
+    .default('postgres://postgres@127.0.0.1:5432/voicepulse')
+    .describe('Postgres'),
+  DATABASE_POOL_MAX: envInt(10, 1, 200).describe('pool size per process'),
 });
 
 export const redisSchema = z.object({
-  REDIS_URL: url(['redis:', 'rediss:']).default('redis://127.0.0.1:6379'),
-  /** BullMQ key prefix; tests and shared Redis instances use their own. */
+  REDIS_URL: url(['redis:', 'rediss:'])
+    .default('redis://127.0.0.1:6379')
+    .describe('BullMQ and status pub/sub (needs `maxmemory-policy noeviction`; AOF in production)'),
   QUEUE_PREFIX: z
     .string()
     .regex(/^[A-Za-z0-9:_-]+$/)
-    .default('voicepulse'),
+    .default('voicepulse')
+    .describe('BullMQ key prefix (tests and shared Redis instances use their own)'),
 });
 
 export const storageSchema = z
   .object({
-    STORAGE_DRIVER: z.enum(['fs', 's3', 'gcs']).default('fs'),
-    STORAGE_BUCKET: z.string().min(3).default('voicepulse'),
-    STORAGE_FS_ROOT: z.string().default('./.data/blobs'),
-    /** Signing secret for fs-store URLs (the fs store signs its own URLs; s3/gcs sign natively). */
-    STORAGE_FS_SIGNING_SECRET: z.string().min(16).default(DEFAULT_FS_SIGNING_SECRET),
-    STORAGE_FS_PUBLIC_URL: z.string().url().default('http://127.0.0.1:8080/v1/blobs'),
-    S3_ENDPOINT: z.string().url().optional(),
-    S3_REGION: z.string().default('us-east-1'),
-    S3_ACCESS_KEY_ID: z.string().optional(),
-    S3_SECRET_ACCESS_KEY: z.string().optional(),
-    S3_FORCE_PATH_STYLE: envBool(true),
-    GCS_PROJECT_ID: z.string().optional(),
-    GCS_API_ENDPOINT: z.string().url().optional(),
-    /** Service-account JSON key file; unset in production, where ADC / Workload Identity apply. */
-    GCS_CREDENTIALS_FILE: z.string().optional(),
+    STORAGE_DRIVER: z.enum(['fs', 's3', 'gcs']).default('fs').describe('`fs`, `s3` or `gcs`'),
+    STORAGE_BUCKET: z.string().min(3).default('voicepulse').describe('bucket name'),
+    STORAGE_FS_ROOT: z.string().default('./.data/blobs').describe('fs store root'),
+    // The fs store signs its own URLs; s3/gcs sign natively.
+    STORAGE_FS_SIGNING_SECRET: z
+      .string()
+      .min(16)
+      .default(DEFAULT_FS_SIGNING_SECRET)
+      .describe(
+        'HMAC key of fs-store signed URLs (random per checkout under `npm start`); with `NODE_ENV=production` and the fs driver the gateway refuses the default, any secret written in the repo, and < 32 characters',
+      ),
+    STORAGE_FS_PUBLIC_URL: z
+      .string()
+      .url()
+      .default('http://127.0.0.1:8080/v1/blobs')
+      .describe('where the gateway serves fs signed URLs'),
+    S3_ENDPOINT: z.string().url().optional().describe('S3 API / MinIO endpoint'),
+    S3_REGION: z.string().default('us-east-1').describe('S3 region'),
+    S3_ACCESS_KEY_ID: z.string().optional().describe('static S3 key (optional: unset, the default credential chain applies)'),
+    S3_SECRET_ACCESS_KEY: z.string().optional().describe('its secret, set together with `S3_ACCESS_KEY_ID`'),
+    S3_FORCE_PATH_STYLE: envBool(true).describe('path-style bucket URLs (MinIO)'),
+    GCS_PROJECT_ID: z.string().optional().describe('GCS project (ADC / Workload Identity supply credentials)'),
+    GCS_API_ENDPOINT: z.string().url().optional().describe('GCS endpoint override (fake-gcs-server)'),
+    GCS_CREDENTIALS_FILE: z
+      .string()
+      .optional()
+      .describe('service-account JSON key file; unset in production, where ADC / Workload Identity apply'),
   })
   .superRefine((v, ctx) => {
     if (v.STORAGE_DRIVER === 's3' && !v.S3_ENDPOINT && !v.S3_REGION) {
@@ -81,17 +100,15 @@ export const storageSchema = z
 
 /** How long metric events are kept; the ingestor drops older partitions and the gateway refuses older events. */
 export const retentionSchema = z.object({
-  RETENTION_DAYS: envInt(400, 1, 3_650),
+  RETENTION_DAYS: envInt(400, 1, 3_650).describe('older events are refused and their partitions dropped'),
 });
 
 /** Where webhooks may be sent: checked by the gateway at registration and the transcoder at delivery. */
 export const webhooksSchema = z.object({
-  /**
-   * Lets webhook URLs reach private, loopback, link-local, unique-local and CGNAT addresses (an
-   * on-premises receiver). Off, the server refuses them so a user cannot make it fetch internal
-   * services (SSRF). Cloud metadata addresses stay refused either way.
-   */
-  WEBHOOK_ALLOW_PRIVATE_DESTINATIONS: envBool(false),
+  // Off, a user cannot make the server fetch internal services (SSRF).
+  WEBHOOK_ALLOW_PRIVATE_DESTINATIONS: envBool(false).describe(
+    'let webhook URLs reach private, loopback, link-local, unique-local and CGNAT addresses (on-premises receivers); off, registration answers 422 and delivery refuses them. Cloud metadata addresses are refused either way ([docs/webhooks.md](docs/webhooks.md))',
+  ),
 });
 
 export type CommonConfig = z.output<typeof commonSchema>;

@@ -8,12 +8,13 @@
  * starting up); a bad password or bad SQL fails at once. No client tool (pg_isready) is involved,
  * so it works as any uid, with or without a passwd entry.
  */
-import { databaseSchema, envInt, loadConfigOrExit } from '@voicepulse/config';
+import { loadConfigOrExit } from '@voicepulse/config';
 import { createLogger, redactUrl } from '@voicepulse/logger';
 import { ensureDatabase, pendingMigrations, runMigrations, waitUntil } from '../migrate';
+import { migrateConfigSchema } from '../migrate-config';
 
-const config = loadConfigOrExit('migrate', databaseSchema.extend({ MIGRATE_WAIT_S: envInt(300, 0, 3_600) }));
-const logger = createLogger({ service: 'migrate' });
+const config = loadConfigOrExit('migrate', migrateConfigSchema);
+const logger = createLogger({ service: 'migrate', level: config.LOG_LEVEL });
 const mode = process.argv.includes('--wait') ? 'wait' : process.argv.includes('--check') ? 'check' : 'apply';
 const database = redactUrl(config.DATABASE_URL);
 const wait = {

@@ -1,0 +1,4 @@
+export * from './manifest';
+export * from './queues';
+export * from './variables';
+export * from './tracing';

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { encodeWavPcm16 } from '@voicepulse/audio';
 import { parseConfig } from '@voicepulse/config';
 import { runMigrations } from '@voicepulse/db';
@@ -105,4 +106,19 @@ export function toneWav(seconds = 1, sampleRate = 16_000, freq = 440): Buffer {
   const x = new Float32Array(Math.round(seconds * sampleRate));
   for (let i = 0; i < x.length; i++) x[i] = 0.3 * Math.sin((2 * Math.PI * freq * i) / sampleRate);
   return encodeWavPcm16(x, sampleRate);
+}
+
+/** A metric event the ingestion endpoint accepts, as a phone client sends it. */
+export function validEvent(overrides: Record<string, unknown> = {}) {
+  return {
+    eventId: randomUUID(),
+    sessionId: randomUUID(),
+    deviceId: 'pixel-7',
+    talkedTimeMs: 90_000,
+    microphoneUsed: true,
+    speakerUsed: false,
+    voiceSentiment: 0.25,
+    recordedAt: new Date(Date.now() - 60_000).toISOString(),
+    ...overrides,
+  };
 }

@@ -4,21 +4,8 @@ import { admitSessionWrites, MetricsWriter } from '@voicepulse/ingest';
 import { sentimentLabelOf } from '@voicepulse/contracts';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startGateway, startStack, type GatewayHarness, type Stack } from './helpers';
+import { startGateway, startStack, validEvent, type GatewayHarness, type Stack } from './helpers';
 
-function validEvent(overrides: Record<string, unknown> = {}) {
-  return {
-    eventId: randomUUID(),
-    sessionId: randomUUID(),
-    deviceId: 'pixel-7',
-    talkedTimeMs: 90_000,
-    microphoneUsed: true,
-    speakerUsed: false,
-    voiceSentiment: 0.25,
-    recordedAt: new Date(Date.now() - 60_000).toISOString(),
-    ...overrides,
-  };
-}
 
 describe('metrics and sessions API', () => {
   let stack: Stack;

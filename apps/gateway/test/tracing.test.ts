@@ -23,7 +23,6 @@ createRequire(import.meta.url)('ioredis');
 const exporter = new InMemorySpanExporter();
 const tracing = initTracing('voicepulse-test', {}, { exporter });
 
-const { randomUUID } = await import('node:crypto');
 const { default: request } = await import('supertest');
 const { parseConfig } = await import('@voicepulse/config');
 const { createDatabase } = await import('@voicepulse/db');
@@ -34,7 +33,7 @@ const { waitFor } = await import('@voicepulse/testing');
 const { createConsumers, declaredProducers } = await import('@voicepulse/worker');
 const { createIngestor } = await import('../../ingestor/src/ingestor');
 const { ingestorService } = await import('../../ingestor/src/manifest');
-const { startGateway, startStack } = await import('./helpers');
+const { startGateway, startStack, validEvent } = await import('./helpers');
 
 type Harness = Awaited<ReturnType<typeof startGateway>>;
 type Parts = ReturnType<typeof createIngestor>;
@@ -83,15 +82,7 @@ describe('one trace across gateway, queue and worker', () => {
 
   it('covers the request, the enqueue, the job and the pg and redis calls made while processing it', async () => {
     const token = await gw.token('alice');
-    const event = {
-      eventId: randomUUID(),
-      deviceId: 'pixel-7',
-      talkedTimeMs: 90_000,
-      microphoneUsed: true,
-      speakerUsed: false,
-      voiceSentiment: 0.25,
-      recordedAt: new Date(Date.now() - 60_000).toISOString(),
-    };
+    const event = validEvent({ sessionId: undefined });
     const res = await request(gw.app)
       .post('/v1/metrics')
       .set('authorization', `Bearer ${token}`)

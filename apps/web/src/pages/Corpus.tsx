@@ -6,6 +6,7 @@ import { ApiError, messageOf } from '../api/errors';
 import { apiKey, useApiQuery, useApiWrite } from '../api/hooks';
 import { useSession } from '../auth/auth';
 import { ConfirmDialog } from '../components/ConfirmDialog';
+import { ErrorAlert, LoadStatus } from '../components/LoadStatus';
 import { Recorder } from '../components/Recorder';
 
 export function CorpusPage() {
@@ -144,26 +145,13 @@ function AdminSection() {
             <label htmlFor="prompt-emotions">Emotions to act (comma-separated)</label>
             <input id="prompt-emotions" value={emotions} onChange={(e) => setEmotions(e.target.value)} placeholder="happy, sad, angry" required />
           </div>
-          {formError && (
-            <p className="error" role="alert">
-              {formError}
-            </p>
-          )}
+          <ErrorAlert message={formError} />
           <button type="submit" className="primary">
             Add prompt
           </button>
         </form>
-        {actionError && (
-          <p className="error" role="alert">
-            {actionError}
-          </p>
-        )}
-        {list.state === 'loading' && <p role="status">Loading prompts…</p>}
-        {list.state === 'error' && (
-          <p className="error" role="alert">
-            {list.message}
-          </p>
-        )}
+        <ErrorAlert message={actionError} />
+        <LoadStatus result={list} loading="Loading prompts…" />
         {list.state === 'ready' && list.data.items.length === 0 && <p className="empty">No prompts yet. Add the first one above.</p>}
         {list.state === 'ready' && list.data.items.length > 0 && (
           <div className="table-wrap">

@@ -5,6 +5,7 @@ import { downloadFile } from '../api/client';
 import { messageOf } from '../api/errors';
 import { useApiQuery } from '../api/hooks';
 import { useSession } from '../auth/auth';
+import { ErrorAlert, LoadStatus } from '../components/LoadStatus';
 import { percent, ratio, talkTime } from '../format';
 
 const DAY = 86_400_000;
@@ -78,22 +79,9 @@ export function DashboardPage() {
           Export CSV
         </button>
       </form>
-      {!validRange && (
-        <p className="error" role="alert">
-          The start date must not be after the end date.
-        </p>
-      )}
-      {exportError && (
-        <p className="error" role="alert">
-          {exportError}
-        </p>
-      )}
-      {summary.state === 'loading' && validRange && <p role="status">Loading metrics…</p>}
-      {summary.state === 'error' && (
-        <p className="error" role="alert">
-          {summary.message}
-        </p>
-      )}
+      <ErrorAlert message={validRange ? '' : 'The start date must not be after the end date.'} />
+      <ErrorAlert message={exportError} />
+      {validRange && <LoadStatus result={summary} loading="Loading metrics…" />}
       {summary.state === 'ready' && summary.data.totals.events === 0 && (
         <p className="empty">No activity in this period. Record something, or pick a wider range.</p>
       )}
@@ -199,13 +187,7 @@ function Sessions({ range }: { range: string }) {
     sessionsInPeriodPageSchema,
   );
   if (page.state === 'loading') return null;
-  if (page.state === 'error') {
-    return (
-      <p className="error" role="alert">
-        {page.message}
-      </p>
-    );
-  }
+  if (page.state === 'error') return <ErrorAlert message={page.message} />;
   const { items, nextCursor } = page.data;
   return (
     <section className="card" aria-labelledby="sessions-h">

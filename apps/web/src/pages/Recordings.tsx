@@ -4,6 +4,7 @@ import { Link } from 'react-router';
 import { messageOf } from '../api/errors';
 import { useApiQuery, useApiWrite, useRecordingStatus } from '../api/hooks';
 import { ConfirmDialog } from '../components/ConfirmDialog';
+import { ErrorAlert, LoadStatus } from '../components/LoadStatus';
 import { StatusBadge } from '../components/StatusBadge';
 import { dateTime, seconds, sentimentWord, talkTime } from '../format';
 
@@ -44,17 +45,8 @@ export function RecordingsPage() {
   return (
     <>
       <h1>Recordings</h1>
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
-      {page.state === 'loading' && <p role="status">Loading recordings…</p>}
-      {page.state === 'error' && (
-        <p className="error" role="alert">
-          {page.message}
-        </p>
-      )}
+      <ErrorAlert message={error} />
+      <LoadStatus result={page} loading="Loading recordings…" />
       {page.state === 'ready' && page.data.items.length === 0 && (
         <div className="empty">
           <p>No recordings yet.</p>

@@ -2,7 +2,14 @@ import { randomBytes, createHash } from 'node:crypto';
 import { readdir } from 'node:fs/promises';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startGateway, startStack, toneWav, type GatewayHarness, type Stack } from './helpers';
+import {
+  putToSignedUrl,
+  startGateway,
+  startStack,
+  toneWav,
+  type GatewayHarness,
+  type Stack,
+} from './helpers';
 
 let stack: Stack;
 let gw: GatewayHarness;
@@ -204,9 +211,10 @@ describe('declared channel layouts', () => {
       .auth(alice, { type: 'bearer' })
       .send({ contentType: 'audio/wav', sizeBytes: wav.length, channels: 'split' });
     expect(start.status).toBe(201);
-    const url = new URL(start.body.uploadUrl);
-    expect((await request(gw.app).put(url.pathname + url.search).set(start.body.headers).send(wav)).status).toBe(200);
-    const done = await request(gw.app).post(`/v1/uploads/${start.body.id}/complete`).auth(alice, { type: 'bearer' });
+    expect((await putToSignedUrl(gw.app, start.body, wav)).status).toBe(200);
+    const done = await request(gw.app)
+      .post(`/v1/uploads/${start.body.id}/complete`)
+      .auth(alice, { type: 'bearer' });
     expect(done.status).toBe(400);
     expect(done.body.error).toMatchObject({
       code: 'channel_layout_mismatch',
@@ -405,10 +413,7 @@ describe('direct-to-bucket uploads', () => {
       .post(`/v1/uploads/${start.body.id}/complete`)
       .auth(alice, { type: 'bearer' });
     expect(early.status).toBe(409);
-    const put = await request(gw.app)
-      .put(url.pathname + url.search)
-      .set(start.body.headers)
-      .send(wav);
+    const put = await putToSignedUrl(gw.app, start.body, wav);
     expect(put.status).toBe(200);
     const tampered = await request(gw.app)
       .put(url.pathname + url.search.replace('signature=', 'signature=x'))
@@ -435,24 +440,13 @@ describe('direct-to-bucket uploads', () => {
       .post('/v1/uploads')
       .auth(alice, { type: 'bearer' })
       .send({ contentType: 'audio/wav', sizeBytes: wav.length });
-    const url = new URL(start.body.uploadUrl);
-    expect(
-      (
-        await request(gw.app)
-          .put(url.pathname + url.search)
-          .set(start.body.headers)
-          .send(wav)
-      ).status,
-    ).toBe(200);
+    expect((await putToSignedUrl(gw.app, start.body, wav)).status).toBe(200);
     expect(
       (await request(gw.app).post(`/v1/uploads/${start.body.id}/complete`).auth(alice, { type: 'bearer' }))
         .status,
     ).toBe(202);
     const evil = Buffer.concat([wav.subarray(0, 44), randomBytes(wav.length - 44)]);
-    await request(gw.app)
-      .put(url.pathname + url.search)
-      .set(start.body.headers)
-      .send(evil);
+    await putToSignedUrl(gw.app, start.body, evil);
     const again = await request(gw.app)
       .post(`/v1/uploads/${start.body.id}/complete`)
       .auth(alice, { type: 'bearer' });
@@ -477,16 +471,9 @@ describe('direct-to-bucket uploads', () => {
       .post('/v1/uploads')
       .auth(alice, { type: 'bearer' })
       .send({ contentType: 'audio/wav', sizeBytes: 1_000 });
-    const url = new URL(start.body.uploadUrl);
-    const over = await request(gw.app)
-      .put(url.pathname + url.search)
-      .set(start.body.headers)
-      .send(wav);
+    const over = await putToSignedUrl(gw.app, start.body, wav);
     expect(over.status).toBe(413);
-    await request(gw.app)
-      .put(url.pathname + url.search)
-      .set(start.body.headers)
-      .send(wav.subarray(0, 500));
+    await putToSignedUrl(gw.app, start.body, wav.subarray(0, 500));
     const short = await request(gw.app)
       .post(`/v1/uploads/${start.body.id}/complete`)
       .auth(alice, { type: 'bearer' });
@@ -523,11 +510,7 @@ describe('direct-to-bucket uploads', () => {
           .send({ contentType: 'audio/wav', sizeBytes: 10 })
       ).status,
     ).toBe(201);
-    const url = new URL(starts[0].uploadUrl);
-    await request(gw.app)
-      .put(url.pathname + url.search)
-      .set(starts[0].headers)
-      .send(wav);
+    await putToSignedUrl(gw.app, starts[0], wav);
     expect(
       (await request(gw.app).post(`/v1/uploads/${starts[0].id}/complete`).auth(carol, { type: 'bearer' }))
         .status,
@@ -560,11 +543,7 @@ describe('direct-to-bucket uploads', () => {
       .post('/v1/uploads')
       .auth(alice, { type: 'bearer' })
       .send({ contentType: 'audio/wav', sizeBytes: 100 });
-    const url = new URL(start.body.uploadUrl);
-    await request(gw.app)
-      .put(url.pathname + url.search)
-      .set(start.body.headers)
-      .send(randomBytes(100));
+    await putToSignedUrl(gw.app, start.body, randomBytes(100));
     const done = await request(gw.app)
       .post(`/v1/uploads/${start.body.id}/complete`)
       .auth(alice, { type: 'bearer' });

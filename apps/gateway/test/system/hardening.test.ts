@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_INGEST_BODY_BYTES, MetricsWriter } from '@voicepulse/ingest';
 import { BOARD_PATH } from '../../src/routes/admin';
 import { USER_INGEST_BODY_BYTES } from '../../src/routes/metrics';
-import { startGateway, startStack, toneWav, type GatewayHarness, type Stack } from '../helpers';
+import { startGateway, startStack, toneWav, validEvent, type GatewayHarness, type Stack } from '../helpers';
 
 // Issue 12 items 3, 8, 9, 11, 16, 18, 21: input and resource limits of the gateway, against real
 // Postgres, Redis and an fs blob store.
@@ -14,16 +14,6 @@ let stack: Stack;
 let gw: GatewayHarness;
 const bearer = async (userId: string, role: 'user' | 'admin' | 'ingest' = 'user') =>
   `Bearer ${await gw.token(userId, role)}`;
-
-const metricEvent = (overrides: Record<string, unknown> = {}) => ({
-  eventId: randomUUID(),
-  talkedTimeMs: 1_000,
-  microphoneUsed: true,
-  speakerUsed: false,
-  voiceSentiment: 0.1,
-  recordedAt: new Date(Date.now() - 60_000).toISOString(),
-  ...overrides,
-});
 
 /** Every blob key the store holds under a prefix. */
 async function keysUnder(prefix: string): Promise<string[]> {
@@ -47,7 +37,7 @@ describe('text fields with control characters (item 11)', () => {
     const only = await request(gw.app)
       .post('/v1/metrics')
       .set('authorization', auth)
-      .send({ events: [metricEvent({ deviceId: 'a\u0000b' })] });
+      .send({ events: [validEvent({ deviceId: 'a\u0000b' })] });
     expect(only.status).toBe(400);
     expect(only.body.error.details.rejected[0].errors.map((e: { path: string }) => e.path)).toEqual([
       'deviceId',
@@ -56,7 +46,7 @@ describe('text fields with control characters (item 11)', () => {
     const mixed = await request(gw.app)
       .post('/v1/metrics')
       .set('authorization', auth)
-      .send({ events: [metricEvent(), metricEvent({ platform: 'ios\ud800' })] });
+      .send({ events: [validEvent(), validEvent({ platform: 'ios\ud800' })] });
     expect(mixed.status).toBe(202);
     expect(mixed.body.accepted).toBe(1);
     expect(mixed.body.rejected).toEqual([
@@ -317,7 +307,7 @@ describe('JSON depth, body budget and per-role limits (item 3)', () => {
 
   it('gives user tokens a smaller metrics body limit than ingest tokens', async () => {
     const events = Array.from({ length: 4_000 }, () =>
-      metricEvent({ deviceId: 'd'.repeat(128), platform: 'p'.repeat(32), appVersion: 'v'.repeat(32) }),
+      validEvent({ deviceId: 'd'.repeat(128), platform: 'p'.repeat(32), appVersion: 'v'.repeat(32) }),
     );
     const body = JSON.stringify({ events });
     expect(body.length).toBeGreaterThan(USER_INGEST_BODY_BYTES);
@@ -375,7 +365,7 @@ describe('JSON depth, body budget and per-role limits (item 3)', () => {
       const again = await request(small.app)
         .post('/v1/metrics')
         .set('authorization', auth)
-        .send({ events: [metricEvent()] });
+        .send({ events: [validEvent()] });
       expect(again.status).toBe(202);
     } finally {
       await server.close();

@@ -12,7 +12,7 @@ import { composeGateway } from '../../src/compose';
 import { gatewayConfigSchema, type GatewayConfig } from '../../src/config';
 import type { GatewayDeps } from '../../src/deps';
 import { BOARD_PATH } from '../../src/routes/admin';
-import { startGateway, startStack, TEST_JWT_SECRET, toneWav, type Stack } from '../helpers';
+import { startGateway, startStack, TEST_JWT_SECRET, toneWav, validEvent, type Stack } from '../helpers';
 import { listRoutes } from './routes';
 
 let stack: Stack;
@@ -48,18 +48,6 @@ const sign = (
     .sign(new TextEncoder().encode(opts.secret ?? TEST_JWT_SECRET));
 
 const as = (who: keyof typeof tokens) => ({ Authorization: `Bearer ${tokens[who]}` });
-
-function metricEvent(overrides: Record<string, unknown> = {}) {
-  return {
-    eventId: randomUUID(),
-    talkedTimeMs: 1_000,
-    microphoneUsed: true,
-    speakerUsed: false,
-    voiceSentiment: 0.1,
-    recordedAt: new Date(Date.now() - 60_000).toISOString(),
-    ...overrides,
-  };
-}
 
 beforeAll(async () => {
   stack = await startStack({ storage: 'fs' });
@@ -215,7 +203,10 @@ const CASES: Record<string, Case> = {
   },
   'POST /v1/webhooks': {
     probe: (who) =>
-      request(app).post('/v1/webhooks').set(as(who)).send({ url: 'https://93.184.215.14/other', events: ['recording.failed'] }),
+      request(app)
+        .post('/v1/webhooks')
+        .set(as(who))
+        .send({ url: 'https://93.184.215.14/other', events: ['recording.failed'] }),
     expect: [201],
     why: 'registers the caller’s own endpoint; Alice’s are untouched',
     after: aliceStillHasWebhook,
@@ -275,7 +266,7 @@ const CASES: Record<string, Case> = {
       request(app)
         .post('/v1/metrics')
         .set(as(who))
-        .send({ events: [metricEvent({ userId: 'alice' })] }),
+        .send({ events: [validEvent({ userId: 'alice' })] }),
     expect: [400, 403],
     after: (res) => expect(JSON.stringify(res.body)).toMatch(/only act for your own user id/),
     ingest: {
@@ -320,10 +311,7 @@ const CASES: Record<string, Case> = {
   'POST /v1/sessions/:id/members': {
     // Only the session's owner (or an admin) admits: an intruder cannot admit itself.
     probe: (who) =>
-      request(app)
-        .post(`/v1/sessions/${seeded.sessionId}/members`)
-        .set(as(who))
-        .send({ userId: 'mallory' }),
+      request(app).post(`/v1/sessions/${seeded.sessionId}/members`).set(as(who)).send({ userId: 'mallory' }),
     expect: [404],
     after: async () =>
       expect((await request(app).get(`/v1/sessions/${seeded.sessionId}`).set(as('mallory'))).status).toBe(
@@ -518,7 +506,12 @@ describe('security', () => {
     // Make the gateway log a failure with the request in scope.
     await request(app).get('/v1/recordings').set('Authorization', 'Bearer not.a.jwt');
     expect(logText.length).toBeGreaterThan(0);
-    for (const secret of [...Object.values(tokens), TEST_JWT_SECRET, seeded.webhookSecret, webhookHeaderValue])
+    for (const secret of [
+      ...Object.values(tokens),
+      TEST_JWT_SECRET,
+      seeded.webhookSecret,
+      webhookHeaderValue,
+    ])
       expect(logText).not.toContain(secret);
     expect(seeded.webhookSecret).toMatch(/^whsec_/);
   });

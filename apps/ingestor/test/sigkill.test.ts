@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { sentimentLabelOf, type NormalizedMetricEvent } from '@voicepulse/contracts';
-import { createDatabase, runMigrations, type Database } from '@voicepulse/db';
+import { openMigratedTestDatabase, type MigratedTestDatabase } from '@voicepulse/db/testing';
 import { createProducer, createRedis, jobIds, type Producer } from '@voicepulse/queues';
 import {
-  createTestDatabase,
   deleteRedisPrefix,
   freePort,
   startNodeService,
@@ -12,7 +11,6 @@ import {
   uniquePrefix,
   waitFor,
   type ServiceProcess,
-  type TestDatabase,
 } from '@voicepulse/testing';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -46,16 +44,14 @@ function makeEvent(i: number): NormalizedMetricEvent {
 }
 
 describe('ingestor process killed with SIGKILL mid-batch', () => {
-  let tdb: TestDatabase;
-  let database: Database;
+  let testDb: MigratedTestDatabase;
   let redis: Redis;
   let producer: Producer<'metrics'>;
   let prefix: string;
   const procs: ServiceProcess[] = [];
 
   beforeAll(async () => {
-    tdb = await createTestDatabase({ prefix: 'ingestor', migrate: runMigrations });
-    database = createDatabase(tdb.url, { max: 2 });
+    testDb = await openMigratedTestDatabase('ingestor');
     prefix = uniquePrefix('ingestor');
     redis = createRedis(testRedisUrl(), 'producer');
     producer = createProducer('metrics', redis, prefix);
@@ -64,16 +60,15 @@ describe('ingestor process killed with SIGKILL mid-batch', () => {
     for (const p of procs) await p.stop('SIGKILL');
     await producer?.close();
     redis?.disconnect();
-    await database?.close();
+    await testDb?.close();
     await deleteRedisPrefix(prefix);
-    await tdb?.drop();
   });
 
   async function startIngestor(): Promise<ServiceProcess> {
     const proc = startNodeService('ingestor', ENTRY, {
       NODE_ENV: 'test',
       LOG_LEVEL: 'warn',
-      DATABASE_URL: tdb.url,
+      DATABASE_URL: testDb.tdb.url,
       REDIS_URL: testRedisUrl(),
       QUEUE_PREFIX: prefix,
       HEALTH_PORT: String(await freePort()),
@@ -87,7 +82,7 @@ describe('ingestor process killed with SIGKILL mid-batch', () => {
   }
 
   const stored = async () =>
-    (await database.pool.query<{ n: number }>('select count(*)::int as n from metric_events')).rows[0]!.n;
+    (await testDb.database.pool.query<{ n: number }>('select count(*)::int as n from metric_events')).rows[0]!.n;
 
   it('loses nothing and duplicates nothing after a restart', async () => {
     // Consecutive jobs share OVERLAP events, as client retries would.
@@ -134,7 +129,7 @@ describe('ingestor process killed with SIGKILL mid-batch', () => {
       },
     );
 
-    const { rows } = await database.pool.query(
+    const { rows } = await testDb.database.pool.query(
       `select count(*)::int as rows, count(distinct event_id)::int as ids,
               (select sum(events)::int from metric_daily_rollups) as rolled,
               (select count(*)::int from metric_event_failures) as failures

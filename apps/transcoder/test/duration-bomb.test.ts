@@ -1,16 +1,14 @@
-import { createDatabase, runMigrations, type Database } from '@voicepulse/db';
+import { openMigratedTestDatabase, type MigratedTestDatabase } from '@voicepulse/db/testing';
 import { createProducer, createRedis, jobIds, type Producer } from '@voicepulse/queues';
 import { RecordingsRepository, blobKeys } from '@voicepulse/recordings';
 import { FsBlobStore } from '@voicepulse/storage';
 import {
-  createTestDatabase,
   deleteRedisPrefix,
   startNodeService,
   testRedisUrl,
   uniquePrefix,
   waitFor,
   type ServiceProcess,
-  type TestDatabase,
 } from '@voicepulse/testing';
 import { execFile } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -30,8 +28,7 @@ const run = promisify(execFile);
 // Generated per run: a literal here would be one more published secret production must refuse.
 const SIGNING_SECRET = randomBytes(24).toString('hex');
 
-let tdb: TestDatabase;
-let database: Database;
+let testDb: MigratedTestDatabase;
 let repo: RecordingsRepository;
 let root: string;
 let store: FsBlobStore;
@@ -40,9 +37,8 @@ const redis = createRedis(testRedisUrl(), 'worker');
 const started: { prefix: string; producer: Producer<'transcode'>; proc: ServiceProcess }[] = [];
 
 beforeAll(async () => {
-  tdb = await createTestDatabase({ prefix: 'transcoder', migrate: runMigrations });
-  database = createDatabase(tdb.url, { max: 2 });
-  repo = new RecordingsRepository(database.db);
+  testDb = await openMigratedTestDatabase('transcoder');
+  repo = new RecordingsRepository(testDb.database.db);
   root = await mkdtemp(path.join(tmpdir(), 'vp-transcoder-test-'));
   store = new FsBlobStore({ root, signingSecret: SIGNING_SECRET, publicUrl: 'http://127.0.0.1/v1/blobs' });
   const file = path.join(root, 'bomb.flac');
@@ -58,8 +54,7 @@ afterAll(async () => {
     await deleteRedisPrefix(s.prefix);
   }
   redis.disconnect();
-  await database?.close();
-  await tdb?.drop();
+  await testDb?.close();
   await rm(root, { recursive: true, force: true });
 });
 
@@ -69,7 +64,7 @@ function startTranscoder(env: Record<string, string>) {
   const proc = startNodeService('transcoder', main, {
     NODE_ENV: 'test',
     LOG_LEVEL: 'info',
-    DATABASE_URL: tdb.url,
+    DATABASE_URL: testDb.tdb.url,
     REDIS_URL: testRedisUrl(),
     QUEUE_PREFIX: prefix,
     HEALTH_PORT: '0',

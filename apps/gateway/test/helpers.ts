@@ -30,10 +30,7 @@ export interface Stack {
  * Real backing services for one suite: a fresh database with migrations, a private Redis prefix, and
  * either a MinIO server or a temp-dir fs store. `env` is what every service process of the suite gets.
  */
-export async function startStack(opts: {
-  storage: 'fs' | 's3';
-  extraEnv?: Record<string, string>;
-}): Promise<Stack> {
+export async function startStack(opts: { storage: 'fs' | 's3'; extraEnv?: Record<string, string> }): Promise<Stack> {
   const db = await createTestDatabase({ prefix: 'gw', migrate: runMigrations });
   const prefix = uniquePrefix('gw');
   const env: Record<string, string> = {
@@ -92,10 +89,7 @@ export interface GatewayHarness {
 }
 
 /** The gateway's real dependency graph, in-process, for supertest. */
-export async function startGateway(
-  stack: Stack,
-  extraEnv: Record<string, string> = {},
-): Promise<GatewayHarness> {
+export async function startGateway(stack: Stack, extraEnv: Record<string, string> = {}): Promise<GatewayHarness> {
   const config = parseConfig('gateway', gatewayConfigSchema, { ...stack.env, ...extraEnv });
   const logger = createLogger({ service: 'gateway-test', level: stack.env.LOG_LEVEL });
   const { deps, close } = await composeGateway(config, logger);
@@ -112,16 +106,9 @@ export async function startGateway(
  * PUTs bytes to the signed URL a POST /v1/uploads answered with, sent to the in-process app
  * (the URL names the gateway's public origin, which supertest does not listen on).
  */
-export function putToSignedUrl(
-  app: Express,
-  start: { uploadUrl: string; headers: Record<string, string> },
-  body: Buffer,
-) {
+export function putToSignedUrl(app: Express, start: { uploadUrl: string; headers: Record<string, string> }, body: Buffer) {
   const url = new URL(start.uploadUrl);
-  return request(app)
-    .put(url.pathname + url.search)
-    .set(start.headers)
-    .send(body);
+  return request(app).put(url.pathname + url.search).set(start.headers).send(body);
 }
 
 /** A WAV of `seconds` of a quiet tone, made in memory. */

@@ -6,14 +6,7 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openApiPath } from '../src/openapi';
 import { BOARD_PATH } from '../src/routes/admin';
-import {
-  putToSignedUrl,
-  startGateway,
-  startStack,
-  toneWav,
-  type GatewayHarness,
-  type Stack,
-} from './helpers';
+import { putToSignedUrl, startGateway, startStack, toneWav, type GatewayHarness, type Stack } from './helpers';
 import { listRoutes } from './system/routes';
 
 /** Operational endpoints that are deliberately not part of the public API document. */
@@ -60,8 +53,7 @@ const as = (token: string) => ({
   get: (url: string) => capture('get', url, request(gw.app).get(url).auth(token, { type: 'bearer' })),
   post: (url: string) => capture('post', url, request(gw.app).post(url).auth(token, { type: 'bearer' })),
   patch: (url: string) => capture('patch', url, request(gw.app).patch(url).auth(token, { type: 'bearer' })),
-  delete: (url: string) =>
-    capture('delete', url, request(gw.app).delete(url).auth(token, { type: 'bearer' })),
+  delete: (url: string) => capture('delete', url, request(gw.app).delete(url).auth(token, { type: 'bearer' })),
 });
 
 /** Ids the probes hand on to later ones (they run in declaration order). */
@@ -88,8 +80,7 @@ async function streamStatus(url: string, token: string): Promise<number> {
  */
 const probes: Record<OperationName, () => Promise<number[]>> = {
   devToken: async () => [
-    (await capture('post', '/v1/dev/token', request(gw.app).post('/v1/dev/token')).send({ userId: 'dave' }))
-      .status,
+    (await capture('post', '/v1/dev/token', request(gw.app).post('/v1/dev/token')).send({ userId: 'dave' })).status,
   ],
   uploadRecording: async () => {
     const ok = await as(alice).post('/v1/recordings').attach('file', toneWav(0.3), 'a.wav');
@@ -109,9 +100,7 @@ const probes: Record<OperationName, () => Promise<number[]>> = {
   ],
   completeUpload: async () => {
     const wav = toneWav(0.3);
-    const start = await as(alice)
-      .post('/v1/uploads')
-      .send({ contentType: 'audio/wav', sizeBytes: wav.length });
+    const start = await as(alice).post('/v1/uploads').send({ contentType: 'audio/wav', sizeBytes: wav.length });
     expect(start.status).toBe(201);
     const early = await as(alice).post(`/v1/uploads/${start.body.id}/complete`);
     expect((await putToSignedUrl(gw.app, start.body, wav)).status).toBe(200);
@@ -153,42 +142,25 @@ const probes: Record<OperationName, () => Promise<number[]>> = {
   ],
   nextPrompt: async () => {
     const none = await as(alice).get('/v1/prompts/next');
-    const created = await as(admin)
-      .post('/v1/prompts')
-      .send({ text: 'The train leaves at noon.', emotions: ['happy'] });
+    const created = await as(admin).post('/v1/prompts').send({ text: 'The train leaves at noon.', emotions: ['happy'] });
     expect(created.status).toBe(201);
     return [none.status, (await as(alice).get('/v1/prompts/next')).status];
   },
   createPrompt: async () => {
-    const res = await as(admin)
-      .post('/v1/prompts')
-      .send({ text: 'Close the window, please.', emotions: ['sad'] });
+    const res = await as(admin).post('/v1/prompts').send({ text: 'Close the window, please.', emotions: ['sad'] });
     made.prompt = res.body.id;
-    return [
-      res.status,
-      (
-        await as(alice)
-          .post('/v1/prompts')
-          .send({ text: 'x', emotions: ['sad'] })
-      ).status,
-    ];
+    return [res.status, (await as(alice).post('/v1/prompts').send({ text: 'x', emotions: ['sad'] })).status];
   },
   listPrompts: async () => [(await as(admin).get('/v1/prompts?active=true')).status],
   getPrompt: async () => [(await as(admin).get(`/v1/prompts/${made.prompt}`)).status],
-  updatePrompt: async () => [
-    (await as(admin).patch(`/v1/prompts/${made.prompt}`).send({ active: false })).status,
-  ],
+  updatePrompt: async () => [(await as(admin).patch(`/v1/prompts/${made.prompt}`).send({ active: false })).status],
   deletePrompt: async () => [(await as(admin).delete(`/v1/prompts/${made.prompt}`)).status],
   corpusExport: async () => [(await as(admin).get('/v1/corpus/export?status=all')).status],
   createWebhook: async () => {
-    const ok = await as(alice)
-      .post('/v1/webhooks')
-      .send({ url: 'http://127.0.0.1:9/hook', events: ['recording.scored'] });
+    const ok = await as(alice).post('/v1/webhooks').send({ url: 'http://127.0.0.1:9/hook', events: ['recording.scored'] });
     made.webhook = ok.body.id;
     // Cloud metadata stays refused even with the private-destination allowance.
-    const metadata = await as(alice)
-      .post('/v1/webhooks')
-      .send({ url: 'http://169.254.169.254/hook', events: ['recording.failed'] });
+    const metadata = await as(alice).post('/v1/webhooks').send({ url: 'http://169.254.169.254/hook', events: ['recording.failed'] });
     return [ok.status, metadata.status];
   },
   listWebhooks: async () => [(await as(alice).get('/v1/webhooks')).status],
@@ -250,19 +222,14 @@ describe('GET /openapi.json', () => {
         expect(parsed.success, `${r.status} body: ${parsed.error?.message}`).toBe(true);
         validated++;
       }
-      const jsonSuccess = Object.values(op.responses).some(
-        (r) => typeof r === 'object' && r.schema && !r.mediaType,
-      );
+      const jsonSuccess = Object.values(op.responses).some((r) => typeof r === 'object' && r.schema && !r.mediaType);
       if (jsonSuccess) expect(validated, 'no success body was checked').toBeGreaterThan(0);
       const edges = await edgeProbes(op);
       expect([...happy, ...edges].filter((s) => !documented.includes(s))).toEqual([]);
       const successes = Object.entries(op.responses)
         .filter(([, r]) => typeof r !== 'string')
         .map(([s]) => Number(s));
-      expect(
-        happy.some((s) => successes.includes(s)),
-        `saw ${happy.join(', ')}`,
-      ).toBe(true);
+      expect(happy.some((s) => successes.includes(s)), `saw ${happy.join(', ')}`).toBe(true);
     });
   }
 

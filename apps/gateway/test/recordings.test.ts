@@ -2,14 +2,7 @@ import { randomBytes, createHash } from 'node:crypto';
 import { readdir } from 'node:fs/promises';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  putToSignedUrl,
-  startGateway,
-  startStack,
-  toneWav,
-  type GatewayHarness,
-  type Stack,
-} from './helpers';
+import { putToSignedUrl, startGateway, startStack, toneWav, type GatewayHarness, type Stack } from './helpers';
 
 let stack: Stack;
 let gw: GatewayHarness;
@@ -212,9 +205,7 @@ describe('declared channel layouts', () => {
       .send({ contentType: 'audio/wav', sizeBytes: wav.length, channels: 'split' });
     expect(start.status).toBe(201);
     expect((await putToSignedUrl(gw.app, start.body, wav)).status).toBe(200);
-    const done = await request(gw.app)
-      .post(`/v1/uploads/${start.body.id}/complete`)
-      .auth(alice, { type: 'bearer' });
+    const done = await request(gw.app).post(`/v1/uploads/${start.body.id}/complete`).auth(alice, { type: 'bearer' });
     expect(done.status).toBe(400);
     expect(done.body.error).toMatchObject({
       code: 'channel_layout_mismatch',
@@ -440,7 +431,9 @@ describe('direct-to-bucket uploads', () => {
       .post('/v1/uploads')
       .auth(alice, { type: 'bearer' })
       .send({ contentType: 'audio/wav', sizeBytes: wav.length });
-    expect((await putToSignedUrl(gw.app, start.body, wav)).status).toBe(200);
+    expect(
+      (await putToSignedUrl(gw.app, start.body, wav)).status,
+    ).toBe(200);
     expect(
       (await request(gw.app).post(`/v1/uploads/${start.body.id}/complete`).auth(alice, { type: 'bearer' }))
         .status,

@@ -1,13 +1,6 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  putToSignedUrl,
-  startGateway,
-  startStack,
-  toneWav,
-  type GatewayHarness,
-  type Stack,
-} from '../helpers';
+import { putToSignedUrl, startGateway, startStack, toneWav, type GatewayHarness, type Stack } from '../helpers';
 
 /**
  * Issue 12 #7: each user gets a quota of pipeline work in flight (uploaded, not yet scored or
@@ -81,7 +74,9 @@ describe('pipeline quota per user', () => {
         .auth(gus, { type: 'bearer' })
         .send({ contentType: 'audio/wav', sizeBytes: wav.length });
       expect(start.status).toBe(201); // pending uploads are not in the pipeline yet
-      expect((await putToSignedUrl(gw.app, start.body, wav)).status).toBe(200);
+      expect(
+        (await putToSignedUrl(gw.app, start.body, wav)).status,
+      ).toBe(200);
       starts.push(start.body.id as string);
     }
     const complete = (id: string) =>

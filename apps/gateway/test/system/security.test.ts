@@ -203,10 +203,7 @@ const CASES: Record<string, Case> = {
   },
   'POST /v1/webhooks': {
     probe: (who) =>
-      request(app)
-        .post('/v1/webhooks')
-        .set(as(who))
-        .send({ url: 'https://93.184.215.14/other', events: ['recording.failed'] }),
+      request(app).post('/v1/webhooks').set(as(who)).send({ url: 'https://93.184.215.14/other', events: ['recording.failed'] }),
     expect: [201],
     why: 'registers the caller’s own endpoint; Alice’s are untouched',
     after: aliceStillHasWebhook,
@@ -311,7 +308,10 @@ const CASES: Record<string, Case> = {
   'POST /v1/sessions/:id/members': {
     // Only the session's owner (or an admin) admits: an intruder cannot admit itself.
     probe: (who) =>
-      request(app).post(`/v1/sessions/${seeded.sessionId}/members`).set(as(who)).send({ userId: 'mallory' }),
+      request(app)
+        .post(`/v1/sessions/${seeded.sessionId}/members`)
+        .set(as(who))
+        .send({ userId: 'mallory' }),
     expect: [404],
     after: async () =>
       expect((await request(app).get(`/v1/sessions/${seeded.sessionId}`).set(as('mallory'))).status).toBe(
@@ -506,12 +506,7 @@ describe('security', () => {
     // Make the gateway log a failure with the request in scope.
     await request(app).get('/v1/recordings').set('Authorization', 'Bearer not.a.jwt');
     expect(logText.length).toBeGreaterThan(0);
-    for (const secret of [
-      ...Object.values(tokens),
-      TEST_JWT_SECRET,
-      seeded.webhookSecret,
-      webhookHeaderValue,
-    ])
+    for (const secret of [...Object.values(tokens), TEST_JWT_SECRET, seeded.webhookSecret, webhookHeaderValue])
       expect(logText).not.toContain(secret);
     expect(seeded.webhookSecret).toMatch(/^whsec_/);
   });

@@ -1,20 +1,16 @@
 import {
-  commonSchema,
-  databaseSchema,
   envBool,
   envInt,
   productionSecretProblem,
-  redisSchema,
   retentionSchema,
+  serviceBaseSchema,
   storageSchema,
   webhooksSchema,
 } from '@voicepulse/config';
 import { roleSchema } from '@voicepulse/contracts';
 import { z } from 'zod';
 
-export const gatewayConfigSchema = commonSchema
-  .extend(databaseSchema.shape)
-  .extend(redisSchema.shape)
+export const gatewayConfigSchema = serviceBaseSchema
   .extend(retentionSchema.shape)
   .extend(webhooksSchema.shape)
   .and(storageSchema)

@@ -1,9 +1,7 @@
-import { commonSchema, databaseSchema, envInt, redisSchema, retentionSchema } from '@voicepulse/config';
+import { envInt, retentionSchema, serviceBaseSchema } from '@voicepulse/config';
 import { z } from 'zod';
 
-export const ingestorConfigSchema = commonSchema
-  .extend(databaseSchema.shape)
-  .extend(redisSchema.shape)
+export const ingestorConfigSchema = serviceBaseSchema
   .extend(retentionSchema.shape)
   .extend({
     // 20,000: per-transaction costs amortised; bench:ingest measured 15k events/s with one

@@ -1,10 +1,8 @@
 import { analysisConfigSchema } from '@voicepulse/analysis';
-import { commonSchema, databaseSchema, envInt, redisSchema, storageSchema } from '@voicepulse/config';
+import { envInt, serviceBaseSchema, storageSchema } from '@voicepulse/config';
 import type { z } from 'zod';
 
-export const scorerConfigSchema = commonSchema
-  .extend(databaseSchema.shape)
-  .extend(redisSchema.shape)
+export const scorerConfigSchema = serviceBaseSchema
   .extend(analysisConfigSchema.shape)
   .extend({
     WORKER_CONCURRENCY: envInt(2, 1, 64).describe('score jobs in parallel'),

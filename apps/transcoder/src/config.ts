@@ -1,9 +1,7 @@
-import { commonSchema, databaseSchema, envInt, redisSchema, storageSchema, webhooksSchema } from '@voicepulse/config';
+import { envInt, serviceBaseSchema, storageSchema, webhooksSchema } from '@voicepulse/config';
 import { z } from 'zod';
 
-export const transcoderConfigSchema = commonSchema
-  .extend(databaseSchema.shape)
-  .extend(redisSchema.shape)
+export const transcoderConfigSchema = serviceBaseSchema
   .extend(webhooksSchema.shape)
   .extend({
     WORKER_CONCURRENCY: envInt(2, 1, 64).describe('transcode jobs in parallel'),

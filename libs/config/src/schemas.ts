@@ -54,6 +54,9 @@ export const redisSchema = z.object({
     .describe('BullMQ key prefix (tests and shared Redis instances use their own)'),
 });
 
+/** What every service of the pipeline starts from: the common settings, its Postgres and its Redis. */
+export const serviceBaseSchema = commonSchema.extend(databaseSchema.shape).extend(redisSchema.shape);
+
 export const storageSchema = z
   .object({
     STORAGE_DRIVER: z.enum(['fs', 's3', 'gcs']).default('fs').describe('`fs`, `s3` or `gcs`'),

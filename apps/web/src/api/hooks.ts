@@ -59,6 +59,23 @@ export function useApiWrite() {
   );
 }
 
+/**
+ * The one error line of a page's actions: `run` clears it when the action succeeds and shows
+ * `prefix` + the failure's message when it fails, so no page writes its own try/catch per button.
+ */
+export function useActionError(): [string, (action: () => Promise<unknown>, prefix?: string) => Promise<void>] {
+  const [error, setError] = useState('');
+  const run = useCallback(async (action: () => Promise<unknown>, prefix = '') => {
+    try {
+      await action();
+      setError('');
+    } catch (err) {
+      setError(prefix + messageOf(err));
+    }
+  }, []);
+  return [error, run];
+}
+
 export type Loadable<T> = { state: 'loading' } | { state: 'error'; message: string } | { state: 'ready'; data: T };
 
 /**

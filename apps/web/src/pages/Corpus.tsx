@@ -3,8 +3,9 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { downloadFile, downloadStreamed } from '../api/client';
 import { ApiError, messageOf } from '../api/errors';
-import { apiKey, useApiQuery, useApiWrite } from '../api/hooks';
+import { apiKey, useActionError, useApiQuery, useApiWrite } from '../api/hooks';
 import { useSession } from '../auth/auth';
+import { ActionsHeaderRow } from '../components/ActionsHeaderRow';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { ErrorAlert, LoadStatus } from '../components/LoadStatus';
 import { Recorder } from '../components/Recorder';
@@ -72,7 +73,7 @@ function AdminSection() {
   const [text, setText] = useState('');
   const [emotions, setEmotions] = useState('');
   const [formError, setFormError] = useState('');
-  const [actionError, setActionError] = useState('');
+  const [actionError, runAction] = useActionError();
   const [deleting, setDeleting] = useState<Prompt | null>(null);
   const [format, setFormat] = useState<'jsonl' | 'tar.gz'>('jsonl');
   const [includeUnscored, setIncludeUnscored] = useState(false);
@@ -96,40 +97,26 @@ function AdminSection() {
     }
   }
 
-  async function setActive(p: Prompt, active: boolean) {
-    try {
-      await write(`/v1/prompts/${p.id}`, { method: 'PATCH', body: { active } }, ['/v1/prompts']);
-      setActionError('');
-    } catch (err) {
-      setActionError(messageOf(err));
-    }
+  function setActive(p: Prompt, active: boolean) {
+    return runAction(() => write(`/v1/prompts/${p.id}`, { method: 'PATCH', body: { active } }, ['/v1/prompts']));
   }
 
   async function remove() {
     const p = deleting;
     setDeleting(null);
     if (!p) return;
-    try {
-      await write(`/v1/prompts/${p.id}`, { method: 'DELETE' }, ['/v1/prompts']);
-      setActionError('');
-    } catch (err) {
-      setActionError(messageOf(err));
-    }
+    await runAction(() => write(`/v1/prompts/${p.id}`, { method: 'DELETE' }, ['/v1/prompts']));
   }
 
   async function exportDataset() {
     setExporting(true);
-    setActionError('');
-    try {
-      const q = `format=${format}&status=${includeUnscored ? 'all' : 'scored'}`;
-      // The manifest is small and fetched so errors can be shown here; the archive streams to disk.
+    const q = `format=${format}&status=${includeUnscored ? 'all' : 'scored'}`;
+    // The manifest is small and fetched so errors can be shown here; the archive streams to disk.
+    await runAction(async () => {
       if (format === 'tar.gz') downloadStreamed(`/v1/corpus/export?${q}`, session.token);
       else await downloadFile(`/v1/corpus/export?${q}`, session.token, 'voicepulse-corpus.jsonl');
-    } catch (err) {
-      setActionError(`Export failed: ${messageOf(err)}`);
-    } finally {
-      setExporting(false);
-    }
+    }, 'Export failed: ');
+    setExporting(false);
   }
 
   return (
@@ -158,15 +145,7 @@ function AdminSection() {
             <table className="table">
               <caption className="visually-hidden">Prompts</caption>
               <thead>
-                <tr>
-                  <th scope="col">Sentence</th>
-                  <th scope="col">Emotions</th>
-                  <th scope="col">Takes</th>
-                  <th scope="col">Active</th>
-                  <th scope="col">
-                    <span className="visually-hidden">Actions</span>
-                  </th>
-                </tr>
+                <ActionsHeaderRow columns={['Sentence', 'Emotions', 'Takes', 'Active']} />
               </thead>
               <tbody>
                 {list.data.items.map((p) => (

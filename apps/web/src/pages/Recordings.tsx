@@ -1,8 +1,8 @@
 import { recordingListSchema, TERMINAL_STATUSES, type RecordingView } from '@voicepulse/contracts';
 import { useEffect, useState } from 'react';
 import { Link } from 'react-router';
-import { messageOf } from '../api/errors';
-import { useApiQuery, useApiWrite, useRecordingStatus } from '../api/hooks';
+import { useActionError, useApiQuery, useApiWrite, useRecordingStatus } from '../api/hooks';
+import { ActionsHeaderRow } from '../components/ActionsHeaderRow';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { ErrorAlert, LoadStatus } from '../components/LoadStatus';
 import { StatusBadge } from '../components/StatusBadge';
@@ -19,7 +19,7 @@ export function RecordingsPage() {
   const path = `/v1/recordings?limit=${PAGE_SIZE}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
   const [page, reload] = useApiQuery(path, recordingListSchema);
   const [deleting, setDeleting] = useState<RecordingView | null>(null);
-  const [error, setError] = useState('');
+  const [error, runAction] = useActionError();
 
   // Rows beyond the live-stream budget still move on: poll while any of them is in flight.
   const pending = page.state === 'ready' ? page.data.items.filter((r) => !TERMINAL_STATUSES.includes(r.status)).length : 0;
@@ -33,12 +33,10 @@ export function RecordingsPage() {
     const target = deleting;
     setDeleting(null);
     if (!target) return;
-    try {
-      await write(`/v1/recordings/${target.id}`, { method: 'DELETE' }, ['/v1/recordings']);
-      setError('');
-    } catch (err) {
-      setError(`Could not delete the recording: ${messageOf(err)}`);
-    }
+    await runAction(
+      () => write(`/v1/recordings/${target.id}`, { method: 'DELETE' }, ['/v1/recordings']),
+      'Could not delete the recording: ',
+    );
   }
 
   let live = 0;
@@ -58,16 +56,7 @@ export function RecordingsPage() {
           <table className="table">
             <caption className="visually-hidden">Your recordings, newest first</caption>
             <thead>
-              <tr>
-                <th scope="col">Recorded</th>
-                <th scope="col">Status</th>
-                <th scope="col">Length</th>
-                <th scope="col">Talk time</th>
-                <th scope="col">Sentiment</th>
-                <th scope="col">
-                  <span className="visually-hidden">Actions</span>
-                </th>
-              </tr>
+              <ActionsHeaderRow columns={['Recorded', 'Status', 'Length', 'Talk time', 'Sentiment']} />
             </thead>
             <tbody>
               {page.data.items.map((r) => {

@@ -10,6 +10,7 @@ import {
   testRedisUrl,
   uniquePrefix,
   waitFor,
+  workerTestEnv,
   type ServiceProcess,
 } from '@voicepulse/testing';
 import type { Redis } from 'ioredis';
@@ -65,18 +66,18 @@ describe('ingestor process killed with SIGKILL mid-batch', () => {
   });
 
   async function startIngestor(): Promise<ServiceProcess> {
-    const proc = startNodeService('ingestor', ENTRY, {
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'warn',
-      DATABASE_URL: testDb.tdb.url,
-      REDIS_URL: testRedisUrl(),
-      QUEUE_PREFIX: prefix,
-      HEALTH_PORT: String(await freePort()),
-      INGEST_BATCH_SIZE: '2000',
-      INGEST_FLUSH_MS: '50',
-      WORKER_CONCURRENCY: '16',
-      WORKER_LOCK_DURATION_MS: '2000',
-    });
+    const proc = startNodeService(
+      'ingestor',
+      ENTRY,
+      workerTestEnv(testDb.tdb.url, prefix, {
+        LOG_LEVEL: 'warn',
+        HEALTH_PORT: String(await freePort()),
+        INGEST_BATCH_SIZE: '2000',
+        INGEST_FLUSH_MS: '50',
+        WORKER_CONCURRENCY: '16',
+        WORKER_LOCK_DURATION_MS: '2000',
+      }),
+    );
     procs.push(proc);
     return proc;
   }

@@ -8,6 +8,7 @@ import {
   testRedisUrl,
   uniquePrefix,
   waitFor,
+  workerTestEnv,
   type ServiceProcess,
 } from '@voicepulse/testing';
 import { execFile } from 'node:child_process';
@@ -61,18 +62,17 @@ afterAll(async () => {
 /** A transcoder of its own (queue prefix and settings), as deployed. */
 function startTranscoder(env: Record<string, string>) {
   const prefix = uniquePrefix('transcoder');
-  const proc = startNodeService('transcoder', main, {
-    NODE_ENV: 'test',
-    LOG_LEVEL: 'info',
-    DATABASE_URL: testDb.tdb.url,
-    REDIS_URL: testRedisUrl(),
-    QUEUE_PREFIX: prefix,
-    HEALTH_PORT: '0',
-    STORAGE_DRIVER: 'fs',
-    STORAGE_FS_ROOT: root,
-    STORAGE_FS_SIGNING_SECRET: SIGNING_SECRET,
-    ...env,
-  });
+  const proc = startNodeService(
+    'transcoder',
+    main,
+    workerTestEnv(testDb.tdb.url, prefix, {
+      LOG_LEVEL: 'info',
+      STORAGE_DRIVER: 'fs',
+      STORAGE_FS_ROOT: root,
+      STORAGE_FS_SIGNING_SECRET: SIGNING_SECRET,
+      ...env,
+    }),
+  );
   const producer = createProducer('transcode', redis, prefix);
   started.push({ prefix, producer, proc });
   return { proc, producer };

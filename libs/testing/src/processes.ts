@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
+import { testRedisUrl } from './redis';
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -61,5 +62,24 @@ export function startNodeService(
         clearTimeout(timer);
       }
     },
+  };
+}
+
+/**
+ * The environment every worker service needs in a test: this test's database, the test Redis and
+ * its own queue prefix, so parallel suites never share a queue. `extra` adds the service's own.
+ */
+export function workerTestEnv(
+  databaseUrl: string,
+  queuePrefix: string,
+  extra: Record<string, string> = {},
+): Record<string, string> {
+  return {
+    NODE_ENV: 'test',
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: testRedisUrl(),
+    QUEUE_PREFIX: queuePrefix,
+    HEALTH_PORT: '0',
+    ...extra,
   };
 }

@@ -3,7 +3,10 @@
  * natural-sounding flite/festival voices) and on real recorded speech (LibriVox).
  *
  *   node --import tsx bench/voice-eval/run.ts [--per-label 30] [--stt-per-label 15]
+ *     [--stt-only] [--stt-sets espeak-ng,natural] [--stt-conditions 'clean,white 20 dB,babble 20 dB']
  *
+ * --stt-only runs just the "audio alone" table (no VAD/client-transcript tables, no LibriVox WER), for the
+ * chosen voice sets and conditions; its rows are also printed as each finishes, so a cut-short run keeps them.
  * Prints markdown tables (no assertions). Generated audio is cached under $TMPDIR/vp-voice-eval.
  */
 import { readFileSync } from 'node:fs';
@@ -24,8 +27,14 @@ const { values: args } = parseArgs({
   options: {
     'per-label': { type: 'string', default: '30' },
     'stt-per-label': { type: 'string', default: '15' },
+    'stt-only': { type: 'boolean', default: false },
+    'stt-sets': { type: 'string', default: 'espeak-ng,natural' },
+    'stt-conditions': { type: 'string', default: 'clean,white 20 dB,babble 20 dB' },
   },
 });
+const sttOnly = args['stt-only'];
+const sttSets = new Set(args['stt-sets'].split(','));
+const sttConditionNames = new Set(args['stt-conditions'].split(','));
 const perLabel = Number(args['per-label']);
 const sttPerLabel = Number(args['stt-per-label']);
 
@@ -43,7 +52,8 @@ const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
 
 const VAD_ENGINES = ['silero', 'webrtc'] as const;
 const RATE = 16_000;
-const clips = buildCorpus(perLabel, (s) => console.log(s));
+const espeakNg = sttOnly && !sttSets.has('espeak-ng') ? 0 : perLabel;
+const clips = buildCorpus(espeakNg, (s) => console.log(s));
 const audioS = (c: Clip) => c.durationMs / 1000;
 
 // --- Analysis without STT: client transcripts, every VAD engine × noise × SNR --------------------------
@@ -58,7 +68,7 @@ const vadRows: string[] = [];
 const clientConfusion = new Confusion();
 const clean: { clip: Clip; r: RecordingAnalysis }[] = [];
 const speedWithoutStt: Record<string, number> = {};
-for (const vad of VAD_ENGINES) {
+for (const vad of sttOnly ? [] : VAD_ENGINES) {
   const analyzer = await createAnalyzer(
     analysisConfigSchema.parse({
       SENTIMENT_ENGINES: 'transcript,acoustic',
@@ -100,55 +110,57 @@ for (const vad of VAD_ENGINES) {
   await analyzer.close();
 }
 
-console.log(
-  `\n### Talk time and VAD (${clips.length} clips of ${(clips.reduce((n, c) => n + audioS(c), 0) / 60).toFixed(1)} min per condition)\n`,
-);
-console.log(
-  '| VAD | condition | clips | talk-time error mean | talk-time error p95 | VAD frame F1 | analysis speed (audio s / CPU s) |',
-);
-console.log('|---|---|---:|---:|---:|---:|---:|');
-for (const row of vadRows) console.log(row);
-for (const [vad, x] of Object.entries(speedWithoutStt))
+if (!sttOnly) {
   console.log(
-    `\nAnalysis without STT with the ${vad} VAD (decode + VAD + levels + prosody + lexicon + acoustic), all conditions: ${x.toFixed(0)}× real time per CPU.`,
+    `\n### Talk time and VAD (${clips.length} clips of ${(clips.reduce((n, c) => n + audioS(c), 0) / 60).toFixed(1)} min per condition)\n`,
+  );
+  console.log(
+    '| VAD | condition | clips | talk-time error mean | talk-time error p95 | VAD frame F1 | analysis speed (audio s / CPU s) |',
+  );
+  console.log('|---|---|---:|---:|---:|---:|---:|');
+  for (const row of vadRows) console.log(row);
+  for (const [vad, x] of Object.entries(speedWithoutStt))
+    console.log(
+      `\nAnalysis without STT with the ${vad} VAD (decode + VAD + levels + prosody + lexicon + acoustic), all conditions: ${x.toFixed(0)}× real time per CPU.`,
+    );
+
+  console.log(`\n### Sentiment with client transcripts (${clientConfusion.total} clean clips)\n`);
+  console.log(clientConfusion.table());
+  console.log(
+    `\naccuracy ${pct(clientConfusion.accuracy())}, sign accuracy (positive/negative clips) ${pct(clientConfusion.signAccuracy())}`,
   );
 
-console.log(`\n### Sentiment with client transcripts (${clientConfusion.total} clean clips)\n`);
-console.log(clientConfusion.table());
-console.log(
-  `\naccuracy ${pct(clientConfusion.accuracy())}, sign accuracy (positive/negative clips) ${pct(clientConfusion.signAccuracy())}`,
-);
-
-// --- Acoustic arousal: distribution of its cues over the clean set (its calibration data) --------------
-const features = clean.map(
-  ({ r }) =>
-    r.sentiment.engines.find((e) => e.engine === 'acoustic')?.details?.features as
-      Record<string, number | null> | undefined,
-);
-console.log('\n### Acoustic cues over the clean set (calibration of AROUSAL_CUES)\n');
-console.log('| cue | mean | std |');
-console.log('|---|---:|---:|');
-for (const key of ['pitchVariation', 'energyVariation', 'speakingRate', 'loudness']) {
-  const xs = features.map((f) => f?.[key]).filter((x): x is number => typeof x === 'number');
-  console.log(`| ${key} | ${mean(xs).toFixed(3)} | ${std(xs).toFixed(3)} |`);
+  // --- Acoustic arousal: distribution of its cues over the clean set (its calibration data) --------------
+  const features = clean.map(
+    ({ r }) =>
+      r.sentiment.engines.find((e) => e.engine === 'acoustic')?.details?.features as
+        Record<string, number | null> | undefined,
+  );
+  console.log('\n### Acoustic cues over the clean set (calibration of AROUSAL_CUES)\n');
+  console.log('| cue | mean | std |');
+  console.log('|---|---:|---:|');
+  for (const key of ['pitchVariation', 'energyVariation', 'speakingRate', 'loudness']) {
+    const xs = features.map((f) => f?.[key]).filter((x): x is number => typeof x === 'number');
+    console.log(`| ${key} | ${mean(xs).toFixed(3)} | ${std(xs).toFixed(3)} |`);
+  }
+  const arousalBy = (pred: (c: Clip) => boolean) =>
+    mean(clean.filter(({ clip }) => pred(clip)).map(({ r }) => r.arousal ?? NaN));
+  console.log(
+    `\nmean arousal: 140 wpm ${arousalBy((c) => c.wpm === 140).toFixed(3)}, 175 wpm ${arousalBy((c) => c.wpm === 175).toFixed(3)}`,
+  );
 }
-const arousalBy = (pred: (c: Clip) => boolean) =>
-  mean(clean.filter(({ clip }) => pred(clip)).map(({ r }) => r.arousal ?? NaN));
-console.log(
-  `\nmean arousal: 140 wpm ${arousalBy((c) => c.wpm === 140).toFixed(3)}, 175 wpm ${arousalBy((c) => c.wpm === 175).toFixed(3)}`,
-);
 
 // --- With STT: the default pipeline (Silero VAD, TRANSCRIBER=auto → pocketsphinx, transcript + acoustic) ---
 if (sttPerLabel > 0) {
   const stt = await createAnalyzer(analysisConfigSchema.parse({}));
   if (stt.transcriber === 'none')
     throw new Error('pocketsphinx is not usable here; install pocketsphinx pocketsphinx-en-us');
-  const subsets: Record<VoiceSet, Clip[]> = {
-    'espeak-ng': (['positive', 'negative', 'neutral'] as const).flatMap((l) =>
+  const subsets: Partial<Record<VoiceSet, Clip[]>> = {};
+  if (sttSets.has('espeak-ng'))
+    subsets['espeak-ng'] = (['positive', 'negative', 'neutral'] as const).flatMap((l) =>
       clips.filter((c) => c.label === l).slice(0, sttPerLabel),
-    ),
-    natural: buildCorpus(sttPerLabel, (s) => console.log(s), 'natural'),
-  };
+    );
+  if (sttSets.has('natural')) subsets.natural = buildCorpus(sttPerLabel, (s) => console.log(s), 'natural');
   /** Analyses audio-only and returns the CPU spent, the recogniser's child process included. */
   const timed = async (wav: Buffer) => {
     const c0 = childCpuS();
@@ -158,31 +170,41 @@ if (sttPerLabel > 0) {
   };
   const sttRows: string[] = [];
   let sample = '';
-  const sttConditions: Condition[] = [
-    { snr: null, noise: 'white' },
-    { snr: 20, noise: 'white' },
-    { snr: 20, noise: 'babble' },
-  ];
+  const sttConditions = (
+    [
+      { snr: null, noise: 'white' },
+      { snr: 20, noise: 'white' },
+      { snr: 20, noise: 'babble' },
+    ] satisfies Condition[]
+  ).filter((c) => sttConditionNames.has(conditionName(c)));
   for (const [set, subset] of Object.entries(subsets)) {
     for (const cond of sttConditions) {
-      const confusion = new Confusion();
-      let audio = 0;
-      let cpu = 0;
-      let sttCpu = 0;
-      const conf: number[] = [];
+      const heard: { clip: Clip; r: RecordingAnalysis; cpu: number; sttCpu: number }[] = [];
       for (const clip of subset) {
         const t = await timed(readFileSync(clip.files[snrKey(cond.snr, cond.noise)]!));
-        cpu += t.cpu;
-        sttCpu += t.sttCpu;
-        audio += audioS(clip);
-        confusion.add(clip.label, t.r.sentiment.label);
-        if (t.r.transcript?.confidence !== undefined) conf.push(t.r.transcript.confidence);
+        heard.push({ clip, ...t });
         if (cond.snr === null && clip === subset[0])
           sample += `${set} (${clip.voice}) said: "${clip.text}"\nheard: "${t.r.transcript?.text ?? ''}"\n`;
       }
-      sttRows.push(
-        `| ${set === 'natural' ? 'natural voices' : set}, ${conditionName(cond)} | ${subset.length} | ${pct(confusion.accuracy())} | ${pct(confusion.signAccuracy())} | ${mean(conf).toFixed(2)} | ${(audio / sttCpu).toFixed(1)}× | ${(audio / cpu).toFixed(1)}× |`,
-      );
+      // The whole set, then each of its voices when it has several (natural voices differ a lot).
+      const voices = [...new Set(subset.map((c) => c.voice))];
+      const groups: [string, typeof heard][] = [
+        [set === 'natural' ? 'natural voices' : set, heard],
+        ...(voices.length > 1
+          ? voices.map((v): [string, typeof heard] => [v, heard.filter((h) => h.clip.voice === v)])
+          : []),
+      ];
+      for (const [name, hs] of groups) {
+        const confusion = new Confusion();
+        for (const h of hs) confusion.add(h.clip.label, h.r.sentiment.label);
+        const conf = hs.map((h) => h.r.transcript?.confidence).filter((x): x is number => x !== undefined);
+        const audio = hs.reduce((n, h) => n + audioS(h.clip), 0);
+        const cpu = hs.reduce((n, h) => n + h.cpu, 0);
+        const sttCpu = hs.reduce((n, h) => n + h.sttCpu, 0);
+        const row = `| ${name}, ${conditionName(cond)} | ${hs.length} | ${pct(confusion.accuracy())} | ${pct(confusion.signAccuracy())} | ${mean(conf).toFixed(2)} | ${(audio / sttCpu).toFixed(1)}× | ${(audio / cpu).toFixed(1)}× |`;
+        console.log(`audio-alone row done: ${row}`);
+        sttRows.push(row);
+      }
     }
   }
 
@@ -197,7 +219,7 @@ if (sttPerLabel > 0) {
   );
   const ungated = new PocketsphinxTranscriber();
   const werRows: string[] = [];
-  for (const snr of [null, 20] as const) {
+  for (const snr of sttOnly ? [] : ([null, 20] as const)) {
     let errs = 0;
     let errsUngated = 0;
     let words = 0;
@@ -246,11 +268,13 @@ if (sttPerLabel > 0) {
   console.log('|---|---:|---:|---:|---:|---:|---:|');
   for (const row of sttRows) console.log(row);
   console.log(`\nexamples —\n${sample}`);
-  console.log('\n### Word error rate on real recorded speech (pocketsphinx-testdata)\n');
-  console.log(
-    '| set, condition | utterances | words | WER gated to VAD speech | WER on the whole file | mean STT confidence | STT speed | STT + analysis speed |',
-  );
-  console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
-  for (const row of werRows) console.log(row);
+  if (!sttOnly) {
+    console.log('\n### Word error rate on real recorded speech (pocketsphinx-testdata)\n');
+    console.log(
+      '| set, condition | utterances | words | WER gated to VAD speech | WER on the whole file | mean STT confidence | STT speed | STT + analysis speed |',
+    );
+    console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
+    for (const row of werRows) console.log(row);
+  }
   console.log('\nSpeeds are audio seconds per CPU second (the recogniser child process included).');
 }

@@ -1,11 +1,4 @@
-import { defineConfig } from 'vitest/config';
+import { realServerSuite } from '../../vitest.shared';
 
-export default defineConfig({
-  test: {
-    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
-    // A real ingestor process against real Postgres/Redis on a shared 2-core machine.
-    testTimeout: 180_000,
-    hookTimeout: 60_000,
-    fileParallelism: false,
-  },
-});
+// A real ingestor process against real Postgres/Redis: its SIGKILL test restarts it mid-batch.
+export default realServerSuite({ testTimeout: 180_000 });

@@ -1,11 +1,4 @@
-import { defineConfig } from 'vitest/config';
+import { realServerSuite } from '../../vitest.shared';
 
-export default defineConfig({
-  test: {
-    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
-    // espeak-ng, sox, pocketsphinx and ONNX Runtime are real processes on a shared 2-core machine.
-    testTimeout: 60_000,
-    hookTimeout: 60_000,
-    fileParallelism: false,
-  },
-});
+// espeak-ng, sox, pocketsphinx and ONNX Runtime are real processes.
+export default realServerSuite({ testTimeout: 60_000 });

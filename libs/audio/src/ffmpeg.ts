@@ -162,12 +162,7 @@ export function ffmpegDecodeArgs(
 ): string[] {
   const mono = pick !== undefined || channels !== undefined;
   return [
-    '-hide_banner',
-    '-nostdin',
-    '-nostats',
-    ...ffmpegInputArgs(format, input),
-    '-map',
-    '0:a:0',
+    ...ffmpegOpenFirstAudio(format, input),
     '-vn',
     '-t',
     String(maxDurationS + 1),
@@ -191,6 +186,11 @@ export function ffmpegDecodeArgs(
   ];
 }
 
+/** Quiet, non-interactive ffmpeg reading `input` and selecting its first audio stream. */
+function ffmpegOpenFirstAudio(format: SniffedFormat, input: string): string[] {
+  return ['-hide_banner', '-nostdin', '-nostats', ...ffmpegInputArgs(format, input), '-map', '0:a:0'];
+}
+
 /**
  * Our downmix (the plain channel mean) as an ffmpeg `pan` filter, for when the channel count is
  * known before ffmpeg starts (a WAV header): ffmpeg's own `-ac 1` weights surround channels
@@ -204,12 +204,7 @@ function meanDownmix(channels: number): string {
 /** Open the input, print its header (stream info and declared duration) and decode nothing. */
 export function ffmpegHeaderArgs(format: SniffedFormat, input: string): string[] {
   return [
-    '-hide_banner',
-    '-nostdin',
-    '-nostats',
-    ...ffmpegInputArgs(format, input),
-    '-map',
-    '0:a:0',
+    ...ffmpegOpenFirstAudio(format, input),
     '-t',
     '0',
     '-f',

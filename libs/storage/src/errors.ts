@@ -95,3 +95,22 @@ export async function existsByHead(head: () => Promise<unknown>): Promise<boolea
     throw err;
   }
 }
+
+/**
+ * `delete` for the cloud adapters: deleting a key that is already gone succeeds (delete is
+ * idempotent, as the BlobStore contract says); every other fault goes through the adapter's own
+ * error mapping.
+ */
+export async function deleteIgnoringNotFound(
+  key: string,
+  remove: () => Promise<unknown>,
+  mapError: (err: unknown, key: string) => unknown,
+): Promise<void> {
+  try {
+    await remove();
+  } catch (err) {
+    const mapped = mapError(err, key);
+    if (mapped instanceof NotFoundError) return;
+    throw mapped;
+  }
+}

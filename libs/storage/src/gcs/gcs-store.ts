@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { digestUpload } from '../digest';
-import { InvalidRangeError, NotFoundError, StorageError, UnavailableError, existsByHead } from '../errors';
+import { InvalidRangeError, StorageError, UnavailableError, deleteIgnoringNotFound, existsByHead } from '../errors';
 import { clampExpiry, contentDisposition, validateRange } from '../expiry';
 import { assertValidKey, assertValidPrefix } from '../keys';
 import {
@@ -186,13 +186,7 @@ export class GcsBlobStore implements BlobStore {
 
   async delete(key: string): Promise<void> {
     assertValidKey(key);
-    try {
-      await this.bucket.file(key).delete({ ignoreNotFound: true });
-    } catch (err) {
-      const mapped = mapGcsError(err, key);
-      if (mapped instanceof NotFoundError) return;
-      throw mapped;
-    }
+    await deleteIgnoringNotFound(key, () => this.bucket.file(key).delete({ ignoreNotFound: true }), mapGcsError);
   }
 
   async move(from: string, to: string): Promise<void> {

@@ -14,7 +14,7 @@ import { Upload } from '@aws-sdk/lib-storage';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { Readable } from 'node:stream';
 import { digestUpload } from '../digest';
-import { StorageError, UnavailableError, existsByHead } from '../errors';
+import { StorageError, UnavailableError, deleteIgnoringNotFound, existsByHead } from '../errors';
 import { clampExpiry, contentDisposition, validateRange } from '../expiry';
 import { assertValidKey, assertValidPrefix } from '../keys';
 import {
@@ -165,13 +165,11 @@ export class S3BlobStore implements BlobStore {
 
   async delete(key: string): Promise<void> {
     assertValidKey(key);
-    try {
-      await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }));
-    } catch (err) {
-      const mapped = mapS3Error(err, key);
-      if (mapped instanceof StorageError && mapped.code === 'NOT_FOUND') return;
-      throw mapped;
-    }
+    await deleteIgnoringNotFound(
+      key,
+      () => this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key })),
+      mapS3Error,
+    );
   }
 
   async move(from: string, to: string): Promise<void> {

@@ -1,9 +1,9 @@
 import type { CorpusEntry } from '@voicepulse/contracts';
 import { corpusExportQuerySchema } from '@voicepulse/contracts';
-import { createDatabase, runMigrations, type Database } from '@voicepulse/db';
+import type { Database } from '@voicepulse/db';
+import { openMigratedTestDatabase, type MigratedTestDatabase } from '@voicepulse/db/testing';
 import { blobKeys, RecordingsRepository } from '@voicepulse/recordings';
 import { FsBlobStore } from '@voicepulse/storage';
-import { createTestDatabase, type TestDatabase } from '@voicepulse/testing';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -16,7 +16,7 @@ import tar from 'tar-stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CorpusExporter, PromptsRepository } from '../src';
 
-let tdb: TestDatabase;
+let testDb: MigratedTestDatabase;
 let database: Database;
 let root: string;
 let store: FsBlobStore;
@@ -25,8 +25,8 @@ let recordings: RecordingsRepository;
 let exporter: CorpusExporter;
 
 beforeAll(async () => {
-  tdb = await createTestDatabase({ prefix: 'corpus', migrate: runMigrations });
-  database = createDatabase(tdb.url, { max: 2 });
+  testDb = await openMigratedTestDatabase('corpus');
+  database = testDb.database;
   root = await mkdtemp(path.join(tmpdir(), 'vp-corpus-'));
   store = new FsBlobStore({
     root,
@@ -38,10 +38,14 @@ beforeAll(async () => {
   exporter = new CorpusExporter(prompts, store, { signedUrlTtlS: 60 });
 });
 afterAll(async () => {
-  await database?.close();
-  await tdb?.drop();
+  await testDb?.close();
   if (root) await rm(root, { recursive: true, force: true });
 });
+
+/** An active prompt asking for a happy reading of `text`. */
+function happyPrompt(text: string) {
+  return prompts.create({ text, emotions: ['happy'], active: true, createdBy: 'admin' });
+}
 
 /** A take of `promptId`, its audio stored unless `audio` is null. */
 async function take(promptId: string, audio: Buffer | null) {
@@ -78,12 +82,7 @@ const query = (q: Record<string, string>) => corpusExportQuerySchema.parse({ sta
 
 describe('CorpusExporter', () => {
   it('writes one manifest line per take of a prompt, and an archive of the audio with the manifest last', async () => {
-    const prompt = await prompts.create({
-      text: 'The sun is out.',
-      emotions: ['happy'],
-      active: true,
-      createdBy: 'admin',
-    });
+    const prompt = await happyPrompt('The sun is out.');
     const audio = [Buffer.from('RIFF-first-take'), Buffer.from('RIFF-second-take')];
     const ids = [await take(prompt.id, audio[0]!), await take(prompt.id, audio[1]!)];
 
@@ -113,12 +112,7 @@ describe('CorpusExporter', () => {
   });
 
   it('fails the archive stream when an object cannot be read, so the download ends truncated, not silently short', async () => {
-    const prompt = await prompts.create({
-      text: 'Where is it?',
-      emotions: ['happy'],
-      active: true,
-      createdBy: 'admin',
-    });
+    const prompt = await happyPrompt('Where is it?');
     await take(prompt.id, null);
     const archive = exporter.export(query({ promptId: prompt.id, format: 'tar.gz' }));
     await expect(untar(archive.body)).rejects.toThrow();

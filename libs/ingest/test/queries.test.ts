@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { createDatabase, runMigrations, type Database } from '@voicepulse/db';
+import type { Database } from '@voicepulse/db';
+import { openMigratedTestDatabase, type MigratedTestDatabase } from '@voicepulse/db/testing';
 import { InvalidCursorError } from '@voicepulse/contracts';
-import { createTestDatabase, type TestDatabase } from '@voicepulse/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   admitSessionMember,
@@ -16,20 +16,19 @@ import {
 import { event } from './helpers';
 
 describe('query API (real Postgres)', () => {
-  let tdb: TestDatabase;
+  let testDb: MigratedTestDatabase;
   let database: Database;
   let writer: MetricsWriter;
   let reads: MetricsReadRepository;
 
   beforeAll(async () => {
-    tdb = await createTestDatabase({ prefix: 'ingestq', migrate: runMigrations });
-    database = createDatabase(tdb.url, { max: 4 });
+    testDb = await openMigratedTestDatabase('ingestq', { max: 4 });
+    database = testDb.database;
     writer = new MetricsWriter(database.pool, { retentionDays: 400 });
     reads = new MetricsReadRepository(database.pool);
   });
   afterAll(async () => {
-    await database?.close();
-    await tdb?.drop();
+    await testDb?.close();
   });
 
   it('summarises from the rollups by day and week, and from raw events by hour', async () => {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { createDatabase, runMigrations, type Database } from '@voicepulse/db';
-import { createTestDatabase, type TestDatabase } from '@voicepulse/testing';
+import type { Database } from '@voicepulse/db';
+import { openMigratedTestDatabase, type MigratedTestDatabase } from '@voicepulse/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   addMonths,
@@ -14,18 +14,17 @@ import { ConcurrentInsertError, MetricsWriter } from '../src/writer';
 import { event } from './helpers';
 
 describe('MetricsWriter (real Postgres)', () => {
-  let tdb: TestDatabase;
+  let testDb: MigratedTestDatabase;
   let database: Database;
   let writer: MetricsWriter;
 
   beforeAll(async () => {
-    tdb = await createTestDatabase({ prefix: 'ingest', migrate: runMigrations });
-    database = createDatabase(tdb.url, { max: 4 });
+    testDb = await openMigratedTestDatabase('ingest', { max: 4 });
+    database = testDb.database;
     writer = new MetricsWriter(database.pool, { retentionDays: 400 });
   });
   afterAll(async () => {
-    await database?.close();
-    await tdb?.drop();
+    await testDb?.close();
   });
 
   const count = async (sql: string, params: unknown[] = []) =>

@@ -1,7 +1,7 @@
 import { InvalidCursorError, userIdSchema } from '@voicepulse/contracts';
-import { createDatabase, runMigrations, type Database } from '@voicepulse/db';
+import type { Database } from '@voicepulse/db';
+import { openMigratedTestDatabase, type MigratedTestDatabase } from '@voicepulse/db/testing';
 import { isValidKey } from '@voicepulse/storage/keys';
-import { createTestDatabase, type TestDatabase } from '@voicepulse/testing';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IllegalTransitionError, RecordingsRepository, blobKeys } from './index';
@@ -39,17 +39,16 @@ describe('blob keys', () => {
 });
 
 describe('RecordingsRepository', () => {
-  let tdb: TestDatabase;
+  let testDb: MigratedTestDatabase;
   let database: Database;
   let repo: RecordingsRepository;
   beforeAll(async () => {
-    tdb = await createTestDatabase({ prefix: 'rec', migrate: runMigrations });
-    database = createDatabase(tdb.url, { max: 2 });
+    testDb = await openMigratedTestDatabase('rec');
+    database = testDb.database;
     repo = new RecordingsRepository(database.db);
   });
   afterAll(async () => {
-    await database?.close();
-    await tdb?.drop();
+    await testDb?.close();
   });
 
   const create = (userId = 'u1') =>

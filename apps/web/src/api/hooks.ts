@@ -60,15 +60,16 @@ export function useApiWrite() {
 }
 
 /**
- * The one error line of a page's actions: `run` clears it when the action succeeds and shows
- * `prefix` + the failure's message when it fails, so no page writes its own try/catch per button.
+ * The one error line of a page's actions: `run` clears it as an action starts (the last one's
+ * failure is no longer current) and shows `prefix` + the failure's message when it fails, so no
+ * page writes its own try/catch per button. `run` never rejects.
  */
 export function useActionError(): [string, (action: () => Promise<unknown>, prefix?: string) => Promise<void>] {
   const [error, setError] = useState('');
   const run = useCallback(async (action: () => Promise<unknown>, prefix = '') => {
+    setError('');
     try {
       await action();
-      setError('');
     } catch (err) {
       setError(prefix + messageOf(err));
     }

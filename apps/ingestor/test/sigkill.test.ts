@@ -3,16 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { sentimentLabelOf, type NormalizedMetricEvent } from '@voicepulse/contracts';
 import { openMigratedTestDatabase, type MigratedTestDatabase } from '@voicepulse/db/testing';
 import { createProducer, createRedis, jobIds, type Producer } from '@voicepulse/queues';
-import {
-  deleteRedisPrefix,
-  freePort,
-  startNodeService,
-  testRedisUrl,
-  uniquePrefix,
-  waitFor,
-  workerTestEnv,
-  type ServiceProcess,
-} from '@voicepulse/testing';
+import { freePort, testRedisUrl, waitFor, workerUnderTest, type WorkerUnderTest } from '@voicepulse/testing';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -48,38 +39,30 @@ describe('ingestor process killed with SIGKILL mid-batch', () => {
   let testDb: MigratedTestDatabase;
   let redis: Redis;
   let producer: Producer<'metrics'>;
-  let prefix: string;
-  const procs: ServiceProcess[] = [];
+  let ingestor: WorkerUnderTest;
 
   beforeAll(async () => {
     testDb = await openMigratedTestDatabase('ingestor');
-    prefix = uniquePrefix('ingestor');
+    ingestor = workerUnderTest('ingestor', ENTRY, testDb.tdb.url);
     redis = createRedis(testRedisUrl(), 'producer');
-    producer = createProducer('metrics', redis, prefix);
+    producer = createProducer('metrics', redis, ingestor.prefix);
   });
   afterAll(async () => {
-    for (const p of procs) await p.stop('SIGKILL');
+    await ingestor?.cleanup('SIGKILL');
     await producer?.close();
     redis?.disconnect();
     await testDb?.close();
-    await deleteRedisPrefix(prefix);
   });
 
-  async function startIngestor(): Promise<ServiceProcess> {
-    const proc = startNodeService(
-      'ingestor',
-      ENTRY,
-      workerTestEnv(testDb.tdb.url, prefix, {
-        LOG_LEVEL: 'warn',
-        HEALTH_PORT: String(await freePort()),
-        INGEST_BATCH_SIZE: '2000',
-        INGEST_FLUSH_MS: '50',
-        WORKER_CONCURRENCY: '16',
-        WORKER_LOCK_DURATION_MS: '2000',
-      }),
-    );
-    procs.push(proc);
-    return proc;
+  async function startIngestor() {
+    return ingestor.start({
+      LOG_LEVEL: 'warn',
+      HEALTH_PORT: String(await freePort()),
+      INGEST_BATCH_SIZE: '2000',
+      INGEST_FLUSH_MS: '50',
+      WORKER_CONCURRENCY: '16',
+      WORKER_LOCK_DURATION_MS: '2000',
+    });
   }
 
   const stored = async () =>

@@ -3,13 +3,11 @@ import { createProducer, createRedis, jobIds, type Producer } from '@voicepulse/
 import { RecordingsRepository, blobKeys } from '@voicepulse/recordings';
 import { FsBlobStore } from '@voicepulse/storage';
 import {
-  deleteRedisPrefix,
-  startNodeService,
   testRedisUrl,
-  uniquePrefix,
   waitFor,
-  workerTestEnv,
+  workerUnderTest,
   type ServiceProcess,
+  type WorkerUnderTest,
 } from '@voicepulse/testing';
 import { execFile } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -35,7 +33,7 @@ let root: string;
 let store: FsBlobStore;
 let bomb: Buffer;
 const redis = createRedis(testRedisUrl(), 'worker');
-const started: { prefix: string; producer: Producer<'transcode'>; proc: ServiceProcess }[] = [];
+const started: { worker: WorkerUnderTest; producer: Producer<'transcode'> }[] = [];
 
 beforeAll(async () => {
   testDb = await openMigratedTestDatabase('transcoder');
@@ -50,9 +48,8 @@ beforeAll(async () => {
 }, 180_000);
 afterAll(async () => {
   for (const s of started) {
-    await s.proc.stop();
     await s.producer.close();
-    await deleteRedisPrefix(s.prefix);
+    await s.worker.cleanup();
   }
   redis.disconnect();
   await testDb?.close();
@@ -61,20 +58,16 @@ afterAll(async () => {
 
 /** A transcoder of its own (queue prefix and settings), as deployed. */
 function startTranscoder(env: Record<string, string>) {
-  const prefix = uniquePrefix('transcoder');
-  const proc = startNodeService(
-    'transcoder',
-    main,
-    workerTestEnv(testDb.tdb.url, prefix, {
-      LOG_LEVEL: 'info',
-      STORAGE_DRIVER: 'fs',
-      STORAGE_FS_ROOT: root,
-      STORAGE_FS_SIGNING_SECRET: SIGNING_SECRET,
-      ...env,
-    }),
-  );
-  const producer = createProducer('transcode', redis, prefix);
-  started.push({ prefix, producer, proc });
+  const worker = workerUnderTest('transcoder', main, testDb.tdb.url);
+  const proc = worker.start({
+    LOG_LEVEL: 'info',
+    STORAGE_DRIVER: 'fs',
+    STORAGE_FS_ROOT: root,
+    STORAGE_FS_SIGNING_SECRET: SIGNING_SECRET,
+    ...env,
+  });
+  const producer = createProducer('transcode', redis, worker.prefix);
+  started.push({ worker, producer });
   return { proc, producer };
 }
 

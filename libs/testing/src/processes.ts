@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
-import { testRedisUrl } from './redis';
+import { deleteRedisPrefix, testRedisUrl, uniquePrefix } from './redis';
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -66,20 +66,37 @@ export function startNodeService(
 }
 
 /**
- * The environment every worker service needs in a test: this test's database, the test Redis and
- * its own queue prefix, so parallel suites never share a queue. `extra` adds the service's own.
+ * A worker service under test, run as a real process against one test database, on a queue prefix of
+ * its own so parallel suites never share a queue. `start` may be called again (a restart after a
+ * kill, a second replica); `cleanup` stops every process it started and deletes the prefix's keys.
  */
-export function workerTestEnv(
-  databaseUrl: string,
-  queuePrefix: string,
-  extra: Record<string, string> = {},
-): Record<string, string> {
+export interface WorkerUnderTest {
+  prefix: string;
+  /** Starts one process; `env` adds the service's own settings to the database, Redis and prefix. */
+  start(env?: Record<string, string>): ServiceProcess;
+  cleanup(signal?: NodeJS.Signals): Promise<void>;
+}
+
+export function workerUnderTest(name: string, entry: string, databaseUrl: string): WorkerUnderTest {
+  const prefix = uniquePrefix(name);
+  const procs: ServiceProcess[] = [];
   return {
-    NODE_ENV: 'test',
-    DATABASE_URL: databaseUrl,
-    REDIS_URL: testRedisUrl(),
-    QUEUE_PREFIX: queuePrefix,
-    HEALTH_PORT: '0',
-    ...extra,
+    prefix,
+    start(env = {}) {
+      const proc = startNodeService(name, entry, {
+        NODE_ENV: 'test',
+        DATABASE_URL: databaseUrl,
+        REDIS_URL: testRedisUrl(),
+        QUEUE_PREFIX: prefix,
+        HEALTH_PORT: '0',
+        ...env,
+      });
+      procs.push(proc);
+      return proc;
+    },
+    async cleanup(signal) {
+      for (const proc of procs) await proc.stop(signal);
+      await deleteRedisPrefix(prefix);
+    },
   };
 }

@@ -85,17 +85,6 @@ export function isNetworkError(err: unknown): boolean {
   return false;
 }
 
-/** `exists` for every adapter: a head that answers NotFound means "no"; any other failure propagates. */
-export async function existsByHead(head: () => Promise<unknown>): Promise<boolean> {
-  try {
-    await head();
-    return true;
-  } catch (err) {
-    if (err instanceof NotFoundError) return false;
-    throw err;
-  }
-}
-
 /**
  * `delete` for the cloud adapters: deleting a key that is already gone succeeds (delete is
  * idempotent, as the BlobStore contract says); every other fault goes through the adapter's own

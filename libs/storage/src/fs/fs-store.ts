@@ -17,28 +17,12 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { digestUpload } from '../digest';
-import {
-  InvalidKeyError,
-  InvalidRangeError,
-  NotFoundError,
-  StorageError,
-  UnavailableError,
-  existsByHead,
-} from '../errors';
+import { InvalidKeyError, InvalidRangeError, NotFoundError, StorageError, UnavailableError } from '../errors';
 import { clampExpiry, validateRange } from '../expiry';
 import { assertValidKey, assertValidPrefix } from '../keys';
-import {
-  silentLogger,
-  type BlobInfo,
-  type BlobStore,
-  type GetOptions,
-  type PutOptions,
-  type PutResult,
-  type SignedDownloadOptions,
-  type SignedUploadOptions,
-  type SignedUrl,
-  type StorageLogger,
-} from '../types';
+// The BlobStore contract's types, as `api.X`: every adapter states the same ones.
+import type * as api from '../types';
+import { BlobStoreBase } from '../base';
 import { ContainedDir, READ_FLAGS } from './paths';
 import { buildFsSignedUrl } from './signature';
 
@@ -48,7 +32,7 @@ export interface FsBlobStoreOptions {
   signingSecret: string;
   /** Public base URL of that route, e.g. http://127.0.0.1:8080/v1/blobs. */
   publicUrl: string;
-  logger?: StorageLogger;
+  logger?: api.StorageLogger;
 }
 
 /** Sidecar kept next to each blob, since a plain file has nowhere to store a content type. */
@@ -66,15 +50,14 @@ const errno = (err: unknown): string | undefined => (err as NodeJS.ErrnoExceptio
  * `objects/<key>` (bytes), `meta/<key>.json` (sidecar), `tmp/` (in-flight uploads, renamed into
  * place when complete so readers never see a partial blob).
  */
-export class FsBlobStore implements BlobStore {
+export class FsBlobStore extends BlobStoreBase implements api.BlobStore {
   readonly driver = 'fs' as const;
-  private readonly logger: StorageLogger;
   private dirs?: Promise<{ objects: ContainedDir; meta: ContainedDir; tmp: string }>;
 
   constructor(private readonly opts: FsBlobStoreOptions) {
+    super(opts.logger);
     if (opts.signingSecret.length < 16)
       throw new StorageError('MISCONFIGURED', 'fs signing secret must be at least 16 characters');
-    this.logger = opts.logger ?? silentLogger;
   }
 
   private layout() {
@@ -95,7 +78,7 @@ export class FsBlobStore implements BlobStore {
     return this.dirs;
   }
 
-  async put(key: string, body: Readable | Buffer, opts: PutOptions = {}): Promise<PutResult> {
+  async put(key: string, body: Readable | Buffer, opts: api.PutOptions = {}): Promise<api.PutResult> {
     assertValidKey(key);
     const { objects, meta, tmp } = await this.layout();
     const dataPath = objects.pathFor(key);
@@ -132,7 +115,7 @@ export class FsBlobStore implements BlobStore {
     }
   }
 
-  async get(key: string, opts: GetOptions = {}): Promise<Readable> {
+  async get(key: string, opts: api.GetOptions = {}): Promise<Readable> {
     assertValidKey(key);
     validateRange(opts.range);
     const { objects } = await this.layout();
@@ -160,7 +143,7 @@ export class FsBlobStore implements BlobStore {
     }
   }
 
-  async head(key: string): Promise<BlobInfo> {
+  async head(key: string): Promise<api.BlobInfo> {
     assertValidKey(key);
     const { objects, meta } = await this.layout();
     const file = objects.pathFor(key);
@@ -181,10 +164,6 @@ export class FsBlobStore implements BlobStore {
     } catch (err) {
       throw this.wrap(err, key);
     }
-  }
-
-  exists(key: string): Promise<boolean> {
-    return existsByHead(() => this.head(key));
   }
 
   async delete(key: string): Promise<void> {
@@ -230,7 +209,7 @@ export class FsBlobStore implements BlobStore {
     }
   }
 
-  async *list(prefix: string): AsyncIterable<BlobInfo> {
+  async *list(prefix: string): AsyncIterable<api.BlobInfo> {
     assertValidPrefix(prefix);
     const { objects } = await this.layout();
     const slash = prefix.lastIndexOf('/');
@@ -246,7 +225,7 @@ export class FsBlobStore implements BlobStore {
   }
 
   /** Depth-first in S3 order: a directory sorts as "name/" so "a-b" comes before "a/x", as in a bucket. */
-  private async *walk(dir: string, dirKey: string, prefix: string): AsyncGenerator<BlobInfo> {
+  private async *walk(dir: string, dirKey: string, prefix: string): AsyncGenerator<api.BlobInfo> {
     let entries: Dirent[] = [];
     try {
       const handle = await opendir(dir);
@@ -274,7 +253,7 @@ export class FsBlobStore implements BlobStore {
     }
   }
 
-  async signedUploadUrl(key: string, opts: SignedUploadOptions): Promise<SignedUrl> {
+  async signedUploadUrl(key: string, opts: api.SignedUploadOptions): Promise<api.SignedUrl> {
     assertValidKey(key);
     const { expiresAt } = clampExpiry(opts.expiresInSeconds);
     const expires = Math.floor(expiresAt.getTime() / 1000);
@@ -286,7 +265,7 @@ export class FsBlobStore implements BlobStore {
     return { url, method: 'PUT', headers: { 'content-type': opts.contentType }, expiresAt };
   }
 
-  async signedDownloadUrl(key: string, opts: SignedDownloadOptions): Promise<SignedUrl> {
+  async signedDownloadUrl(key: string, opts: api.SignedDownloadOptions): Promise<api.SignedUrl> {
     assertValidKey(key);
     const { expiresAt } = clampExpiry(opts.expiresInSeconds);
     const url = buildFsSignedUrl(

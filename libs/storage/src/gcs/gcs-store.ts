@@ -3,21 +3,12 @@ import { readFileSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { digestUpload } from '../digest';
-import { InvalidRangeError, StorageError, UnavailableError, deleteIgnoringNotFound, existsByHead } from '../errors';
+import { InvalidRangeError, StorageError, UnavailableError, deleteIgnoringNotFound } from '../errors';
 import { clampExpiry, contentDisposition, validateRange } from '../expiry';
 import { assertValidKey, assertValidPrefix } from '../keys';
-import {
-  silentLogger,
-  type BlobInfo,
-  type BlobStore,
-  type GetOptions,
-  type PutOptions,
-  type PutResult,
-  type SignedDownloadOptions,
-  type SignedUploadOptions,
-  type SignedUrl,
-  type StorageLogger,
-} from '../types';
+// The BlobStore contract's types, as `api.X`: every adapter states the same ones.
+import type * as api from '../types';
+import { BlobStoreBase } from '../base';
 import { mapGcsError } from './errors';
 
 export interface GcsBlobStoreOptions {
@@ -30,7 +21,7 @@ export interface GcsBlobStoreOptions {
   /** Path to a service-account JSON key, read once at construction. */
   keyFilename?: string;
   listPageSize?: number;
-  logger?: StorageLogger;
+  logger?: api.StorageLogger;
 }
 
 type ObjectMetadata = File['metadata'];
@@ -53,7 +44,7 @@ function loadServiceAccount(file: string): { client_email: string; private_key: 
   return { client_email: parsed.client_email, private_key: parsed.private_key };
 }
 
-function toInfo(key: string, md: ObjectMetadata): BlobInfo {
+function toInfo(key: string, md: ObjectMetadata): api.BlobInfo {
   const userMeta = md.metadata
     ? Object.fromEntries(
         Object.entries(md.metadata)
@@ -71,16 +62,15 @@ function toInfo(key: string, md: ObjectMetadata): BlobInfo {
   };
 }
 
-export class GcsBlobStore implements BlobStore {
+export class GcsBlobStore extends BlobStoreBase implements api.BlobStore {
   readonly driver = 'gcs' as const;
   private readonly bucket: Bucket;
   /** Same bucket through a client that never retries: a readiness probe must answer fast. */
   private readonly probeBucket: Bucket;
-  private readonly logger: StorageLogger;
   private readonly canSign: boolean;
 
   constructor(private readonly opts: GcsBlobStoreOptions) {
-    this.logger = opts.logger ?? silentLogger;
+    super(opts.logger);
     if (opts.apiEndpoint && !/^https?:\/\//.test(opts.apiEndpoint)) {
       // Without a scheme the client silently assumes https and every call fails obscurely.
       throw new StorageError(
@@ -120,7 +110,7 @@ export class GcsBlobStore implements BlobStore {
     this.bucket = storage.bucket(opts.bucket);
   }
 
-  async put(key: string, body: Readable | Buffer, opts: PutOptions = {}): Promise<PutResult> {
+  async put(key: string, body: Readable | Buffer, opts: api.PutOptions = {}): Promise<api.PutResult> {
     assertValidKey(key);
     const file = this.bucket.file(key);
     try {
@@ -143,7 +133,7 @@ export class GcsBlobStore implements BlobStore {
     }
   }
 
-  async get(key: string, opts: GetOptions = {}): Promise<Readable> {
+  async get(key: string, opts: api.GetOptions = {}): Promise<Readable> {
     assertValidKey(key);
     validateRange(opts.range);
     let md: ObjectMetadata;
@@ -170,7 +160,7 @@ export class GcsBlobStore implements BlobStore {
     return stream;
   }
 
-  async head(key: string): Promise<BlobInfo> {
+  async head(key: string): Promise<api.BlobInfo> {
     assertValidKey(key);
     try {
       const [md] = await this.bucket.file(key).getMetadata();
@@ -178,10 +168,6 @@ export class GcsBlobStore implements BlobStore {
     } catch (err) {
       throw mapGcsError(err, key);
     }
-  }
-
-  exists(key: string): Promise<boolean> {
-    return existsByHead(() => this.head(key));
   }
 
   async delete(key: string): Promise<void> {
@@ -200,7 +186,7 @@ export class GcsBlobStore implements BlobStore {
     }
   }
 
-  async *list(prefix: string): AsyncIterable<BlobInfo> {
+  async *list(prefix: string): AsyncIterable<api.BlobInfo> {
     assertValidPrefix(prefix);
     let query: GetFilesOptions | undefined = {
       autoPaginate: false,
@@ -220,7 +206,7 @@ export class GcsBlobStore implements BlobStore {
     }
   }
 
-  async signedUploadUrl(key: string, opts: SignedUploadOptions): Promise<SignedUrl> {
+  async signedUploadUrl(key: string, opts: api.SignedUploadOptions): Promise<api.SignedUrl> {
     assertValidKey(key);
     const { expiresAt } = clampExpiry(opts.expiresInSeconds);
     const url = await this.sign(key, {
@@ -242,7 +228,7 @@ export class GcsBlobStore implements BlobStore {
     };
   }
 
-  async signedDownloadUrl(key: string, opts: SignedDownloadOptions): Promise<SignedUrl> {
+  async signedDownloadUrl(key: string, opts: api.SignedDownloadOptions): Promise<api.SignedUrl> {
     assertValidKey(key);
     const { expiresAt } = clampExpiry(opts.expiresInSeconds);
     const url = await this.sign(key, {

@@ -14,21 +14,12 @@ import { Upload } from '@aws-sdk/lib-storage';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { Readable } from 'node:stream';
 import { digestUpload } from '../digest';
-import { StorageError, UnavailableError, deleteIgnoringNotFound, existsByHead } from '../errors';
+import { StorageError, UnavailableError, deleteIgnoringNotFound } from '../errors';
 import { clampExpiry, contentDisposition, validateRange } from '../expiry';
 import { assertValidKey, assertValidPrefix } from '../keys';
-import {
-  silentLogger,
-  type BlobInfo,
-  type BlobStore,
-  type GetOptions,
-  type PutOptions,
-  type PutResult,
-  type SignedDownloadOptions,
-  type SignedUploadOptions,
-  type SignedUrl,
-  type StorageLogger,
-} from '../types';
+// The BlobStore contract's types, as `api.X`: every adapter states the same ones.
+import type * as api from '../types';
+import { BlobStoreBase } from '../base';
 import { mapS3Error } from './errors';
 
 export interface S3BlobStoreOptions {
@@ -44,22 +35,21 @@ export interface S3BlobStoreOptions {
   /** Multipart part size; memory per upload is bounded by partSize × queueSize. */
   partSize?: number;
   queueSize?: number;
-  logger?: StorageLogger;
+  logger?: api.StorageLogger;
 }
 
 const MIN_PART_SIZE = 5 * 1024 * 1024; // S3's minimum for all but the last part
 
 const stripQuotes = (etag: string | undefined): string => (etag ?? '').replace(/^(W\/)?"|"$/g, '');
 
-export class S3BlobStore implements BlobStore {
+export class S3BlobStore extends BlobStoreBase implements api.BlobStore {
   readonly driver = 's3' as const;
   private readonly client: S3Client;
   private readonly bucket: string;
-  private readonly logger: StorageLogger;
 
   constructor(private readonly opts: S3BlobStoreOptions) {
+    super(opts.logger);
     this.bucket = opts.bucket;
-    this.logger = opts.logger ?? silentLogger;
     this.client = new S3Client({
       region: opts.region,
       ...(opts.endpoint && { endpoint: opts.endpoint }),
@@ -75,7 +65,7 @@ export class S3BlobStore implements BlobStore {
     });
   }
 
-  async put(key: string, body: Readable | Buffer, opts: PutOptions = {}): Promise<PutResult> {
+  async put(key: string, body: Readable | Buffer, opts: api.PutOptions = {}): Promise<api.PutResult> {
     assertValidKey(key);
     try {
       const { result, sizeBytes, sha256 } = await digestUpload(body, opts.maxBytes, (digest) => {
@@ -127,7 +117,7 @@ export class S3BlobStore implements BlobStore {
     }
   }
 
-  async get(key: string, opts: GetOptions = {}): Promise<Readable> {
+  async get(key: string, opts: api.GetOptions = {}): Promise<Readable> {
     assertValidKey(key);
     validateRange(opts.range);
     const range = opts.range && `bytes=${opts.range.start}-${opts.range.end ?? ''}`;
@@ -142,7 +132,7 @@ export class S3BlobStore implements BlobStore {
     }
   }
 
-  async head(key: string): Promise<BlobInfo> {
+  async head(key: string): Promise<api.BlobInfo> {
     assertValidKey(key);
     try {
       const res = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
@@ -157,10 +147,6 @@ export class S3BlobStore implements BlobStore {
     } catch (err) {
       throw mapS3Error(err, key);
     }
-  }
-
-  exists(key: string): Promise<boolean> {
-    return existsByHead(() => this.head(key));
   }
 
   async delete(key: string): Promise<void> {
@@ -189,7 +175,7 @@ export class S3BlobStore implements BlobStore {
     await this.delete(from);
   }
 
-  async *list(prefix: string): AsyncIterable<BlobInfo> {
+  async *list(prefix: string): AsyncIterable<api.BlobInfo> {
     assertValidPrefix(prefix);
     let token: string | undefined;
     do {
@@ -219,7 +205,7 @@ export class S3BlobStore implements BlobStore {
     } while (token);
   }
 
-  async signedUploadUrl(key: string, opts: SignedUploadOptions): Promise<SignedUrl> {
+  async signedUploadUrl(key: string, opts: api.SignedUploadOptions): Promise<api.SignedUrl> {
     assertValidKey(key);
     const { seconds, expiresAt } = clampExpiry(opts.expiresInSeconds);
     const url = await getSignedUrl(
@@ -237,7 +223,7 @@ export class S3BlobStore implements BlobStore {
     return { url, method: 'PUT', headers: { 'content-type': opts.contentType }, expiresAt };
   }
 
-  async signedDownloadUrl(key: string, opts: SignedDownloadOptions): Promise<SignedUrl> {
+  async signedDownloadUrl(key: string, opts: api.SignedDownloadOptions): Promise<api.SignedUrl> {
     assertValidKey(key);
     const { seconds, expiresAt } = clampExpiry(opts.expiresInSeconds);
     const url = await getSignedUrl(

@@ -3,6 +3,7 @@ import {
   directUploadRequestSchema,
   isMetricEventInput,
   legacyMetricEventSchema,
+  metricEventExample,
   metricEventSchema,
   recordingMetadataSchema,
   sessionEventsRequestSchema,
@@ -11,14 +12,7 @@ import {
   toFieldIssues,
 } from './index';
 
-const event = {
-  eventId: '8d7f2c1e-3b4a-4c5d-9e6f-7a8b9c0d1e2f',
-  talkedTimeMs: 1200,
-  microphoneUsed: true,
-  speakerUsed: false,
-  voiceSentiment: 'positive',
-  recordedAt: '2026-11-01T10:00:00Z',
-};
+const event = metricEventExample;
 
 describe('metric event contracts', () => {
   it('accepts the documented shape and rejects unknown fields with their path', () => {

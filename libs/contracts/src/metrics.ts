@@ -37,6 +37,18 @@ export const metricEventSchema = z.strictObject({
   counterpart: z.boolean().optional(),
 });
 export type MetricEventInput = z.infer<typeof metricEventSchema>;
+
+/** One event as a client sends it: the example the API reference shows, and what tests start from. */
+export const metricEventExample = {
+  eventId: '3f1c2a9e-5b7d-4c1e-9a2b-1d2e3f4a5b6c',
+  sessionId: '8e2d1c0b-3a4f-4b5c-8d7e-6f5a4b3c2d1e',
+  deviceId: 'pixel-7',
+  talkedTimeMs: 120_000,
+  microphoneUsed: true,
+  speakerUsed: false,
+  voiceSentiment: 'positive',
+  recordedAt: '2026-06-01T13:00:00+02:00',
+} as const satisfies MetricEventInput;
 // Its fast check for the ingestion hot path, `isMetricEventInput`, is generated from it
 // (metric-validators.generated.js, scripts/lib/validators.ts).
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { devTokenRequestSchema, devTokenResponseSchema, userIdSchema } from './auth';
 import {
+  metricEventExample,
   metricEventSchema,
   metricsIngestResponseSchema,
   metricsSummaryQuerySchema,
@@ -68,7 +69,7 @@ export interface Operation {
   /** The JSON body the route validates. */
   body?: z.ZodType;
   /** A body that is not one JSON schema (multipart, raw audio, NDJSON): documented as JSON Schema by media type. */
-  bodyContent?: Record<string, { schema: unknown }>;
+  bodyContent?: Record<string, { schema: unknown; example?: unknown }>;
   /** Accepts ?access_token= (GET routes a browser loads by URL: EventSource, <audio>, a download link). */
   queryToken?: boolean;
   /** Accepts an Idempotency-Key header. */
@@ -215,6 +216,7 @@ export const operations = {
         schema: z.toJSONSchema(z.union([metricEventSchema, z.object({ events: z.array(metricEventSchema) })]), {
           io: 'input',
         }),
+        example: metricEventExample,
       },
       'application/x-ndjson': { schema: { type: 'string' } },
     },

@@ -1,3 +1,4 @@
+import { metricEventExample } from '@voicepulse/contracts';
 import { describe, expect, it } from 'vitest';
 import { hasLegacySessionIds } from './event-id';
 import { normalizeEvent, normalizeEvents, type NormalizeContext } from './normalize';
@@ -14,16 +15,7 @@ const ctx: NormalizeContext = {
   sessionScope: { tenant: 'me', key: 'k'.repeat(32) },
 };
 
-const valid = {
-  eventId: '3f1c2a9e-5b7d-4c1e-9a2b-1d2e3f4a5b6c',
-  sessionId: '8e2d1c0b-3a4f-4b5c-8d7e-6f5a4b3c2d1e',
-  deviceId: 'pixel-7',
-  talkedTimeMs: 120_000,
-  microphoneUsed: true,
-  speakerUsed: false,
-  voiceSentiment: 'positive',
-  recordedAt: '2026-06-01T13:00:00+02:00',
-};
+const valid = metricEventExample;
 
 describe('normalizeEvent', () => {
   it('resolves the documented shape, defaulting the user to the caller', () => {

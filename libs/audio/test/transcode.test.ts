@@ -345,12 +345,16 @@ describe('transcodeToCanonical', () => {
     expect((err as Error).message).not.toMatch(/concat/);
   });
 
-  it('refuses bytes that are not the format the gateway sniffed, before ffmpeg ever runs', async () => {
+  it('without ffmpeg, refuses bytes that are not the sniffed format first, and names the Debian package for the rest', async () => {
     const ogg = readFileSync(encoded['s.ogg']!);
-    const err = await transcodeError(ogg, 'mp3', { ffmpegPath: join(dir, 'no-such-ffmpeg') });
-    // Not FfmpegNotFoundError: the mismatch is caught first.
-    expect(err).toBeInstanceOf(CorruptAudioError);
-    expect((err as Error).message).toBe('the stored bytes are ogg, not mp3');
+    const noFfmpeg = { ffmpegPath: join(dir, 'no-such-ffmpeg') };
+    // The mismatch is the input's fault and is caught before ffmpeg is looked for.
+    const mismatch = await transcodeError(ogg, 'mp3', noFfmpeg);
+    expect(mismatch).toBeInstanceOf(CorruptAudioError);
+    expect((mismatch as Error).message).toBe('the stored bytes are ogg, not mp3');
+    const missing = await transcodeError(ogg, 'ogg', noFfmpeg);
+    expect(missing).toBeInstanceOf(FfmpegNotFoundError);
+    expect((missing as Error).message).toContain("Debian package 'ffmpeg'");
   });
 
   it('reads a sniffed MP4 with the MOV demuxer only: a DASH playlist cannot make ffmpeg read a local file', async () => {
@@ -463,13 +467,6 @@ describe('transcodeToCanonical', () => {
       // The 38 MB output never sat in memory: what is held (about 4 MB) is the input and chunks in flight.
       expect(peak).toBeLessThan(size / 4);
     }, 120_000);
-  });
-
-  it('names the Debian package when ffmpeg is missing', async () => {
-    const file = readFileSync(encoded['s.ogg']!);
-    const err = await transcodeError(file, 'ogg', { ffmpegPath: join(dir, 'no-such-ffmpeg') });
-    expect(err).toBeInstanceOf(FfmpegNotFoundError);
-    expect((err as Error).message).toContain("Debian package 'ffmpeg'");
   });
 
   it('stops and rejects with the abort reason when the signal fires', async () => {

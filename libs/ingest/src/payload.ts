@@ -23,13 +23,14 @@ export class PayloadError extends Error {
   }
 }
 
-const OPEN_BRACE = 0x7b;
-const OPEN_BRACKET = 0x5b;
-const CLOSE_BRACE = 0x7d;
-const CLOSE_BRACKET = 0x5d;
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const NEWLINE = 0x0a;
+// The bytes JsonDepthScanner looks for, spelt as the characters they are.
+const OPEN_BRACE = '{'.charCodeAt(0);
+const OPEN_BRACKET = '['.charCodeAt(0);
+const CLOSE_BRACE = '}'.charCodeAt(0);
+const CLOSE_BRACKET = ']'.charCodeAt(0);
+const QUOTE = '"'.charCodeAt(0);
+const BACKSLASH = '\\'.charCodeAt(0);
+const NEWLINE = '\n'.charCodeAt(0);
 
 /**
  * Tracks the nesting depth of JSON text chunk by chunk, without parsing it, so a body nested

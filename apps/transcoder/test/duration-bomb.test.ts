@@ -3,19 +3,18 @@ import { createProducer, createRedis, jobIds, type Producer } from '@voicepulse/
 import { RecordingsRepository, blobKeys } from '@voicepulse/recordings';
 import { FsBlobStore } from '@voicepulse/storage';
 import {
+  renderDurationBombFlac,
   testRedisUrl,
   waitFor,
   workerUnderTest,
   type ServiceProcess,
   type WorkerUnderTest,
 } from '@voicepulse/testing';
-import { execFile } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 /**
@@ -23,7 +22,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
  * as an upload and handed to the transcoder through its queue.
  */
 const main = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../src/main.ts');
-const run = promisify(execFile);
 // Generated per run: a literal here would be one more published secret production must refuse.
 const SIGNING_SECRET = randomBytes(24).toString('hex');
 
@@ -41,10 +39,9 @@ beforeAll(async () => {
   root = await mkdtemp(path.join(tmpdir(), 'vp-transcoder-test-'));
   store = new FsBlobStore({ root, signingSecret: SIGNING_SECRET, publicUrl: 'http://127.0.0.1/v1/blobs' });
   const file = path.join(root, 'bomb.flac');
-  const silence = ['-f', 'lavfi', '-i', 'anullsrc=r=44100:cl=mono', '-t', '7200', '-c:a', 'flac'];
-  await run('ffmpeg', ['-y', '-loglevel', 'error', ...silence, file]);
+  await renderDurationBombFlac(file);
   bomb = await readFile(file);
-  // Two hours of FLAC take ffmpeg a few seconds idle and far longer on a loaded CI machine.
+  // The timeout: rendering two hours takes far longer than a few seconds on a loaded machine.
 }, 180_000);
 afterAll(async () => {
   for (const s of started) {

@@ -2,6 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
+import { renderDurationBombFlac, renderLavfi } from '@voicepulse/testing';
 import wf from 'wavefile';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -361,18 +362,7 @@ describe('transcodeToCanonical', () => {
     // Bytes 4..7 are "ftyp", so the sniff says MP4; a "jp2 " brand makes ffmpeg's probe prefer DASH,
     // whose playlist names a local file by absolute path.
     const secret = join(dir, 'secret.m4a');
-    await run('ffmpeg', [
-      '-y',
-      '-loglevel',
-      'error',
-      '-f',
-      'lavfi',
-      '-i',
-      'sine=f=440:d=3',
-      '-c:a',
-      'aac',
-      secret,
-    ]);
+    await renderLavfi('sine=f=440:d=3', ['-c:a', 'aac'], secret);
     const playlist = Buffer.from(
       `<!--ftypjp2 -->\n<MPD xmlns="urn:mpeg:dash:schema:mpd:2011" profiles="urn:mpeg:dash:profile:isoff-on-demand:2011"` +
         ` type="static" mediaPresentationDuration="PT3S" minBufferTime="PT1S"><Period><AdaptationSet mimeType="audio/mp4">` +
@@ -397,20 +387,7 @@ describe('transcodeToCanonical', () => {
   describe('a duration bomb: two hours of silence in a FLAC of about a megabyte', () => {
     const bomb = join(dir, 'bomb.flac');
     beforeAll(async () => {
-      await run('ffmpeg', [
-        '-y',
-        '-loglevel',
-        'error',
-        '-f',
-        'lavfi',
-        '-i',
-        'anullsrc=r=44100:cl=mono',
-        '-t',
-        '7200',
-        '-c:a',
-        'flac',
-        bomb,
-      ]);
+      await renderDurationBombFlac(bomb);
       expect(readFileSync(bomb).length).toBeLessThan(2 * 1024 * 1024);
     }, 120_000);
 

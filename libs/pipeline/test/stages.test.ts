@@ -2,16 +2,14 @@ import { encodeWavPcm16 } from '@voicepulse/audio';
 import { PermanentJobError } from '@voicepulse/queues';
 import { blobKeys, deleteRecordingBlobs } from '@voicepulse/recordings';
 import type { FsBlobStore } from '@voicepulse/storage';
-import { execFile } from 'node:child_process';
+import { renderDurationBombFlac } from '@voicepulse/testing';
 import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { transcodeStage } from '../src';
 import { ctx, usePipelineHarness } from './harness';
 
-const run = promisify(execFile);
 const h = usePipelineHarness('pipe');
 
 /** A 48 kHz stereo WAV: 1 s silence, 1.5 s of a voiced buzz (harmonics of 150 Hz), 1 s silence. */
@@ -141,8 +139,7 @@ describe('pipeline stages', () => {
 
   it('a two-hour silent FLAC: refused by its header when too long, by the wall clock when not; nothing left', async () => {
     const bombPath = path.join(h.root, 'bomb.flac');
-    const silence = ['-f', 'lavfi', '-i', 'anullsrc=r=44100:cl=mono', '-t', '7200', '-c:a', 'flac'];
-    await run('ffmpeg', ['-y', '-loglevel', 'error', ...silence, bombPath]);
+    await renderDurationBombFlac(bombPath);
     const bomb = await readFile(bombPath);
     // os.tmpdir() follows TMPDIR: a private one shows exactly what the stage leaves behind.
     const scratch = await mkdtemp(path.join(h.root, 'tmp-'));

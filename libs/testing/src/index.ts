@@ -8,3 +8,4 @@ export * from './redis-server';
 export * from './speech';
 export * from './wer';
 export * from './differential';
+export * from './ffmpeg';

@@ -97,6 +97,63 @@ function jsonSchemaOf(spec: ValidatorSpec, refinements: Refinements, used: Set<s
   });
 }
 
+type JsonSchema = Record<string, unknown>;
+
+const isSchemaObject = (v: unknown): v is JsonSchema =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+// Where a draft-07 schema holds schemas: one, a list, or a map of them.
+const SUBSCHEMAS = new Set([
+  'items',
+  'additionalItems',
+  'additionalProperties',
+  'contains',
+  'propertyNames',
+  'not',
+  'if',
+  'then',
+  'else',
+]);
+const SUBSCHEMA_LISTS = new Set(['items', 'anyOf', 'allOf', 'oneOf']);
+const SUBSCHEMA_MAPS = new Set(['properties', 'patternProperties', 'definitions', 'dependencies']);
+
+/**
+ * zod writes `T.nullable()` as `anyOf: [<T>, { type: 'null' }]`, for which ajv emits an
+ * error-collecting anyOf block per field; `{ type: [<T's type>, 'null'], ...<T's keywords> }` is
+ * the same check in one branch. Rewritten only where that is provably so: <T> has a single non-null
+ * type and besides it only keywords of that type's group in ajv (`ajv.RULES`: maxLength, pattern,
+ * the refinement keywords declared `type: 'string'`…), which ajv applies to values of that type
+ * alone, so null passes them as it passed the `null` branch; and the schema holding the anyOf
+ * shares no keyword with <T>. Any other anyOf is left as zod wrote it.
+ */
+function collapseNullable(schema: JsonSchema, ajv: Ajv): JsonSchema {
+  const sub = (v: unknown) => (isSchemaObject(v) ? collapseNullable(v, ajv) : v);
+  const out = Object.fromEntries(
+    Object.entries(schema).map(([k, v]) => {
+      if (SUBSCHEMA_LISTS.has(k) && Array.isArray(v)) return [k, v.map(sub)];
+      if (SUBSCHEMA_MAPS.has(k) && isSchemaObject(v))
+        return [k, Object.fromEntries(Object.entries(v).map(([p, s]) => [p, sub(s)]))];
+      // Values (enum, const, default…) are copied as they are, whatever they look like.
+      return [k, SUBSCHEMAS.has(k) ? sub(v) : v];
+    }),
+  );
+  const branches = out.anyOf;
+  if (!Array.isArray(branches) || branches.length !== 2) return out;
+  const nullAt = branches.findIndex(
+    (b) => isSchemaObject(b) && Object.keys(b).length === 1 && b.type === 'null',
+  );
+  const other = branches[1 - nullAt];
+  if (nullAt < 0 || !isSchemaObject(other) || typeof other.type !== 'string' || other.type === 'null')
+    return out;
+  const group =
+    ajv.RULES.types[other.type === 'integer' ? 'number' : (other.type as keyof typeof ajv.RULES.types)];
+  const ofType = new Set(typeof group === 'object' ? group.rules.map((r) => r.keyword) : []);
+  const { anyOf: _, ...rest } = out;
+  const keywords = Object.keys(other).filter((k) => k !== 'type');
+  if ('type' in rest || keywords.some((k) => !ofType.has(k) || k in rest)) return out;
+  return { ...rest, ...other, type: [other.type, 'null'] };
+}
+
 function newAjv(refinements: Refinements): Ajv {
   const ajv = new Ajv({
     code: { source: true, esm: true },
@@ -150,7 +207,10 @@ export async function renderValidatorModule(
   const used = new Set<string>();
   const exports: Record<string, string> = {};
   for (const [name, spec] of Object.entries(specs)) {
-    ajv.addSchema(jsonSchemaOf(spec, refinements, used, `${mod.file}: ${name}`), name);
+    ajv.addSchema(
+      collapseNullable(jsonSchemaOf(spec, refinements, used, `${mod.file}: ${name}`) as JsonSchema, ajv),
+      name,
+    );
     exports[name] = name;
   }
   const imports = [...used].sort().map((name) => {

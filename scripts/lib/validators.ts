@@ -12,6 +12,7 @@
  * sends through the schema, which accepts it (a default to fill, an unknown key to strip) or says
  * field by field why not.
  */
+import { createRequire } from 'node:module';
 import Ajv, { _, Name, type KeywordCxt } from 'ajv';
 import standaloneCode from 'ajv/dist/standalone';
 import { format, resolveConfig } from 'prettier';
@@ -180,6 +181,54 @@ function newAjv(refinements: Refinements): Ajv {
   return ajv;
 }
 
+type ReportError = (
+  cxt: KeywordCxt,
+  error?: unknown,
+  errorPaths?: unknown,
+  overrideAllErrors?: boolean,
+) => void;
+const require = createRequire(import.meta.url);
+// The module object itself (an ESM namespace would be a frozen copy): every keyword reports through it.
+const ajvErrors = require('ajv/dist/compile/errors') as {
+  reportError: ReportError;
+  reportExtraError: ReportError;
+};
+const ERRORS: Name = (require('ajv/dist/compile/names') as { default: { errors: Name } }).default.errors;
+
+/**
+ * `standaloneCode` of `ajv` with no error objects in the code: a failed check only returns false
+ * (or, inside an anyOf branch, counts). ajv has no option for it, and its error objects (path, schema
+ * path, keyword, params per check) are most of the generated code; no caller reads `.errors` (the
+ * declarations do not even expose it): what a validator refuses goes through zod for its messages.
+ * The validity logic is ajv's, untouched: it decides by that count and by the early returns alone.
+ * Done by swapping ajv's two error reporters (compile/errors.js) while it generates; if an ajv
+ * release stops reporting through them, the error objects reappear and this throws.
+ */
+function standaloneCodeWithoutErrors(ajv: Ajv, exports: Record<string, string>, file: string): string {
+  const saved = { ...ajvErrors };
+  const count = (cxt: KeywordCxt) => cxt.gen.code(_`${ERRORS}++`);
+  const fail = (cxt: KeywordCxt) => {
+    if (cxt.it.schemaEnv.$async) throw new Error(`${file}: an $async schema reports by throwing its errors`);
+    cxt.gen.return(false);
+  };
+  ajvErrors.reportError = (cxt, _error, _paths, overrideAllErrors) =>
+    (overrideAllErrors ?? (cxt.it.compositeRule || cxt.it.allErrors)) ? count(cxt) : fail(cxt);
+  ajvErrors.reportExtraError = (cxt) => {
+    count(cxt);
+    if (!(cxt.it.compositeRule || cxt.it.allErrors)) fail(cxt);
+  };
+  try {
+    const code = standaloneCode(ajv, exports);
+    // instancePath is in every error object; `.errors` read back is a non-inlined $ref's call site,
+    // which would count the errors its callee no longer reports.
+    if (/instancePath:|\.errors\b(?!\s*=)/.test(code))
+      throw new Error(`${file}: ajv reported an error without the reporters swapped in`);
+    return code;
+  } finally {
+    Object.assign(ajvErrors, saved);
+  }
+}
+
 /**
  * ajv's standalone code `require`s a few runtime helpers from ajv itself. Each used here is replaced
  * by the function zod runs for the same check (zod/v4/core's `util`), so a generated module needs
@@ -219,7 +268,7 @@ export async function renderValidatorModule(
     return `import { ${name} } from '${from}';`;
   });
   // ESM is strict already; the directive would otherwise sit after the imports.
-  let code = standaloneCode(ajv, exports).replace(/^"use strict";/, '');
+  let code = standaloneCodeWithoutErrors(ajv, exports, mod.file).replace(/^"use strict";/, '');
   for (const [required, { code: local, importFrom }] of Object.entries(RUNTIME_FUNCTIONS)) {
     if (!code.includes(required)) continue;
     code = code.replaceAll(required, local);

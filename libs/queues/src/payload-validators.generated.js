@@ -99,27 +99,11 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
         (data.events === undefined && (missing0 = 'events')) ||
         (data.correlationId === undefined && (missing0 = 'correlationId'))
       ) {
-        validate10.errors = [
-          {
-            instancePath,
-            schemaPath: '#/required',
-            keyword: 'required',
-            params: { missingProperty: missing0 },
-          },
-        ];
         return false;
       } else {
         const _errs1 = errors;
         for (const key0 in data) {
           if (!(key0 === 'events' || key0 === 'correlationId')) {
-            validate10.errors = [
-              {
-                instancePath,
-                schemaPath: '#/additionalProperties',
-                keyword: 'additionalProperties',
-                params: { additionalProperty: key0 },
-              },
-            ];
             return false;
             break;
           }
@@ -131,25 +115,9 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
             if (errors === _errs2) {
               if (Array.isArray(data0)) {
                 if (data0.length > 5000) {
-                  validate10.errors = [
-                    {
-                      instancePath: instancePath + '/events',
-                      schemaPath: '#/properties/events/maxItems',
-                      keyword: 'maxItems',
-                      params: { limit: 5000 },
-                    },
-                  ];
                   return false;
                 } else {
                   if (data0.length < 1) {
-                    validate10.errors = [
-                      {
-                        instancePath: instancePath + '/events',
-                        schemaPath: '#/properties/events/minItems',
-                        keyword: 'minItems',
-                        params: { limit: 1 },
-                      },
-                    ];
                     return false;
                   } else {
                     var valid1 = true;
@@ -179,27 +147,11 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
                             (data1.participant === undefined && (missing1 = 'participant')) ||
                             (data1.counterpart === undefined && (missing1 = 'counterpart'))
                           ) {
-                            validate10.errors = [
-                              {
-                                instancePath: instancePath + '/events/' + i0,
-                                schemaPath: '#/properties/events/items/required',
-                                keyword: 'required',
-                                params: { missingProperty: missing1 },
-                              },
-                            ];
                             return false;
                           } else {
                             const _errs6 = errors;
                             for (const key1 in data1) {
                               if (!func2.call(schema11.properties.events.items.properties, key1)) {
-                                validate10.errors = [
-                                  {
-                                    instancePath: instancePath + '/events/' + i0,
-                                    schemaPath: '#/properties/events/items/additionalProperties',
-                                    keyword: 'additionalProperties',
-                                    params: { additionalProperty: key1 },
-                                  },
-                                ];
                                 return false;
                                 break;
                               }
@@ -212,29 +164,9 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
                                   if (errors === _errs7) {
                                     if (typeof data2 === 'string') {
                                       if (!pattern0.test(data2)) {
-                                        validate10.errors = [
-                                          {
-                                            instancePath: instancePath + '/events/' + i0 + '/eventId',
-                                            schemaPath:
-                                              '#/properties/events/items/properties/eventId/pattern',
-                                            keyword: 'pattern',
-                                            params: {
-                                              pattern:
-                                                '^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[1-8][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}|00000000-0000-0000-0000-000000000000|ffffffff-ffff-ffff-ffff-ffffffffffff)$',
-                                            },
-                                          },
-                                        ];
                                         return false;
                                       }
                                     } else {
-                                      validate10.errors = [
-                                        {
-                                          instancePath: instancePath + '/events/' + i0 + '/eventId',
-                                          schemaPath: '#/properties/events/items/properties/eventId/type',
-                                          keyword: 'type',
-                                          params: { type: 'string' },
-                                        },
-                                      ];
                                       return false;
                                     }
                                   }
@@ -250,39 +182,13 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
                                   if (errors === _errs9) {
                                     if (typeof data3 === 'string') {
                                       if (func3(data3) > 128) {
-                                        validate10.errors = [
-                                          {
-                                            instancePath: instancePath + '/events/' + i0 + '/userId',
-                                            schemaPath:
-                                              '#/properties/events/items/properties/userId/maxLength',
-                                            keyword: 'maxLength',
-                                            params: { limit: 128 },
-                                          },
-                                        ];
                                         return false;
                                       } else {
                                         if (func3(data3) < 1) {
-                                          validate10.errors = [
-                                            {
-                                              instancePath: instancePath + '/events/' + i0 + '/userId',
-                                              schemaPath:
-                                                '#/properties/events/items/properties/userId/minLength',
-                                              keyword: 'minLength',
-                                              params: { limit: 1 },
-                                            },
-                                          ];
                                           return false;
                                         }
                                       }
                                     } else {
-                                      validate10.errors = [
-                                        {
-                                          instancePath: instancePath + '/events/' + i0 + '/userId',
-                                          schemaPath: '#/properties/events/items/properties/userId/type',
-                                          keyword: 'type',
-                                          params: { type: 'string' },
-                                        },
-                                      ];
                                       return false;
                                     }
                                   }
@@ -295,34 +201,12 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
                                     let data4 = data1.sessionId;
                                     const _errs11 = errors;
                                     if (typeof data4 !== 'string' && data4 !== null) {
-                                      validate10.errors = [
-                                        {
-                                          instancePath: instancePath + '/events/' + i0 + '/sessionId',
-                                          schemaPath: '#/properties/events/items/properties/sessionId/type',
-                                          keyword: 'type',
-                                          params: {
-                                            type: schema11.properties.events.items.properties.sessionId.type,
-                                          },
-                                        },
-                                      ];
                                       return false;
                                     }
                                     if (errors === _errs11) {
                                       if (errors === _errs11) {
                                         if (typeof data4 === 'string') {
                                           if (!pattern0.test(data4)) {
-                                            validate10.errors = [
-                                              {
-                                                instancePath: instancePath + '/events/' + i0 + '/sessionId',
-                                                schemaPath:
-                                                  '#/properties/events/items/properties/sessionId/pattern',
-                                                keyword: 'pattern',
-                                                params: {
-                                                  pattern:
-                                                    '^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[1-8][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}|00000000-0000-0000-0000-000000000000|ffffffff-ffff-ffff-ffff-ffffffffffff)$',
-                                                },
-                                              },
-                                            ];
                                             return false;
                                           }
                                         }
@@ -337,30 +221,11 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
                                       let data5 = data1.deviceId;
                                       const _errs13 = errors;
                                       if (typeof data5 !== 'string' && data5 !== null) {
-                                        validate10.errors = [
-                                          {
-                                            instancePath: instancePath + '/events/' + i0 + '/deviceId',
-                                            schemaPath: '#/properties/events/items/properties/deviceId/type',
-                                            keyword: 'type',
-                                            params: {
-                                              type: schema11.properties.events.items.properties.deviceId.type,
-                                            },
-                                          },
-                                        ];
                                         return false;
                                       }
                                       if (errors === _errs13) {
                                         if (typeof data5 === 'string') {
                                           if (func3(data5) > 128) {
-                                            validate10.errors = [
-                                              {
-                                                instancePath: instancePath + '/events/' + i0 + '/deviceId',
-                                                schemaPath:
-                                                  '#/properties/events/items/properties/deviceId/maxLength',
-                                                keyword: 'maxLength',
-                                                params: { limit: 128 },
-                                              },
-                                            ];
                                             return false;
                                           }
                                         }
@@ -379,43 +244,14 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
                                           !isNaN(data6) &&
                                           isFinite(data6)
                                         )) {
-                                          validate10.errors = [
-                                            {
-                                              instancePath: instancePath + '/events/' + i0 + '/talkedTimeMs',
-                                              schemaPath:
-                                                '#/properties/events/items/properties/talkedTimeMs/type',
-                                              keyword: 'type',
-                                              params: { type: 'integer' },
-                                            },
-                                          ];
                                           return false;
                                         }
                                         if (errors === _errs15) {
                                           if (typeof data6 == 'number' && isFinite(data6)) {
                                             if (data6 > 86400000 || isNaN(data6)) {
-                                              validate10.errors = [
-                                                {
-                                                  instancePath:
-                                                    instancePath + '/events/' + i0 + '/talkedTimeMs',
-                                                  schemaPath:
-                                                    '#/properties/events/items/properties/talkedTimeMs/maximum',
-                                                  keyword: 'maximum',
-                                                  params: { comparison: '<=', limit: 86400000 },
-                                                },
-                                              ];
                                               return false;
                                             } else {
                                               if (data6 < 0 || isNaN(data6)) {
-                                                validate10.errors = [
-                                                  {
-                                                    instancePath:
-                                                      instancePath + '/events/' + i0 + '/talkedTimeMs',
-                                                    schemaPath:
-                                                      '#/properties/events/items/properties/talkedTimeMs/minimum',
-                                                    keyword: 'minimum',
-                                                    params: { comparison: '>=', limit: 0 },
-                                                  },
-                                                ];
                                                 return false;
                                               }
                                             }
@@ -429,16 +265,6 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
                                         if (data1.microphoneUsed !== undefined) {
                                           const _errs17 = errors;
                                           if (typeof data1.microphoneUsed !== 'boolean') {
-                                            validate10.errors = [
-                                              {
-                                                instancePath:
-                                                  instancePath + '/events/' + i0 + '/microphoneUsed',
-                                                schemaPath:
-                                                  '#/properties/events/items/properties/microphoneUsed/type',
-                                                keyword: 'type',
-                                                params: { type: 'boolean' },
-                                              },
-                                            ];
                                             return false;
                                           }
                                           var valid2 = _errs17 === errors;
@@ -449,16 +275,6 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
                                           if (data1.speakerUsed !== undefined) {
                                             const _errs19 = errors;
                                             if (typeof data1.speakerUsed !== 'boolean') {
-                                              validate10.errors = [
-                                                {
-                                                  instancePath:
-                                                    instancePath + '/events/' + i0 + '/speakerUsed',
-                                                  schemaPath:
-                                                    '#/properties/events/items/properties/speakerUsed/type',
-                                                  keyword: 'type',
-                                                  params: { type: 'boolean' },
-                                                },
-                                              ];
                                               return false;
                                             }
                                             var valid2 = _errs19 === errors;
@@ -472,46 +288,13 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
                                               if (errors === _errs21) {
                                                 if (typeof data9 == 'number' && isFinite(data9)) {
                                                   if (data9 > 1 || isNaN(data9)) {
-                                                    validate10.errors = [
-                                                      {
-                                                        instancePath:
-                                                          instancePath + '/events/' + i0 + '/voiceSentiment',
-                                                        schemaPath:
-                                                          '#/properties/events/items/properties/voiceSentiment/maximum',
-                                                        keyword: 'maximum',
-                                                        params: { comparison: '<=', limit: 1 },
-                                                      },
-                                                    ];
                                                     return false;
                                                   } else {
                                                     if (data9 < -1 || isNaN(data9)) {
-                                                      validate10.errors = [
-                                                        {
-                                                          instancePath:
-                                                            instancePath +
-                                                            '/events/' +
-                                                            i0 +
-                                                            '/voiceSentiment',
-                                                          schemaPath:
-                                                            '#/properties/events/items/properties/voiceSentiment/minimum',
-                                                          keyword: 'minimum',
-                                                          params: { comparison: '>=', limit: -1 },
-                                                        },
-                                                      ];
                                                       return false;
                                                     }
                                                   }
                                                 } else {
-                                                  validate10.errors = [
-                                                    {
-                                                      instancePath:
-                                                        instancePath + '/events/' + i0 + '/voiceSentiment',
-                                                      schemaPath:
-                                                        '#/properties/events/items/properties/voiceSentiment/type',
-                                                      keyword: 'type',
-                                                      params: { type: 'number' },
-                                                    },
-                                                  ];
                                                   return false;
                                                 }
                                               }
@@ -524,19 +307,6 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
                                                 let data10 = data1.voiceSentimentLabel;
                                                 const _errs23 = errors;
                                                 if (typeof data10 !== 'string') {
-                                                  validate10.errors = [
-                                                    {
-                                                      instancePath:
-                                                        instancePath +
-                                                        '/events/' +
-                                                        i0 +
-                                                        '/voiceSentimentLabel',
-                                                      schemaPath:
-                                                        '#/properties/events/items/properties/voiceSentimentLabel/type',
-                                                      keyword: 'type',
-                                                      params: { type: 'string' },
-                                                    },
-                                                  ];
                                                   return false;
                                                 }
                                                 if (!(
@@ -544,23 +314,6 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
                                                   data10 === 'neutral' ||
                                                   data10 === 'positive'
                                                 )) {
-                                                  validate10.errors = [
-                                                    {
-                                                      instancePath:
-                                                        instancePath +
-                                                        '/events/' +
-                                                        i0 +
-                                                        '/voiceSentimentLabel',
-                                                      schemaPath:
-                                                        '#/properties/events/items/properties/voiceSentimentLabel/enum',
-                                                      keyword: 'enum',
-                                                      params: {
-                                                        allowedValues:
-                                                          schema11.properties.events.items.properties
-                                                            .voiceSentimentLabel.enum,
-                                                      },
-                                                    },
-                                                  ];
                                                   return false;
                                                 }
                                                 var valid2 = _errs23 === errors;
@@ -575,35 +328,9 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
                                                     if (errors === _errs25) {
                                                       if (typeof data11 === 'string') {
                                                         if (!pattern2.test(data11)) {
-                                                          validate10.errors = [
-                                                            {
-                                                              instancePath:
-                                                                instancePath +
-                                                                '/events/' +
-                                                                i0 +
-                                                                '/recordedAt',
-                                                              schemaPath:
-                                                                '#/properties/events/items/properties/recordedAt/pattern',
-                                                              keyword: 'pattern',
-                                                              params: {
-                                                                pattern:
-                                                                  '^(?:(?:\\d\\d[2468][048]|\\d\\d[13579][26]|\\d\\d0[48]|[02468][048]00|[13579][26]00)-02-29|\\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|(?:02)-(?:0[1-9]|1\\d|2[0-8])))T(?:(?:[01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d(?:\\.\\d+)?(?:Z|([+-](?:[01]\\d|2[0-3]):[0-5]\\d)))$',
-                                                              },
-                                                            },
-                                                          ];
                                                           return false;
                                                         }
                                                       } else {
-                                                        validate10.errors = [
-                                                          {
-                                                            instancePath:
-                                                              instancePath + '/events/' + i0 + '/recordedAt',
-                                                            schemaPath:
-                                                              '#/properties/events/items/properties/recordedAt/type',
-                                                            keyword: 'type',
-                                                            params: { type: 'string' },
-                                                          },
-                                                        ];
                                                         return false;
                                                       }
                                                     }
@@ -617,19 +344,6 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
                                                     let data12 = data1.timezone;
                                                     const _errs27 = errors;
                                                     if (typeof data12 !== 'string' && data12 !== null) {
-                                                      validate10.errors = [
-                                                        {
-                                                          instancePath:
-                                                            instancePath + '/events/' + i0 + '/timezone',
-                                                          schemaPath:
-                                                            '#/properties/events/items/properties/timezone/type',
-                                                          keyword: 'type',
-                                                          params: {
-                                                            type: schema11.properties.events.items.properties
-                                                              .timezone.type,
-                                                          },
-                                                        },
-                                                      ];
                                                       return false;
                                                     }
                                                     var valid2 = _errs27 === errors;
@@ -641,19 +355,6 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
                                                       let data13 = data1.platform;
                                                       const _errs29 = errors;
                                                       if (typeof data13 !== 'string' && data13 !== null) {
-                                                        validate10.errors = [
-                                                          {
-                                                            instancePath:
-                                                              instancePath + '/events/' + i0 + '/platform',
-                                                            schemaPath:
-                                                              '#/properties/events/items/properties/platform/type',
-                                                            keyword: 'type',
-                                                            params: {
-                                                              type: schema11.properties.events.items
-                                                                .properties.platform.type,
-                                                            },
-                                                          },
-                                                        ];
                                                         return false;
                                                       }
                                                       var valid2 = _errs29 === errors;
@@ -665,22 +366,6 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
                                                         let data14 = data1.appVersion;
                                                         const _errs31 = errors;
                                                         if (typeof data14 !== 'string' && data14 !== null) {
-                                                          validate10.errors = [
-                                                            {
-                                                              instancePath:
-                                                                instancePath +
-                                                                '/events/' +
-                                                                i0 +
-                                                                '/appVersion',
-                                                              schemaPath:
-                                                                '#/properties/events/items/properties/appVersion/type',
-                                                              keyword: 'type',
-                                                              params: {
-                                                                type: schema11.properties.events.items
-                                                                  .properties.appVersion.type,
-                                                              },
-                                                            },
-                                                          ];
                                                           return false;
                                                         }
                                                         var valid2 = _errs31 === errors;
@@ -692,33 +377,9 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
                                                           let data15 = data1.source;
                                                           const _errs33 = errors;
                                                           if (typeof data15 !== 'string') {
-                                                            validate10.errors = [
-                                                              {
-                                                                instancePath:
-                                                                  instancePath + '/events/' + i0 + '/source',
-                                                                schemaPath:
-                                                                  '#/properties/events/items/properties/source/type',
-                                                                keyword: 'type',
-                                                                params: { type: 'string' },
-                                                              },
-                                                            ];
                                                             return false;
                                                           }
                                                           if (!(data15 === 'api' || data15 === 'recording')) {
-                                                            validate10.errors = [
-                                                              {
-                                                                instancePath:
-                                                                  instancePath + '/events/' + i0 + '/source',
-                                                                schemaPath:
-                                                                  '#/properties/events/items/properties/source/enum',
-                                                                keyword: 'enum',
-                                                                params: {
-                                                                  allowedValues:
-                                                                    schema11.properties.events.items
-                                                                      .properties.source.enum,
-                                                                },
-                                                              },
-                                                            ];
                                                             return false;
                                                           }
                                                           var valid2 = _errs33 === errors;
@@ -733,44 +394,12 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
                                                               typeof data16 !== 'string' &&
                                                               data16 !== null
                                                             ) {
-                                                              validate10.errors = [
-                                                                {
-                                                                  instancePath:
-                                                                    instancePath +
-                                                                    '/events/' +
-                                                                    i0 +
-                                                                    '/recordingId',
-                                                                  schemaPath:
-                                                                    '#/properties/events/items/properties/recordingId/type',
-                                                                  keyword: 'type',
-                                                                  params: {
-                                                                    type: schema11.properties.events.items
-                                                                      .properties.recordingId.type,
-                                                                  },
-                                                                },
-                                                              ];
                                                               return false;
                                                             }
                                                             if (errors === _errs35) {
                                                               if (errors === _errs35) {
                                                                 if (typeof data16 === 'string') {
                                                                   if (!pattern0.test(data16)) {
-                                                                    validate10.errors = [
-                                                                      {
-                                                                        instancePath:
-                                                                          instancePath +
-                                                                          '/events/' +
-                                                                          i0 +
-                                                                          '/recordingId',
-                                                                        schemaPath:
-                                                                          '#/properties/events/items/properties/recordingId/pattern',
-                                                                        keyword: 'pattern',
-                                                                        params: {
-                                                                          pattern:
-                                                                            '^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[1-8][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}|00000000-0000-0000-0000-000000000000|ffffffff-ffff-ffff-ffff-ffffffffffff)$',
-                                                                        },
-                                                                      },
-                                                                    ];
                                                                     return false;
                                                                   }
                                                                 }
@@ -788,40 +417,11 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
                                                                 typeof data17 !== 'string' &&
                                                                 data17 !== null
                                                               ) {
-                                                                validate10.errors = [
-                                                                  {
-                                                                    instancePath:
-                                                                      instancePath +
-                                                                      '/events/' +
-                                                                      i0 +
-                                                                      '/participant',
-                                                                    schemaPath:
-                                                                      '#/properties/events/items/properties/participant/type',
-                                                                    keyword: 'type',
-                                                                    params: {
-                                                                      type: schema11.properties.events.items
-                                                                        .properties.participant.type,
-                                                                    },
-                                                                  },
-                                                                ];
                                                                 return false;
                                                               }
                                                               if (errors === _errs37) {
                                                                 if (typeof data17 === 'string') {
                                                                   if (func3(data17) > 64) {
-                                                                    validate10.errors = [
-                                                                      {
-                                                                        instancePath:
-                                                                          instancePath +
-                                                                          '/events/' +
-                                                                          i0 +
-                                                                          '/participant',
-                                                                        schemaPath:
-                                                                          '#/properties/events/items/properties/participant/maxLength',
-                                                                        keyword: 'maxLength',
-                                                                        params: { limit: 64 },
-                                                                      },
-                                                                    ];
                                                                     return false;
                                                                   }
                                                                 }
@@ -834,19 +434,6 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
                                                               if (data1.counterpart !== undefined) {
                                                                 const _errs39 = errors;
                                                                 if (typeof data1.counterpart !== 'boolean') {
-                                                                  validate10.errors = [
-                                                                    {
-                                                                      instancePath:
-                                                                        instancePath +
-                                                                        '/events/' +
-                                                                        i0 +
-                                                                        '/counterpart',
-                                                                      schemaPath:
-                                                                        '#/properties/events/items/properties/counterpart/type',
-                                                                      keyword: 'type',
-                                                                      params: { type: 'boolean' },
-                                                                    },
-                                                                  ];
                                                                   return false;
                                                                 }
                                                                 var valid2 = _errs39 === errors;
@@ -872,14 +459,6 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
                             }
                           }
                         } else {
-                          validate10.errors = [
-                            {
-                              instancePath: instancePath + '/events/' + i0,
-                              schemaPath: '#/properties/events/items/type',
-                              keyword: 'type',
-                              params: { type: 'object' },
-                            },
-                          ];
                           return false;
                         }
                       }
@@ -891,14 +470,6 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
                   }
                 }
               } else {
-                validate10.errors = [
-                  {
-                    instancePath: instancePath + '/events',
-                    schemaPath: '#/properties/events/type',
-                    keyword: 'type',
-                    params: { type: 'array' },
-                  },
-                ];
                 return false;
               }
             }
@@ -913,37 +484,13 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
               if (errors === _errs41) {
                 if (typeof data19 === 'string') {
                   if (func3(data19) > 128) {
-                    validate10.errors = [
-                      {
-                        instancePath: instancePath + '/correlationId',
-                        schemaPath: '#/properties/correlationId/maxLength',
-                        keyword: 'maxLength',
-                        params: { limit: 128 },
-                      },
-                    ];
                     return false;
                   } else {
                     if (func3(data19) < 1) {
-                      validate10.errors = [
-                        {
-                          instancePath: instancePath + '/correlationId',
-                          schemaPath: '#/properties/correlationId/minLength',
-                          keyword: 'minLength',
-                          params: { limit: 1 },
-                        },
-                      ];
                       return false;
                     }
                   }
                 } else {
-                  validate10.errors = [
-                    {
-                      instancePath: instancePath + '/correlationId',
-                      schemaPath: '#/properties/correlationId/type',
-                      keyword: 'type',
-                      params: { type: 'string' },
-                    },
-                  ];
                   return false;
                 }
               }
@@ -955,9 +502,6 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
         }
       }
     } else {
-      validate10.errors = [
-        { instancePath, schemaPath: '#/type', keyword: 'type', params: { type: 'object' } },
-      ];
       return false;
     }
   }

@@ -10,7 +10,7 @@
  * Contract of each generated validator: it accepts only what its schema accepts, and only values
  * that equal the schema's output (so the caller may use them as is); anything it refuses the caller
  * sends through the schema, which accepts it (a default to fill, an unknown key to strip) or says
- * field by field why not.
+ * field by field why not. It is a predicate only: it reports no errors of its own (no `.errors`).
  */
 import { createRequire } from 'node:module';
 import Ajv, { _, Name, type KeywordCxt } from 'ajv';
@@ -219,10 +219,12 @@ function standaloneCodeWithoutErrors(ajv: Ajv, exports: Record<string, string>, 
   };
   try {
     const code = standaloneCode(ajv, exports);
-    // instancePath is in every error object; `.errors` read back is a non-inlined $ref's call site,
-    // which would count the errors its callee no longer reports.
-    if (/instancePath:|\.errors\b(?!\s*=)/.test(code))
+    // schemaPath is in every error object.
+    if (code.includes('schemaPath:'))
       throw new Error(`${file}: ajv reported an error without the reporters swapped in`);
+    // Where a `$ref` is not inlined, the caller counts the errors its callee reports: none now.
+    if (/\.errors\b(?!\s*=)/.test(code))
+      throw new Error(`${file}: the code reads a called validator's errors, which are no longer reported`);
     return code;
   } finally {
     Object.assign(ajvErrors, saved);

@@ -98,7 +98,7 @@ function jsonSchemaOf(spec: ValidatorSpec, refinements: Refinements, used: Set<s
   });
 }
 
-type JsonSchema = Record<string, unknown>;
+export type JsonSchema = Record<string, unknown>;
 
 const isSchemaObject = (v: unknown): v is JsonSchema =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -127,7 +127,7 @@ const SUBSCHEMA_MAPS = new Set(['properties', 'patternProperties', 'definitions'
  * alone, so null passes them as it passed the `null` branch; and the schema holding the anyOf
  * shares no keyword with <T>. Any other anyOf is left as zod wrote it.
  */
-function collapseNullable(schema: JsonSchema, ajv: Ajv): JsonSchema {
+export function collapseNullable(schema: JsonSchema, ajv: Ajv): JsonSchema {
   const sub = (v: unknown) => (isSchemaObject(v) ? collapseNullable(v, ajv) : v);
   const out = Object.fromEntries(
     Object.entries(schema).map(([k, v]) => {

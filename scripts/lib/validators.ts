@@ -10,8 +10,9 @@
  * Contract of each generated validator: it accepts only what its schema accepts, and only values
  * that equal the schema's output (so the caller may use them as is); anything it refuses the caller
  * sends through the schema, which accepts it (a default to fill, an unknown key to strip) or says
- * field by field why not.
+ * field by field why not. It is a predicate only: it reports no errors of its own (no `.errors`).
  */
+import { createRequire } from 'node:module';
 import Ajv, { _, Name, type KeywordCxt } from 'ajv';
 import standaloneCode from 'ajv/dist/standalone';
 import { format, resolveConfig } from 'prettier';
@@ -97,6 +98,63 @@ function jsonSchemaOf(spec: ValidatorSpec, refinements: Refinements, used: Set<s
   });
 }
 
+export type JsonSchema = Record<string, unknown>;
+
+const isSchemaObject = (v: unknown): v is JsonSchema =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+// Where a draft-07 schema holds schemas: one, a list, or a map of them.
+const SUBSCHEMAS = new Set([
+  'items',
+  'additionalItems',
+  'additionalProperties',
+  'contains',
+  'propertyNames',
+  'not',
+  'if',
+  'then',
+  'else',
+]);
+const SUBSCHEMA_LISTS = new Set(['items', 'anyOf', 'allOf', 'oneOf']);
+const SUBSCHEMA_MAPS = new Set(['properties', 'patternProperties', 'definitions', 'dependencies']);
+
+/**
+ * zod writes `T.nullable()` as `anyOf: [<T>, { type: 'null' }]`, for which ajv emits an
+ * error-collecting anyOf block per field; `{ type: [<T's type>, 'null'], ...<T's keywords> }` is
+ * the same check in one branch. Rewritten only where that is provably so: <T> has a single non-null
+ * type and besides it only keywords of that type's group in ajv (`ajv.RULES`: maxLength, pattern,
+ * the refinement keywords declared `type: 'string'`…), which ajv applies to values of that type
+ * alone, so null passes them as it passed the `null` branch; and the schema holding the anyOf
+ * shares no keyword with <T>. Any other anyOf is left as zod wrote it.
+ */
+export function collapseNullable(schema: JsonSchema, ajv: Ajv): JsonSchema {
+  const sub = (v: unknown) => (isSchemaObject(v) ? collapseNullable(v, ajv) : v);
+  const out = Object.fromEntries(
+    Object.entries(schema).map(([k, v]) => {
+      if (SUBSCHEMA_LISTS.has(k) && Array.isArray(v)) return [k, v.map(sub)];
+      if (SUBSCHEMA_MAPS.has(k) && isSchemaObject(v))
+        return [k, Object.fromEntries(Object.entries(v).map(([p, s]) => [p, sub(s)]))];
+      // Values (enum, const, default…) are copied as they are, whatever they look like.
+      return [k, SUBSCHEMAS.has(k) ? sub(v) : v];
+    }),
+  );
+  const branches = out.anyOf;
+  if (!Array.isArray(branches) || branches.length !== 2) return out;
+  const nullAt = branches.findIndex(
+    (b) => isSchemaObject(b) && Object.keys(b).length === 1 && b.type === 'null',
+  );
+  const other = branches[1 - nullAt];
+  if (nullAt < 0 || !isSchemaObject(other) || typeof other.type !== 'string' || other.type === 'null')
+    return out;
+  const group =
+    ajv.RULES.types[other.type === 'integer' ? 'number' : (other.type as keyof typeof ajv.RULES.types)];
+  const ofType = new Set(typeof group === 'object' ? group.rules.map((r) => r.keyword) : []);
+  const { anyOf: _, ...rest } = out;
+  const keywords = Object.keys(other).filter((k) => k !== 'type');
+  if ('type' in rest || keywords.some((k) => !ofType.has(k) || k in rest)) return out;
+  return { ...rest, ...other, type: [other.type, 'null'] };
+}
+
 function newAjv(refinements: Refinements): Ajv {
   const ajv = new Ajv({
     code: { source: true, esm: true },
@@ -121,6 +179,56 @@ function newAjv(refinements: Refinements): Ajv {
     });
   }
   return ajv;
+}
+
+type ReportError = (
+  cxt: KeywordCxt,
+  error?: unknown,
+  errorPaths?: unknown,
+  overrideAllErrors?: boolean,
+) => void;
+const require = createRequire(import.meta.url);
+// The module object itself (an ESM namespace would be a frozen copy): every keyword reports through it.
+const ajvErrors = require('ajv/dist/compile/errors') as {
+  reportError: ReportError;
+  reportExtraError: ReportError;
+};
+const ERRORS: Name = (require('ajv/dist/compile/names') as { default: { errors: Name } }).default.errors;
+
+/**
+ * `standaloneCode` of `ajv` with no error objects in the code: a failed check only returns false
+ * (or, inside an anyOf branch, counts). ajv has no option for it, and its error objects (path, schema
+ * path, keyword, params per check) are most of the generated code; no caller reads `.errors` (the
+ * declarations do not even expose it): what a validator refuses goes through zod for its messages.
+ * The validity logic is ajv's, untouched: it decides by that count and by the early returns alone.
+ * Done by swapping ajv's two error reporters (compile/errors.js) while it generates; if an ajv
+ * release stops reporting through them, the error objects reappear and this throws.
+ */
+function standaloneCodeWithoutErrors(ajv: Ajv, exports: Record<string, string>, file: string): string {
+  const saved = { ...ajvErrors };
+  const count = (cxt: KeywordCxt) => cxt.gen.code(_`${ERRORS}++`);
+  const fail = (cxt: KeywordCxt) => {
+    if (cxt.it.schemaEnv.$async) throw new Error(`${file}: an $async schema reports by throwing its errors`);
+    cxt.gen.return(false);
+  };
+  ajvErrors.reportError = (cxt, _error, _paths, overrideAllErrors) =>
+    (overrideAllErrors ?? (cxt.it.compositeRule || cxt.it.allErrors)) ? count(cxt) : fail(cxt);
+  ajvErrors.reportExtraError = (cxt) => {
+    count(cxt);
+    if (!(cxt.it.compositeRule || cxt.it.allErrors)) fail(cxt);
+  };
+  try {
+    const code = standaloneCode(ajv, exports);
+    // schemaPath is in every error object.
+    if (code.includes('schemaPath:'))
+      throw new Error(`${file}: ajv reported an error without the reporters swapped in`);
+    // Where a `$ref` is not inlined, the caller counts the errors its callee reports: none now.
+    if (/\.errors\b(?!\s*=)/.test(code))
+      throw new Error(`${file}: the code reads a called validator's errors, which are no longer reported`);
+    return code;
+  } finally {
+    Object.assign(ajvErrors, saved);
+  }
 }
 
 /**
@@ -150,7 +258,10 @@ export async function renderValidatorModule(
   const used = new Set<string>();
   const exports: Record<string, string> = {};
   for (const [name, spec] of Object.entries(specs)) {
-    ajv.addSchema(jsonSchemaOf(spec, refinements, used, `${mod.file}: ${name}`), name);
+    ajv.addSchema(
+      collapseNullable(jsonSchemaOf(spec, refinements, used, `${mod.file}: ${name}`) as JsonSchema, ajv),
+      name,
+    );
     exports[name] = name;
   }
   const imports = [...used].sort().map((name) => {
@@ -159,7 +270,7 @@ export async function renderValidatorModule(
     return `import { ${name} } from '${from}';`;
   });
   // ESM is strict already; the directive would otherwise sit after the imports.
-  let code = standaloneCode(ajv, exports).replace(/^"use strict";/, '');
+  let code = standaloneCodeWithoutErrors(ajv, exports, mod.file).replace(/^"use strict";/, '');
   for (const [required, { code: local, importFrom }] of Object.entries(RUNTIME_FUNCTIONS)) {
     if (!code.includes(required)) continue;
     code = code.replaceAll(required, local);

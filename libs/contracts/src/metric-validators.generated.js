@@ -74,27 +74,11 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
         (data.voiceSentiment === undefined && (missing0 = 'voiceSentiment')) ||
         (data.recordedAt === undefined && (missing0 = 'recordedAt'))
       ) {
-        validate10.errors = [
-          {
-            instancePath,
-            schemaPath: '#/required',
-            keyword: 'required',
-            params: { missingProperty: missing0 },
-          },
-        ];
         return false;
       } else {
         const _errs1 = errors;
         for (const key0 in data) {
           if (!func2.call(schema11.properties, key0)) {
-            validate10.errors = [
-              {
-                instancePath,
-                schemaPath: '#/additionalProperties',
-                keyword: 'additionalProperties',
-                params: { additionalProperty: key0 },
-              },
-            ];
             return false;
             break;
           }
@@ -107,28 +91,9 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
               if (errors === _errs2) {
                 if (typeof data0 === 'string') {
                   if (!pattern0.test(data0)) {
-                    validate10.errors = [
-                      {
-                        instancePath: instancePath + '/eventId',
-                        schemaPath: '#/properties/eventId/pattern',
-                        keyword: 'pattern',
-                        params: {
-                          pattern:
-                            '^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[1-8][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}|00000000-0000-0000-0000-000000000000|ffffffff-ffff-ffff-ffff-ffffffffffff)$',
-                        },
-                      },
-                    ];
                     return false;
                   }
                 } else {
-                  validate10.errors = [
-                    {
-                      instancePath: instancePath + '/eventId',
-                      schemaPath: '#/properties/eventId/type',
-                      keyword: 'type',
-                      params: { type: 'string' },
-                    },
-                  ];
                   return false;
                 }
               }
@@ -144,49 +109,17 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
               if (errors === _errs4) {
                 if (typeof data1 === 'string') {
                   if (func3(data1) > 128) {
-                    validate10.errors = [
-                      {
-                        instancePath: instancePath + '/userId',
-                        schemaPath: '#/properties/userId/maxLength',
-                        keyword: 'maxLength',
-                        params: { limit: 128 },
-                      },
-                    ];
                     return false;
                   } else {
                     if (func3(data1) < 1) {
-                      validate10.errors = [
-                        {
-                          instancePath: instancePath + '/userId',
-                          schemaPath: '#/properties/userId/minLength',
-                          keyword: 'minLength',
-                          params: { limit: 1 },
-                        },
-                      ];
                       return false;
                     } else {
                       if (!pattern1.test(data1)) {
-                        validate10.errors = [
-                          {
-                            instancePath: instancePath + '/userId',
-                            schemaPath: '#/properties/userId/pattern',
-                            keyword: 'pattern',
-                            params: { pattern: '^[A-Za-z0-9._@:-]+$' },
-                          },
-                        ];
                         return false;
                       }
                     }
                   }
                 } else {
-                  validate10.errors = [
-                    {
-                      instancePath: instancePath + '/userId',
-                      schemaPath: '#/properties/userId/type',
-                      keyword: 'type',
-                      params: { type: 'string' },
-                    },
-                  ];
                   return false;
                 }
               }
@@ -202,28 +135,9 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
                   if (errors === _errs6) {
                     if (typeof data2 === 'string') {
                       if (!pattern0.test(data2)) {
-                        validate10.errors = [
-                          {
-                            instancePath: instancePath + '/sessionId',
-                            schemaPath: '#/properties/sessionId/pattern',
-                            keyword: 'pattern',
-                            params: {
-                              pattern:
-                                '^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[1-8][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}|00000000-0000-0000-0000-000000000000|ffffffff-ffff-ffff-ffff-ffffffffffff)$',
-                            },
-                          },
-                        ];
                         return false;
                       }
                     } else {
-                      validate10.errors = [
-                        {
-                          instancePath: instancePath + '/sessionId',
-                          schemaPath: '#/properties/sessionId/type',
-                          keyword: 'type',
-                          params: { type: 'string' },
-                        },
-                      ];
                       return false;
                     }
                   }
@@ -239,49 +153,17 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
                   if (errors === _errs8) {
                     if (typeof data3 === 'string') {
                       if (func3(data3) > 128) {
-                        validate10.errors = [
-                          {
-                            instancePath: instancePath + '/deviceId',
-                            schemaPath: '#/properties/deviceId/maxLength',
-                            keyword: 'maxLength',
-                            params: { limit: 128 },
-                          },
-                        ];
                         return false;
                       } else {
                         if (func3(data3) < 1) {
-                          validate10.errors = [
-                            {
-                              instancePath: instancePath + '/deviceId',
-                              schemaPath: '#/properties/deviceId/minLength',
-                              keyword: 'minLength',
-                              params: { limit: 1 },
-                            },
-                          ];
                           return false;
                         } else {
                           if (!func7(data3)) {
-                            validate10.errors = [
-                              {
-                                instancePath: instancePath + '/deviceId',
-                                schemaPath: '#/properties/deviceId/isPlainText',
-                                keyword: 'isPlainText',
-                                params: {},
-                              },
-                            ];
                             return false;
                           }
                         }
                       }
                     } else {
-                      validate10.errors = [
-                        {
-                          instancePath: instancePath + '/deviceId',
-                          schemaPath: '#/properties/deviceId/type',
-                          keyword: 'type',
-                          params: { type: 'string' },
-                        },
-                      ];
                       return false;
                     }
                   }
@@ -294,38 +176,14 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
                     let data4 = data.talkedTimeMs;
                     const _errs10 = errors;
                     if (!(typeof data4 == 'number' && !(data4 % 1) && !isNaN(data4) && isFinite(data4))) {
-                      validate10.errors = [
-                        {
-                          instancePath: instancePath + '/talkedTimeMs',
-                          schemaPath: '#/properties/talkedTimeMs/type',
-                          keyword: 'type',
-                          params: { type: 'integer' },
-                        },
-                      ];
                       return false;
                     }
                     if (errors === _errs10) {
                       if (typeof data4 == 'number' && isFinite(data4)) {
                         if (data4 > 86400000 || isNaN(data4)) {
-                          validate10.errors = [
-                            {
-                              instancePath: instancePath + '/talkedTimeMs',
-                              schemaPath: '#/properties/talkedTimeMs/maximum',
-                              keyword: 'maximum',
-                              params: { comparison: '<=', limit: 86400000 },
-                            },
-                          ];
                           return false;
                         } else {
                           if (data4 < 0 || isNaN(data4)) {
-                            validate10.errors = [
-                              {
-                                instancePath: instancePath + '/talkedTimeMs',
-                                schemaPath: '#/properties/talkedTimeMs/minimum',
-                                keyword: 'minimum',
-                                params: { comparison: '>=', limit: 0 },
-                              },
-                            ];
                             return false;
                           }
                         }
@@ -339,14 +197,6 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
                     if (data.microphoneUsed !== undefined) {
                       const _errs12 = errors;
                       if (typeof data.microphoneUsed !== 'boolean') {
-                        validate10.errors = [
-                          {
-                            instancePath: instancePath + '/microphoneUsed',
-                            schemaPath: '#/properties/microphoneUsed/type',
-                            keyword: 'type',
-                            params: { type: 'boolean' },
-                          },
-                        ];
                         return false;
                       }
                       var valid0 = _errs12 === errors;
@@ -357,14 +207,6 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
                       if (data.speakerUsed !== undefined) {
                         const _errs14 = errors;
                         if (typeof data.speakerUsed !== 'boolean') {
-                          validate10.errors = [
-                            {
-                              instancePath: instancePath + '/speakerUsed',
-                              schemaPath: '#/properties/speakerUsed/type',
-                              keyword: 'type',
-                              params: { type: 'boolean' },
-                            },
-                          ];
                           return false;
                         }
                         var valid0 = _errs14 === errors;
@@ -381,46 +223,13 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
                           if (errors === _errs18) {
                             if (typeof data7 == 'number' && isFinite(data7)) {
                               if (data7 > 1 || isNaN(data7)) {
-                                const err0 = {
-                                  instancePath: instancePath + '/voiceSentiment',
-                                  schemaPath: '#/properties/voiceSentiment/anyOf/0/maximum',
-                                  keyword: 'maximum',
-                                  params: { comparison: '<=', limit: 1 },
-                                };
-                                if (vErrors === null) {
-                                  vErrors = [err0];
-                                } else {
-                                  vErrors.push(err0);
-                                }
                                 errors++;
                               } else {
                                 if (data7 < -1 || isNaN(data7)) {
-                                  const err1 = {
-                                    instancePath: instancePath + '/voiceSentiment',
-                                    schemaPath: '#/properties/voiceSentiment/anyOf/0/minimum',
-                                    keyword: 'minimum',
-                                    params: { comparison: '>=', limit: -1 },
-                                  };
-                                  if (vErrors === null) {
-                                    vErrors = [err1];
-                                  } else {
-                                    vErrors.push(err1);
-                                  }
                                   errors++;
                                 }
                               }
                             } else {
-                              const err2 = {
-                                instancePath: instancePath + '/voiceSentiment',
-                                schemaPath: '#/properties/voiceSentiment/anyOf/0/type',
-                                keyword: 'type',
-                                params: { type: 'number' },
-                              };
-                              if (vErrors === null) {
-                                vErrors = [err2];
-                              } else {
-                                vErrors.push(err2);
-                              }
                               errors++;
                             }
                           }
@@ -429,50 +238,16 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
                           if (!valid1) {
                             const _errs20 = errors;
                             if (typeof data7 !== 'string') {
-                              const err3 = {
-                                instancePath: instancePath + '/voiceSentiment',
-                                schemaPath: '#/properties/voiceSentiment/anyOf/1/type',
-                                keyword: 'type',
-                                params: { type: 'string' },
-                              };
-                              if (vErrors === null) {
-                                vErrors = [err3];
-                              } else {
-                                vErrors.push(err3);
-                              }
                               errors++;
                             }
                             if (!(data7 === 'negative' || data7 === 'neutral' || data7 === 'positive')) {
-                              const err4 = {
-                                instancePath: instancePath + '/voiceSentiment',
-                                schemaPath: '#/properties/voiceSentiment/anyOf/1/enum',
-                                keyword: 'enum',
-                                params: { allowedValues: schema11.properties.voiceSentiment.anyOf[1].enum },
-                              };
-                              if (vErrors === null) {
-                                vErrors = [err4];
-                              } else {
-                                vErrors.push(err4);
-                              }
                               errors++;
                             }
                             var _valid0 = _errs20 === errors;
                             valid1 = valid1 || _valid0;
                           }
                           if (!valid1) {
-                            const err5 = {
-                              instancePath: instancePath + '/voiceSentiment',
-                              schemaPath: '#/properties/voiceSentiment/anyOf',
-                              keyword: 'anyOf',
-                              params: {},
-                            };
-                            if (vErrors === null) {
-                              vErrors = [err5];
-                            } else {
-                              vErrors.push(err5);
-                            }
                             errors++;
-                            validate10.errors = vErrors;
                             return false;
                           } else {
                             errors = _errs17;
@@ -496,28 +271,9 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
                               if (errors === _errs22) {
                                 if (typeof data8 === 'string') {
                                   if (!pattern3.test(data8)) {
-                                    validate10.errors = [
-                                      {
-                                        instancePath: instancePath + '/recordedAt',
-                                        schemaPath: '#/properties/recordedAt/pattern',
-                                        keyword: 'pattern',
-                                        params: {
-                                          pattern:
-                                            '^(?:(?:\\d\\d[2468][048]|\\d\\d[13579][26]|\\d\\d0[48]|[02468][048]00|[13579][26]00)-02-29|\\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|(?:02)-(?:0[1-9]|1\\d|2[0-8])))T(?:(?:[01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d(?:\\.\\d+)?(?:Z|([+-](?:[01]\\d|2[0-3]):[0-5]\\d)))$',
-                                        },
-                                      },
-                                    ];
                                     return false;
                                   }
                                 } else {
-                                  validate10.errors = [
-                                    {
-                                      instancePath: instancePath + '/recordedAt',
-                                      schemaPath: '#/properties/recordedAt/type',
-                                      keyword: 'type',
-                                      params: { type: 'string' },
-                                    },
-                                  ];
                                   return false;
                                 }
                               }
@@ -533,37 +289,13 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
                               if (errors === _errs24) {
                                 if (typeof data9 === 'string') {
                                   if (func3(data9) > 64) {
-                                    validate10.errors = [
-                                      {
-                                        instancePath: instancePath + '/timezone',
-                                        schemaPath: '#/properties/timezone/maxLength',
-                                        keyword: 'maxLength',
-                                        params: { limit: 64 },
-                                      },
-                                    ];
                                     return false;
                                   } else {
                                     if (!func9(data9)) {
-                                      validate10.errors = [
-                                        {
-                                          instancePath: instancePath + '/timezone',
-                                          schemaPath: '#/properties/timezone/isIanaTimezone',
-                                          keyword: 'isIanaTimezone',
-                                          params: {},
-                                        },
-                                      ];
                                       return false;
                                     }
                                   }
                                 } else {
-                                  validate10.errors = [
-                                    {
-                                      instancePath: instancePath + '/timezone',
-                                      schemaPath: '#/properties/timezone/type',
-                                      keyword: 'type',
-                                      params: { type: 'string' },
-                                    },
-                                  ];
                                   return false;
                                 }
                               }
@@ -578,49 +310,17 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
                                 if (errors === _errs26) {
                                   if (typeof data10 === 'string') {
                                     if (func3(data10) > 32) {
-                                      validate10.errors = [
-                                        {
-                                          instancePath: instancePath + '/platform',
-                                          schemaPath: '#/properties/platform/maxLength',
-                                          keyword: 'maxLength',
-                                          params: { limit: 32 },
-                                        },
-                                      ];
                                       return false;
                                     } else {
                                       if (func3(data10) < 1) {
-                                        validate10.errors = [
-                                          {
-                                            instancePath: instancePath + '/platform',
-                                            schemaPath: '#/properties/platform/minLength',
-                                            keyword: 'minLength',
-                                            params: { limit: 1 },
-                                          },
-                                        ];
                                         return false;
                                       } else {
                                         if (!func7(data10)) {
-                                          validate10.errors = [
-                                            {
-                                              instancePath: instancePath + '/platform',
-                                              schemaPath: '#/properties/platform/isPlainText',
-                                              keyword: 'isPlainText',
-                                              params: {},
-                                            },
-                                          ];
                                           return false;
                                         }
                                       }
                                     }
                                   } else {
-                                    validate10.errors = [
-                                      {
-                                        instancePath: instancePath + '/platform',
-                                        schemaPath: '#/properties/platform/type',
-                                        keyword: 'type',
-                                        params: { type: 'string' },
-                                      },
-                                    ];
                                     return false;
                                   }
                                 }
@@ -635,49 +335,17 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
                                   if (errors === _errs28) {
                                     if (typeof data11 === 'string') {
                                       if (func3(data11) > 32) {
-                                        validate10.errors = [
-                                          {
-                                            instancePath: instancePath + '/appVersion',
-                                            schemaPath: '#/properties/appVersion/maxLength',
-                                            keyword: 'maxLength',
-                                            params: { limit: 32 },
-                                          },
-                                        ];
                                         return false;
                                       } else {
                                         if (func3(data11) < 1) {
-                                          validate10.errors = [
-                                            {
-                                              instancePath: instancePath + '/appVersion',
-                                              schemaPath: '#/properties/appVersion/minLength',
-                                              keyword: 'minLength',
-                                              params: { limit: 1 },
-                                            },
-                                          ];
                                           return false;
                                         } else {
                                           if (!func7(data11)) {
-                                            validate10.errors = [
-                                              {
-                                                instancePath: instancePath + '/appVersion',
-                                                schemaPath: '#/properties/appVersion/isPlainText',
-                                                keyword: 'isPlainText',
-                                                params: {},
-                                              },
-                                            ];
                                             return false;
                                           }
                                         }
                                       }
                                     } else {
-                                      validate10.errors = [
-                                        {
-                                          instancePath: instancePath + '/appVersion',
-                                          schemaPath: '#/properties/appVersion/type',
-                                          keyword: 'type',
-                                          params: { type: 'string' },
-                                        },
-                                      ];
                                       return false;
                                     }
                                   }
@@ -692,49 +360,17 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
                                     if (errors === _errs30) {
                                       if (typeof data12 === 'string') {
                                         if (func3(data12) > 64) {
-                                          validate10.errors = [
-                                            {
-                                              instancePath: instancePath + '/participant',
-                                              schemaPath: '#/properties/participant/maxLength',
-                                              keyword: 'maxLength',
-                                              params: { limit: 64 },
-                                            },
-                                          ];
                                           return false;
                                         } else {
                                           if (func3(data12) < 1) {
-                                            validate10.errors = [
-                                              {
-                                                instancePath: instancePath + '/participant',
-                                                schemaPath: '#/properties/participant/minLength',
-                                                keyword: 'minLength',
-                                                params: { limit: 1 },
-                                              },
-                                            ];
                                             return false;
                                           } else {
                                             if (!func7(data12)) {
-                                              validate10.errors = [
-                                                {
-                                                  instancePath: instancePath + '/participant',
-                                                  schemaPath: '#/properties/participant/isPlainText',
-                                                  keyword: 'isPlainText',
-                                                  params: {},
-                                                },
-                                              ];
                                               return false;
                                             }
                                           }
                                         }
                                       } else {
-                                        validate10.errors = [
-                                          {
-                                            instancePath: instancePath + '/participant',
-                                            schemaPath: '#/properties/participant/type',
-                                            keyword: 'type',
-                                            params: { type: 'string' },
-                                          },
-                                        ];
                                         return false;
                                       }
                                     }
@@ -746,14 +382,6 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
                                     if (data.counterpart !== undefined) {
                                       const _errs32 = errors;
                                       if (typeof data.counterpart !== 'boolean') {
-                                        validate10.errors = [
-                                          {
-                                            instancePath: instancePath + '/counterpart',
-                                            schemaPath: '#/properties/counterpart/type',
-                                            keyword: 'type',
-                                            params: { type: 'boolean' },
-                                          },
-                                        ];
                                         return false;
                                       }
                                       var valid0 = _errs32 === errors;
@@ -776,9 +404,6 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
         }
       }
     } else {
-      validate10.errors = [
-        { instancePath, schemaPath: '#/type', keyword: 'type', params: { type: 'object' } },
-      ];
       return false;
     }
   }

@@ -22,17 +22,12 @@ const schema11 = {
           },
           userId: { type: 'string', minLength: 1, maxLength: 128 },
           sessionId: {
-            anyOf: [
-              {
-                type: 'string',
-                format: 'uuid',
-                pattern:
-                  '^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[1-8][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}|00000000-0000-0000-0000-000000000000|ffffffff-ffff-ffff-ffff-ffffffffffff)$',
-              },
-              { type: 'null' },
-            ],
+            type: ['string', 'null'],
+            format: 'uuid',
+            pattern:
+              '^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[1-8][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}|00000000-0000-0000-0000-000000000000|ffffffff-ffff-ffff-ffff-ffffffffffff)$',
           },
-          deviceId: { anyOf: [{ type: 'string', maxLength: 128 }, { type: 'null' }] },
+          deviceId: { type: ['string', 'null'], maxLength: 128 },
           talkedTimeMs: { type: 'integer', minimum: 0, maximum: 86400000 },
           microphoneUsed: { type: 'boolean' },
           speakerUsed: { type: 'boolean' },
@@ -49,17 +44,12 @@ const schema11 = {
           appVersion: { type: ['string', 'null'] },
           source: { type: 'string', enum: ['api', 'recording'] },
           recordingId: {
-            anyOf: [
-              {
-                type: 'string',
-                format: 'uuid',
-                pattern:
-                  '^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[1-8][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}|00000000-0000-0000-0000-000000000000|ffffffff-ffff-ffff-ffff-ffffffffffff)$',
-              },
-              { type: 'null' },
-            ],
+            type: ['string', 'null'],
+            format: 'uuid',
+            pattern:
+              '^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[1-8][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}|00000000-0000-0000-0000-000000000000|ffffffff-ffff-ffff-ffff-ffffffffffff)$',
           },
-          participant: { default: null, anyOf: [{ type: 'string', maxLength: 64 }, { type: 'null' }] },
+          participant: { default: null, type: ['string', 'null'], maxLength: 64 },
           counterpart: { default: false, type: 'boolean' },
         },
         required: [
@@ -109,27 +99,11 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
         (data.events === undefined && (missing0 = 'events')) ||
         (data.correlationId === undefined && (missing0 = 'correlationId'))
       ) {
-        validate10.errors = [
-          {
-            instancePath,
-            schemaPath: '#/required',
-            keyword: 'required',
-            params: { missingProperty: missing0 },
-          },
-        ];
         return false;
       } else {
         const _errs1 = errors;
         for (const key0 in data) {
           if (!(key0 === 'events' || key0 === 'correlationId')) {
-            validate10.errors = [
-              {
-                instancePath,
-                schemaPath: '#/additionalProperties',
-                keyword: 'additionalProperties',
-                params: { additionalProperty: key0 },
-              },
-            ];
             return false;
             break;
           }
@@ -141,25 +115,9 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
             if (errors === _errs2) {
               if (Array.isArray(data0)) {
                 if (data0.length > 5000) {
-                  validate10.errors = [
-                    {
-                      instancePath: instancePath + '/events',
-                      schemaPath: '#/properties/events/maxItems',
-                      keyword: 'maxItems',
-                      params: { limit: 5000 },
-                    },
-                  ];
                   return false;
                 } else {
                   if (data0.length < 1) {
-                    validate10.errors = [
-                      {
-                        instancePath: instancePath + '/events',
-                        schemaPath: '#/properties/events/minItems',
-                        keyword: 'minItems',
-                        params: { limit: 1 },
-                      },
-                    ];
                     return false;
                   } else {
                     var valid1 = true;
@@ -189,27 +147,11 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
                             (data1.participant === undefined && (missing1 = 'participant')) ||
                             (data1.counterpart === undefined && (missing1 = 'counterpart'))
                           ) {
-                            validate10.errors = [
-                              {
-                                instancePath: instancePath + '/events/' + i0,
-                                schemaPath: '#/properties/events/items/required',
-                                keyword: 'required',
-                                params: { missingProperty: missing1 },
-                              },
-                            ];
                             return false;
                           } else {
                             const _errs6 = errors;
                             for (const key1 in data1) {
                               if (!func2.call(schema11.properties.events.items.properties, key1)) {
-                                validate10.errors = [
-                                  {
-                                    instancePath: instancePath + '/events/' + i0,
-                                    schemaPath: '#/properties/events/items/additionalProperties',
-                                    keyword: 'additionalProperties',
-                                    params: { additionalProperty: key1 },
-                                  },
-                                ];
                                 return false;
                                 break;
                               }
@@ -222,29 +164,9 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
                                   if (errors === _errs7) {
                                     if (typeof data2 === 'string') {
                                       if (!pattern0.test(data2)) {
-                                        validate10.errors = [
-                                          {
-                                            instancePath: instancePath + '/events/' + i0 + '/eventId',
-                                            schemaPath:
-                                              '#/properties/events/items/properties/eventId/pattern',
-                                            keyword: 'pattern',
-                                            params: {
-                                              pattern:
-                                                '^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[1-8][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}|00000000-0000-0000-0000-000000000000|ffffffff-ffff-ffff-ffff-ffffffffffff)$',
-                                            },
-                                          },
-                                        ];
                                         return false;
                                       }
                                     } else {
-                                      validate10.errors = [
-                                        {
-                                          instancePath: instancePath + '/events/' + i0 + '/eventId',
-                                          schemaPath: '#/properties/events/items/properties/eventId/type',
-                                          keyword: 'type',
-                                          params: { type: 'string' },
-                                        },
-                                      ];
                                       return false;
                                     }
                                   }
@@ -260,39 +182,13 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
                                   if (errors === _errs9) {
                                     if (typeof data3 === 'string') {
                                       if (func3(data3) > 128) {
-                                        validate10.errors = [
-                                          {
-                                            instancePath: instancePath + '/events/' + i0 + '/userId',
-                                            schemaPath:
-                                              '#/properties/events/items/properties/userId/maxLength',
-                                            keyword: 'maxLength',
-                                            params: { limit: 128 },
-                                          },
-                                        ];
                                         return false;
                                       } else {
                                         if (func3(data3) < 1) {
-                                          validate10.errors = [
-                                            {
-                                              instancePath: instancePath + '/events/' + i0 + '/userId',
-                                              schemaPath:
-                                                '#/properties/events/items/properties/userId/minLength',
-                                              keyword: 'minLength',
-                                              params: { limit: 1 },
-                                            },
-                                          ];
                                           return false;
                                         }
                                       }
                                     } else {
-                                      validate10.errors = [
-                                        {
-                                          instancePath: instancePath + '/events/' + i0 + '/userId',
-                                          schemaPath: '#/properties/events/items/properties/userId/type',
-                                          keyword: 'type',
-                                          params: { type: 'string' },
-                                        },
-                                      ];
                                       return false;
                                     }
                                   }
@@ -304,91 +200,15 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
                                   if (data1.sessionId !== undefined) {
                                     let data4 = data1.sessionId;
                                     const _errs11 = errors;
-                                    const _errs12 = errors;
-                                    let valid3 = false;
-                                    const _errs13 = errors;
-                                    if (errors === _errs13) {
-                                      if (errors === _errs13) {
+                                    if (typeof data4 !== 'string' && data4 !== null) {
+                                      return false;
+                                    }
+                                    if (errors === _errs11) {
+                                      if (errors === _errs11) {
                                         if (typeof data4 === 'string') {
                                           if (!pattern0.test(data4)) {
-                                            const err0 = {
-                                              instancePath: instancePath + '/events/' + i0 + '/sessionId',
-                                              schemaPath:
-                                                '#/properties/events/items/properties/sessionId/anyOf/0/pattern',
-                                              keyword: 'pattern',
-                                              params: {
-                                                pattern:
-                                                  '^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[1-8][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}|00000000-0000-0000-0000-000000000000|ffffffff-ffff-ffff-ffff-ffffffffffff)$',
-                                              },
-                                            };
-                                            if (vErrors === null) {
-                                              vErrors = [err0];
-                                            } else {
-                                              vErrors.push(err0);
-                                            }
-                                            errors++;
+                                            return false;
                                           }
-                                        } else {
-                                          const err1 = {
-                                            instancePath: instancePath + '/events/' + i0 + '/sessionId',
-                                            schemaPath:
-                                              '#/properties/events/items/properties/sessionId/anyOf/0/type',
-                                            keyword: 'type',
-                                            params: { type: 'string' },
-                                          };
-                                          if (vErrors === null) {
-                                            vErrors = [err1];
-                                          } else {
-                                            vErrors.push(err1);
-                                          }
-                                          errors++;
-                                        }
-                                      }
-                                    }
-                                    var _valid0 = _errs13 === errors;
-                                    valid3 = valid3 || _valid0;
-                                    if (!valid3) {
-                                      const _errs15 = errors;
-                                      if (data4 !== null) {
-                                        const err2 = {
-                                          instancePath: instancePath + '/events/' + i0 + '/sessionId',
-                                          schemaPath:
-                                            '#/properties/events/items/properties/sessionId/anyOf/1/type',
-                                          keyword: 'type',
-                                          params: { type: 'null' },
-                                        };
-                                        if (vErrors === null) {
-                                          vErrors = [err2];
-                                        } else {
-                                          vErrors.push(err2);
-                                        }
-                                        errors++;
-                                      }
-                                      var _valid0 = _errs15 === errors;
-                                      valid3 = valid3 || _valid0;
-                                    }
-                                    if (!valid3) {
-                                      const err3 = {
-                                        instancePath: instancePath + '/events/' + i0 + '/sessionId',
-                                        schemaPath: '#/properties/events/items/properties/sessionId/anyOf',
-                                        keyword: 'anyOf',
-                                        params: {},
-                                      };
-                                      if (vErrors === null) {
-                                        vErrors = [err3];
-                                      } else {
-                                        vErrors.push(err3);
-                                      }
-                                      errors++;
-                                      validate10.errors = vErrors;
-                                      return false;
-                                    } else {
-                                      errors = _errs12;
-                                      if (vErrors !== null) {
-                                        if (_errs12) {
-                                          vErrors.length = _errs12;
-                                        } else {
-                                          vErrors = null;
                                         }
                                       }
                                     }
@@ -399,262 +219,94 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
                                   if (valid2) {
                                     if (data1.deviceId !== undefined) {
                                       let data5 = data1.deviceId;
-                                      const _errs17 = errors;
-                                      const _errs18 = errors;
-                                      let valid4 = false;
-                                      const _errs19 = errors;
-                                      if (errors === _errs19) {
+                                      const _errs13 = errors;
+                                      if (typeof data5 !== 'string' && data5 !== null) {
+                                        return false;
+                                      }
+                                      if (errors === _errs13) {
                                         if (typeof data5 === 'string') {
                                           if (func3(data5) > 128) {
-                                            const err4 = {
-                                              instancePath: instancePath + '/events/' + i0 + '/deviceId',
-                                              schemaPath:
-                                                '#/properties/events/items/properties/deviceId/anyOf/0/maxLength',
-                                              keyword: 'maxLength',
-                                              params: { limit: 128 },
-                                            };
-                                            if (vErrors === null) {
-                                              vErrors = [err4];
-                                            } else {
-                                              vErrors.push(err4);
-                                            }
-                                            errors++;
-                                          }
-                                        } else {
-                                          const err5 = {
-                                            instancePath: instancePath + '/events/' + i0 + '/deviceId',
-                                            schemaPath:
-                                              '#/properties/events/items/properties/deviceId/anyOf/0/type',
-                                            keyword: 'type',
-                                            params: { type: 'string' },
-                                          };
-                                          if (vErrors === null) {
-                                            vErrors = [err5];
-                                          } else {
-                                            vErrors.push(err5);
-                                          }
-                                          errors++;
-                                        }
-                                      }
-                                      var _valid1 = _errs19 === errors;
-                                      valid4 = valid4 || _valid1;
-                                      if (!valid4) {
-                                        const _errs21 = errors;
-                                        if (data5 !== null) {
-                                          const err6 = {
-                                            instancePath: instancePath + '/events/' + i0 + '/deviceId',
-                                            schemaPath:
-                                              '#/properties/events/items/properties/deviceId/anyOf/1/type',
-                                            keyword: 'type',
-                                            params: { type: 'null' },
-                                          };
-                                          if (vErrors === null) {
-                                            vErrors = [err6];
-                                          } else {
-                                            vErrors.push(err6);
-                                          }
-                                          errors++;
-                                        }
-                                        var _valid1 = _errs21 === errors;
-                                        valid4 = valid4 || _valid1;
-                                      }
-                                      if (!valid4) {
-                                        const err7 = {
-                                          instancePath: instancePath + '/events/' + i0 + '/deviceId',
-                                          schemaPath: '#/properties/events/items/properties/deviceId/anyOf',
-                                          keyword: 'anyOf',
-                                          params: {},
-                                        };
-                                        if (vErrors === null) {
-                                          vErrors = [err7];
-                                        } else {
-                                          vErrors.push(err7);
-                                        }
-                                        errors++;
-                                        validate10.errors = vErrors;
-                                        return false;
-                                      } else {
-                                        errors = _errs18;
-                                        if (vErrors !== null) {
-                                          if (_errs18) {
-                                            vErrors.length = _errs18;
-                                          } else {
-                                            vErrors = null;
+                                            return false;
                                           }
                                         }
                                       }
-                                      var valid2 = _errs17 === errors;
+                                      var valid2 = _errs13 === errors;
                                     } else {
                                       var valid2 = true;
                                     }
                                     if (valid2) {
                                       if (data1.talkedTimeMs !== undefined) {
                                         let data6 = data1.talkedTimeMs;
-                                        const _errs23 = errors;
+                                        const _errs15 = errors;
                                         if (!(
                                           typeof data6 == 'number' &&
                                           !(data6 % 1) &&
                                           !isNaN(data6) &&
                                           isFinite(data6)
                                         )) {
-                                          validate10.errors = [
-                                            {
-                                              instancePath: instancePath + '/events/' + i0 + '/talkedTimeMs',
-                                              schemaPath:
-                                                '#/properties/events/items/properties/talkedTimeMs/type',
-                                              keyword: 'type',
-                                              params: { type: 'integer' },
-                                            },
-                                          ];
                                           return false;
                                         }
-                                        if (errors === _errs23) {
+                                        if (errors === _errs15) {
                                           if (typeof data6 == 'number' && isFinite(data6)) {
                                             if (data6 > 86400000 || isNaN(data6)) {
-                                              validate10.errors = [
-                                                {
-                                                  instancePath:
-                                                    instancePath + '/events/' + i0 + '/talkedTimeMs',
-                                                  schemaPath:
-                                                    '#/properties/events/items/properties/talkedTimeMs/maximum',
-                                                  keyword: 'maximum',
-                                                  params: { comparison: '<=', limit: 86400000 },
-                                                },
-                                              ];
                                               return false;
                                             } else {
                                               if (data6 < 0 || isNaN(data6)) {
-                                                validate10.errors = [
-                                                  {
-                                                    instancePath:
-                                                      instancePath + '/events/' + i0 + '/talkedTimeMs',
-                                                    schemaPath:
-                                                      '#/properties/events/items/properties/talkedTimeMs/minimum',
-                                                    keyword: 'minimum',
-                                                    params: { comparison: '>=', limit: 0 },
-                                                  },
-                                                ];
                                                 return false;
                                               }
                                             }
                                           }
                                         }
-                                        var valid2 = _errs23 === errors;
+                                        var valid2 = _errs15 === errors;
                                       } else {
                                         var valid2 = true;
                                       }
                                       if (valid2) {
                                         if (data1.microphoneUsed !== undefined) {
-                                          const _errs25 = errors;
+                                          const _errs17 = errors;
                                           if (typeof data1.microphoneUsed !== 'boolean') {
-                                            validate10.errors = [
-                                              {
-                                                instancePath:
-                                                  instancePath + '/events/' + i0 + '/microphoneUsed',
-                                                schemaPath:
-                                                  '#/properties/events/items/properties/microphoneUsed/type',
-                                                keyword: 'type',
-                                                params: { type: 'boolean' },
-                                              },
-                                            ];
                                             return false;
                                           }
-                                          var valid2 = _errs25 === errors;
+                                          var valid2 = _errs17 === errors;
                                         } else {
                                           var valid2 = true;
                                         }
                                         if (valid2) {
                                           if (data1.speakerUsed !== undefined) {
-                                            const _errs27 = errors;
+                                            const _errs19 = errors;
                                             if (typeof data1.speakerUsed !== 'boolean') {
-                                              validate10.errors = [
-                                                {
-                                                  instancePath:
-                                                    instancePath + '/events/' + i0 + '/speakerUsed',
-                                                  schemaPath:
-                                                    '#/properties/events/items/properties/speakerUsed/type',
-                                                  keyword: 'type',
-                                                  params: { type: 'boolean' },
-                                                },
-                                              ];
                                               return false;
                                             }
-                                            var valid2 = _errs27 === errors;
+                                            var valid2 = _errs19 === errors;
                                           } else {
                                             var valid2 = true;
                                           }
                                           if (valid2) {
                                             if (data1.voiceSentiment !== undefined) {
                                               let data9 = data1.voiceSentiment;
-                                              const _errs29 = errors;
-                                              if (errors === _errs29) {
+                                              const _errs21 = errors;
+                                              if (errors === _errs21) {
                                                 if (typeof data9 == 'number' && isFinite(data9)) {
                                                   if (data9 > 1 || isNaN(data9)) {
-                                                    validate10.errors = [
-                                                      {
-                                                        instancePath:
-                                                          instancePath + '/events/' + i0 + '/voiceSentiment',
-                                                        schemaPath:
-                                                          '#/properties/events/items/properties/voiceSentiment/maximum',
-                                                        keyword: 'maximum',
-                                                        params: { comparison: '<=', limit: 1 },
-                                                      },
-                                                    ];
                                                     return false;
                                                   } else {
                                                     if (data9 < -1 || isNaN(data9)) {
-                                                      validate10.errors = [
-                                                        {
-                                                          instancePath:
-                                                            instancePath +
-                                                            '/events/' +
-                                                            i0 +
-                                                            '/voiceSentiment',
-                                                          schemaPath:
-                                                            '#/properties/events/items/properties/voiceSentiment/minimum',
-                                                          keyword: 'minimum',
-                                                          params: { comparison: '>=', limit: -1 },
-                                                        },
-                                                      ];
                                                       return false;
                                                     }
                                                   }
                                                 } else {
-                                                  validate10.errors = [
-                                                    {
-                                                      instancePath:
-                                                        instancePath + '/events/' + i0 + '/voiceSentiment',
-                                                      schemaPath:
-                                                        '#/properties/events/items/properties/voiceSentiment/type',
-                                                      keyword: 'type',
-                                                      params: { type: 'number' },
-                                                    },
-                                                  ];
                                                   return false;
                                                 }
                                               }
-                                              var valid2 = _errs29 === errors;
+                                              var valid2 = _errs21 === errors;
                                             } else {
                                               var valid2 = true;
                                             }
                                             if (valid2) {
                                               if (data1.voiceSentimentLabel !== undefined) {
                                                 let data10 = data1.voiceSentimentLabel;
-                                                const _errs31 = errors;
+                                                const _errs23 = errors;
                                                 if (typeof data10 !== 'string') {
-                                                  validate10.errors = [
-                                                    {
-                                                      instancePath:
-                                                        instancePath +
-                                                        '/events/' +
-                                                        i0 +
-                                                        '/voiceSentimentLabel',
-                                                      schemaPath:
-                                                        '#/properties/events/items/properties/voiceSentimentLabel/type',
-                                                      keyword: 'type',
-                                                      params: { type: 'string' },
-                                                    },
-                                                  ];
                                                   return false;
                                                 }
                                                 if (!(
@@ -662,428 +314,129 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
                                                   data10 === 'neutral' ||
                                                   data10 === 'positive'
                                                 )) {
-                                                  validate10.errors = [
-                                                    {
-                                                      instancePath:
-                                                        instancePath +
-                                                        '/events/' +
-                                                        i0 +
-                                                        '/voiceSentimentLabel',
-                                                      schemaPath:
-                                                        '#/properties/events/items/properties/voiceSentimentLabel/enum',
-                                                      keyword: 'enum',
-                                                      params: {
-                                                        allowedValues:
-                                                          schema11.properties.events.items.properties
-                                                            .voiceSentimentLabel.enum,
-                                                      },
-                                                    },
-                                                  ];
                                                   return false;
                                                 }
-                                                var valid2 = _errs31 === errors;
+                                                var valid2 = _errs23 === errors;
                                               } else {
                                                 var valid2 = true;
                                               }
                                               if (valid2) {
                                                 if (data1.recordedAt !== undefined) {
                                                   let data11 = data1.recordedAt;
-                                                  const _errs33 = errors;
-                                                  if (errors === _errs33) {
-                                                    if (errors === _errs33) {
+                                                  const _errs25 = errors;
+                                                  if (errors === _errs25) {
+                                                    if (errors === _errs25) {
                                                       if (typeof data11 === 'string') {
                                                         if (!pattern2.test(data11)) {
-                                                          validate10.errors = [
-                                                            {
-                                                              instancePath:
-                                                                instancePath +
-                                                                '/events/' +
-                                                                i0 +
-                                                                '/recordedAt',
-                                                              schemaPath:
-                                                                '#/properties/events/items/properties/recordedAt/pattern',
-                                                              keyword: 'pattern',
-                                                              params: {
-                                                                pattern:
-                                                                  '^(?:(?:\\d\\d[2468][048]|\\d\\d[13579][26]|\\d\\d0[48]|[02468][048]00|[13579][26]00)-02-29|\\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|(?:02)-(?:0[1-9]|1\\d|2[0-8])))T(?:(?:[01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d(?:\\.\\d+)?(?:Z|([+-](?:[01]\\d|2[0-3]):[0-5]\\d)))$',
-                                                              },
-                                                            },
-                                                          ];
                                                           return false;
                                                         }
                                                       } else {
-                                                        validate10.errors = [
-                                                          {
-                                                            instancePath:
-                                                              instancePath + '/events/' + i0 + '/recordedAt',
-                                                            schemaPath:
-                                                              '#/properties/events/items/properties/recordedAt/type',
-                                                            keyword: 'type',
-                                                            params: { type: 'string' },
-                                                          },
-                                                        ];
                                                         return false;
                                                       }
                                                     }
                                                   }
-                                                  var valid2 = _errs33 === errors;
+                                                  var valid2 = _errs25 === errors;
                                                 } else {
                                                   var valid2 = true;
                                                 }
                                                 if (valid2) {
                                                   if (data1.timezone !== undefined) {
                                                     let data12 = data1.timezone;
-                                                    const _errs35 = errors;
+                                                    const _errs27 = errors;
                                                     if (typeof data12 !== 'string' && data12 !== null) {
-                                                      validate10.errors = [
-                                                        {
-                                                          instancePath:
-                                                            instancePath + '/events/' + i0 + '/timezone',
-                                                          schemaPath:
-                                                            '#/properties/events/items/properties/timezone/type',
-                                                          keyword: 'type',
-                                                          params: {
-                                                            type: schema11.properties.events.items.properties
-                                                              .timezone.type,
-                                                          },
-                                                        },
-                                                      ];
                                                       return false;
                                                     }
-                                                    var valid2 = _errs35 === errors;
+                                                    var valid2 = _errs27 === errors;
                                                   } else {
                                                     var valid2 = true;
                                                   }
                                                   if (valid2) {
                                                     if (data1.platform !== undefined) {
                                                       let data13 = data1.platform;
-                                                      const _errs37 = errors;
+                                                      const _errs29 = errors;
                                                       if (typeof data13 !== 'string' && data13 !== null) {
-                                                        validate10.errors = [
-                                                          {
-                                                            instancePath:
-                                                              instancePath + '/events/' + i0 + '/platform',
-                                                            schemaPath:
-                                                              '#/properties/events/items/properties/platform/type',
-                                                            keyword: 'type',
-                                                            params: {
-                                                              type: schema11.properties.events.items
-                                                                .properties.platform.type,
-                                                            },
-                                                          },
-                                                        ];
                                                         return false;
                                                       }
-                                                      var valid2 = _errs37 === errors;
+                                                      var valid2 = _errs29 === errors;
                                                     } else {
                                                       var valid2 = true;
                                                     }
                                                     if (valid2) {
                                                       if (data1.appVersion !== undefined) {
                                                         let data14 = data1.appVersion;
-                                                        const _errs39 = errors;
+                                                        const _errs31 = errors;
                                                         if (typeof data14 !== 'string' && data14 !== null) {
-                                                          validate10.errors = [
-                                                            {
-                                                              instancePath:
-                                                                instancePath +
-                                                                '/events/' +
-                                                                i0 +
-                                                                '/appVersion',
-                                                              schemaPath:
-                                                                '#/properties/events/items/properties/appVersion/type',
-                                                              keyword: 'type',
-                                                              params: {
-                                                                type: schema11.properties.events.items
-                                                                  .properties.appVersion.type,
-                                                              },
-                                                            },
-                                                          ];
                                                           return false;
                                                         }
-                                                        var valid2 = _errs39 === errors;
+                                                        var valid2 = _errs31 === errors;
                                                       } else {
                                                         var valid2 = true;
                                                       }
                                                       if (valid2) {
                                                         if (data1.source !== undefined) {
                                                           let data15 = data1.source;
-                                                          const _errs41 = errors;
+                                                          const _errs33 = errors;
                                                           if (typeof data15 !== 'string') {
-                                                            validate10.errors = [
-                                                              {
-                                                                instancePath:
-                                                                  instancePath + '/events/' + i0 + '/source',
-                                                                schemaPath:
-                                                                  '#/properties/events/items/properties/source/type',
-                                                                keyword: 'type',
-                                                                params: { type: 'string' },
-                                                              },
-                                                            ];
                                                             return false;
                                                           }
                                                           if (!(data15 === 'api' || data15 === 'recording')) {
-                                                            validate10.errors = [
-                                                              {
-                                                                instancePath:
-                                                                  instancePath + '/events/' + i0 + '/source',
-                                                                schemaPath:
-                                                                  '#/properties/events/items/properties/source/enum',
-                                                                keyword: 'enum',
-                                                                params: {
-                                                                  allowedValues:
-                                                                    schema11.properties.events.items
-                                                                      .properties.source.enum,
-                                                                },
-                                                              },
-                                                            ];
                                                             return false;
                                                           }
-                                                          var valid2 = _errs41 === errors;
+                                                          var valid2 = _errs33 === errors;
                                                         } else {
                                                           var valid2 = true;
                                                         }
                                                         if (valid2) {
                                                           if (data1.recordingId !== undefined) {
                                                             let data16 = data1.recordingId;
-                                                            const _errs43 = errors;
-                                                            const _errs44 = errors;
-                                                            let valid5 = false;
-                                                            const _errs45 = errors;
-                                                            if (errors === _errs45) {
-                                                              if (errors === _errs45) {
+                                                            const _errs35 = errors;
+                                                            if (
+                                                              typeof data16 !== 'string' &&
+                                                              data16 !== null
+                                                            ) {
+                                                              return false;
+                                                            }
+                                                            if (errors === _errs35) {
+                                                              if (errors === _errs35) {
                                                                 if (typeof data16 === 'string') {
                                                                   if (!pattern0.test(data16)) {
-                                                                    const err8 = {
-                                                                      instancePath:
-                                                                        instancePath +
-                                                                        '/events/' +
-                                                                        i0 +
-                                                                        '/recordingId',
-                                                                      schemaPath:
-                                                                        '#/properties/events/items/properties/recordingId/anyOf/0/pattern',
-                                                                      keyword: 'pattern',
-                                                                      params: {
-                                                                        pattern:
-                                                                          '^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[1-8][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}|00000000-0000-0000-0000-000000000000|ffffffff-ffff-ffff-ffff-ffffffffffff)$',
-                                                                      },
-                                                                    };
-                                                                    if (vErrors === null) {
-                                                                      vErrors = [err8];
-                                                                    } else {
-                                                                      vErrors.push(err8);
-                                                                    }
-                                                                    errors++;
+                                                                    return false;
                                                                   }
-                                                                } else {
-                                                                  const err9 = {
-                                                                    instancePath:
-                                                                      instancePath +
-                                                                      '/events/' +
-                                                                      i0 +
-                                                                      '/recordingId',
-                                                                    schemaPath:
-                                                                      '#/properties/events/items/properties/recordingId/anyOf/0/type',
-                                                                    keyword: 'type',
-                                                                    params: { type: 'string' },
-                                                                  };
-                                                                  if (vErrors === null) {
-                                                                    vErrors = [err9];
-                                                                  } else {
-                                                                    vErrors.push(err9);
-                                                                  }
-                                                                  errors++;
                                                                 }
                                                               }
                                                             }
-                                                            var _valid2 = _errs45 === errors;
-                                                            valid5 = valid5 || _valid2;
-                                                            if (!valid5) {
-                                                              const _errs47 = errors;
-                                                              if (data16 !== null) {
-                                                                const err10 = {
-                                                                  instancePath:
-                                                                    instancePath +
-                                                                    '/events/' +
-                                                                    i0 +
-                                                                    '/recordingId',
-                                                                  schemaPath:
-                                                                    '#/properties/events/items/properties/recordingId/anyOf/1/type',
-                                                                  keyword: 'type',
-                                                                  params: { type: 'null' },
-                                                                };
-                                                                if (vErrors === null) {
-                                                                  vErrors = [err10];
-                                                                } else {
-                                                                  vErrors.push(err10);
-                                                                }
-                                                                errors++;
-                                                              }
-                                                              var _valid2 = _errs47 === errors;
-                                                              valid5 = valid5 || _valid2;
-                                                            }
-                                                            if (!valid5) {
-                                                              const err11 = {
-                                                                instancePath:
-                                                                  instancePath +
-                                                                  '/events/' +
-                                                                  i0 +
-                                                                  '/recordingId',
-                                                                schemaPath:
-                                                                  '#/properties/events/items/properties/recordingId/anyOf',
-                                                                keyword: 'anyOf',
-                                                                params: {},
-                                                              };
-                                                              if (vErrors === null) {
-                                                                vErrors = [err11];
-                                                              } else {
-                                                                vErrors.push(err11);
-                                                              }
-                                                              errors++;
-                                                              validate10.errors = vErrors;
-                                                              return false;
-                                                            } else {
-                                                              errors = _errs44;
-                                                              if (vErrors !== null) {
-                                                                if (_errs44) {
-                                                                  vErrors.length = _errs44;
-                                                                } else {
-                                                                  vErrors = null;
-                                                                }
-                                                              }
-                                                            }
-                                                            var valid2 = _errs43 === errors;
+                                                            var valid2 = _errs35 === errors;
                                                           } else {
                                                             var valid2 = true;
                                                           }
                                                           if (valid2) {
                                                             if (data1.participant !== undefined) {
                                                               let data17 = data1.participant;
-                                                              const _errs49 = errors;
-                                                              const _errs50 = errors;
-                                                              let valid6 = false;
-                                                              const _errs51 = errors;
-                                                              if (errors === _errs51) {
+                                                              const _errs37 = errors;
+                                                              if (
+                                                                typeof data17 !== 'string' &&
+                                                                data17 !== null
+                                                              ) {
+                                                                return false;
+                                                              }
+                                                              if (errors === _errs37) {
                                                                 if (typeof data17 === 'string') {
                                                                   if (func3(data17) > 64) {
-                                                                    const err12 = {
-                                                                      instancePath:
-                                                                        instancePath +
-                                                                        '/events/' +
-                                                                        i0 +
-                                                                        '/participant',
-                                                                      schemaPath:
-                                                                        '#/properties/events/items/properties/participant/anyOf/0/maxLength',
-                                                                      keyword: 'maxLength',
-                                                                      params: { limit: 64 },
-                                                                    };
-                                                                    if (vErrors === null) {
-                                                                      vErrors = [err12];
-                                                                    } else {
-                                                                      vErrors.push(err12);
-                                                                    }
-                                                                    errors++;
-                                                                  }
-                                                                } else {
-                                                                  const err13 = {
-                                                                    instancePath:
-                                                                      instancePath +
-                                                                      '/events/' +
-                                                                      i0 +
-                                                                      '/participant',
-                                                                    schemaPath:
-                                                                      '#/properties/events/items/properties/participant/anyOf/0/type',
-                                                                    keyword: 'type',
-                                                                    params: { type: 'string' },
-                                                                  };
-                                                                  if (vErrors === null) {
-                                                                    vErrors = [err13];
-                                                                  } else {
-                                                                    vErrors.push(err13);
-                                                                  }
-                                                                  errors++;
-                                                                }
-                                                              }
-                                                              var _valid3 = _errs51 === errors;
-                                                              valid6 = valid6 || _valid3;
-                                                              if (!valid6) {
-                                                                const _errs53 = errors;
-                                                                if (data17 !== null) {
-                                                                  const err14 = {
-                                                                    instancePath:
-                                                                      instancePath +
-                                                                      '/events/' +
-                                                                      i0 +
-                                                                      '/participant',
-                                                                    schemaPath:
-                                                                      '#/properties/events/items/properties/participant/anyOf/1/type',
-                                                                    keyword: 'type',
-                                                                    params: { type: 'null' },
-                                                                  };
-                                                                  if (vErrors === null) {
-                                                                    vErrors = [err14];
-                                                                  } else {
-                                                                    vErrors.push(err14);
-                                                                  }
-                                                                  errors++;
-                                                                }
-                                                                var _valid3 = _errs53 === errors;
-                                                                valid6 = valid6 || _valid3;
-                                                              }
-                                                              if (!valid6) {
-                                                                const err15 = {
-                                                                  instancePath:
-                                                                    instancePath +
-                                                                    '/events/' +
-                                                                    i0 +
-                                                                    '/participant',
-                                                                  schemaPath:
-                                                                    '#/properties/events/items/properties/participant/anyOf',
-                                                                  keyword: 'anyOf',
-                                                                  params: {},
-                                                                };
-                                                                if (vErrors === null) {
-                                                                  vErrors = [err15];
-                                                                } else {
-                                                                  vErrors.push(err15);
-                                                                }
-                                                                errors++;
-                                                                validate10.errors = vErrors;
-                                                                return false;
-                                                              } else {
-                                                                errors = _errs50;
-                                                                if (vErrors !== null) {
-                                                                  if (_errs50) {
-                                                                    vErrors.length = _errs50;
-                                                                  } else {
-                                                                    vErrors = null;
+                                                                    return false;
                                                                   }
                                                                 }
                                                               }
-                                                              var valid2 = _errs49 === errors;
+                                                              var valid2 = _errs37 === errors;
                                                             } else {
                                                               var valid2 = true;
                                                             }
                                                             if (valid2) {
                                                               if (data1.counterpart !== undefined) {
-                                                                const _errs55 = errors;
+                                                                const _errs39 = errors;
                                                                 if (typeof data1.counterpart !== 'boolean') {
-                                                                  validate10.errors = [
-                                                                    {
-                                                                      instancePath:
-                                                                        instancePath +
-                                                                        '/events/' +
-                                                                        i0 +
-                                                                        '/counterpart',
-                                                                      schemaPath:
-                                                                        '#/properties/events/items/properties/counterpart/type',
-                                                                      keyword: 'type',
-                                                                      params: { type: 'boolean' },
-                                                                    },
-                                                                  ];
                                                                   return false;
                                                                 }
-                                                                var valid2 = _errs55 === errors;
+                                                                var valid2 = _errs39 === errors;
                                                               } else {
                                                                 var valid2 = true;
                                                               }
@@ -1106,14 +459,6 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
                             }
                           }
                         } else {
-                          validate10.errors = [
-                            {
-                              instancePath: instancePath + '/events/' + i0,
-                              schemaPath: '#/properties/events/items/type',
-                              keyword: 'type',
-                              params: { type: 'object' },
-                            },
-                          ];
                           return false;
                         }
                       }
@@ -1125,14 +470,6 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
                   }
                 }
               } else {
-                validate10.errors = [
-                  {
-                    instancePath: instancePath + '/events',
-                    schemaPath: '#/properties/events/type',
-                    keyword: 'type',
-                    params: { type: 'array' },
-                  },
-                ];
                 return false;
               }
             }
@@ -1143,45 +480,21 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
           if (valid0) {
             if (data.correlationId !== undefined) {
               let data19 = data.correlationId;
-              const _errs57 = errors;
-              if (errors === _errs57) {
+              const _errs41 = errors;
+              if (errors === _errs41) {
                 if (typeof data19 === 'string') {
                   if (func3(data19) > 128) {
-                    validate10.errors = [
-                      {
-                        instancePath: instancePath + '/correlationId',
-                        schemaPath: '#/properties/correlationId/maxLength',
-                        keyword: 'maxLength',
-                        params: { limit: 128 },
-                      },
-                    ];
                     return false;
                   } else {
                     if (func3(data19) < 1) {
-                      validate10.errors = [
-                        {
-                          instancePath: instancePath + '/correlationId',
-                          schemaPath: '#/properties/correlationId/minLength',
-                          keyword: 'minLength',
-                          params: { limit: 1 },
-                        },
-                      ];
                       return false;
                     }
                   }
                 } else {
-                  validate10.errors = [
-                    {
-                      instancePath: instancePath + '/correlationId',
-                      schemaPath: '#/properties/correlationId/type',
-                      keyword: 'type',
-                      params: { type: 'string' },
-                    },
-                  ];
                   return false;
                 }
               }
-              var valid0 = _errs57 === errors;
+              var valid0 = _errs41 === errors;
             } else {
               var valid0 = true;
             }
@@ -1189,9 +502,6 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
         }
       }
     } else {
-      validate10.errors = [
-        { instancePath, schemaPath: '#/type', keyword: 'type', params: { type: 'object' } },
-      ];
       return false;
     }
   }

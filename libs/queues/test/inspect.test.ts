@@ -1,6 +1,5 @@
-import { createLogger } from '@voicepulse/logger';
 import { createMetrics } from '@voicepulse/runtime';
-import { deleteRedisPrefix, testRedisUrl, uniquePrefix, waitFor } from '@voicepulse/testing';
+import { waitFor } from '@voicepulse/testing';
 import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
@@ -9,21 +8,13 @@ import {
   UnknownQueueError,
   createConsumer,
   createProducer,
-  createRedis,
   parseQueueName,
   registerQueueGauges,
 } from '../src';
+import { openQueueTestKit } from './testing';
 
-const logger = createLogger({ service: 'test', level: 'silent' });
-const prefix = uniquePrefix('inspect');
-const conn = createRedis(testRedisUrl(), 'producer');
-const workerConn = createRedis(testRedisUrl(), 'worker');
-
-afterAll(async () => {
-  conn.disconnect();
-  workerConn.disconnect();
-  await deleteRedisPrefix(prefix);
-});
+const { prefix, producerConn: conn, workerConn, logger, close } = openQueueTestKit('inspect');
+afterAll(close);
 
 describe('JobInspector', () => {
   it('lists failed jobs with their reason, replays them with fresh attempts, and purges them', async () => {

@@ -1,30 +1,14 @@
 import { MAX_EVENTS_PER_REQUEST, type NormalizedMetricEvent } from '@voicepulse/contracts';
-import { createLogger } from '@voicepulse/logger';
-import {
-  PROBES,
-  deleteRedisPrefix,
-  differentialSeed,
-  mutants,
-  seededRandom,
-  testRedisUrl,
-  uniquePrefix,
-  waitFor,
-} from '@voicepulse/testing';
+import { PROBES, differentialSeed, mutants, seededRandom, waitFor } from '@voicepulse/testing';
 import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createConsumer, createProducer, createRedis, metricsJobSchema, type MetricsJob } from '../src';
+import { createConsumer, createProducer, metricsJobSchema, type MetricsJob } from '../src';
 import { isMetricsJob } from '../src/payload-validators.generated';
 import { safeParsePayload } from '../src/prechecks';
+import { openQueueTestKit } from './testing';
 
-const logger = createLogger({ service: 'test', level: 'silent' });
-const prefix = uniquePrefix('prechecks');
-const producerConn = createRedis(testRedisUrl(), 'producer');
-const workerConn = createRedis(testRedisUrl(), 'worker');
-afterAll(async () => {
-  producerConn.disconnect();
-  workerConn.disconnect();
-  await deleteRedisPrefix(prefix);
-});
+const { prefix, producerConn, workerConn, logger, close } = openQueueTestKit('prechecks');
+afterAll(close);
 
 function event(over: Partial<NormalizedMetricEvent> = {}): NormalizedMetricEvent {
   return {

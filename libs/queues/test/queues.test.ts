@@ -1,8 +1,7 @@
-import { createLogger } from '@voicepulse/logger';
-import { deleteRedisPrefix, testRedisUrl, uniquePrefix, waitFor } from '@voicepulse/testing';
+import { testRedisUrl, waitFor } from '@voicepulse/testing';
 import { QueueEvents } from 'bullmq';
 import { randomUUID } from 'node:crypto';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import {
   PermanentJobError,
   createConsumer,
@@ -13,32 +12,21 @@ import {
   publishStatus,
   type ScoreJob,
 } from '../src';
+import { openQueueTestKit } from './testing';
 
-const logger = createLogger({ service: 'test', level: 'silent' });
-const prefix = uniquePrefix('queues');
-const producerConn = createRedis(testRedisUrl(), 'producer');
+const { prefix, producerConn, workerConn, logger, close } = openQueueTestKit('queues');
 const closers: (() => Promise<unknown>)[] = [];
 
 afterEach(async () => {
   while (closers.length) await closers.pop()!();
 });
-afterAll(async () => {
-  producerConn.disconnect();
-  await deleteRedisPrefix(prefix);
-});
+afterAll(close);
 
 function job(): ScoreJob {
   return { recordingId: randomUUID(), userId: 'alice', correlationId: randomUUID() };
 }
 
 describe('queues', () => {
-  let workerConn: ReturnType<typeof createRedis>;
-  beforeAll(() => {
-    workerConn = createRedis(testRedisUrl(), 'worker');
-    closers.push(async () => undefined);
-  });
-  afterAll(() => workerConn.disconnect());
-
   it('delivers a validated payload to the handler and dedupes by job id', async () => {
     const producer = createProducer('score', producerConn, prefix);
     closers.push(() => producer.close());

@@ -4,11 +4,11 @@
  * allowance these tests set, as an on-premises install would).
  */
 import { createDatabase, runMigrations, type Database } from '@voicepulse/db';
-import { createLogger } from '@voicepulse/logger';
 import { StatusReporter } from '@voicepulse/pipeline';
-import { JobInspector, createConsumer, createProducer, createRedis, type Producer } from '@voicepulse/queues';
+import { JobInspector, createConsumer, createProducer, type Producer } from '@voicepulse/queues';
+import { openQueueTestKit } from '@voicepulse/queues/testing';
 import { RecordingsRepository } from '@voicepulse/recordings';
-import { createTestDatabase, deleteRedisPrefix, testRedisUrl, uniquePrefix, waitFor, type TestDatabase } from '@voicepulse/testing';
+import { createTestDatabase, waitFor, type TestDatabase } from '@voicepulse/testing';
 import type { Worker } from 'bullmq';
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
@@ -26,10 +26,8 @@ import {
   type DeliveryOutcome,
 } from '../src';
 
-const logger = createLogger({ service: 'test', level: 'silent' });
-const prefix = uniquePrefix('webhooks');
-const redis = createRedis(testRedisUrl(), 'producer');
-const workerRedis = createRedis(testRedisUrl(), 'worker');
+const queues = openQueueTestKit('webhooks');
+const { prefix, producerConn: redis, workerConn: workerRedis, logger } = queues;
 const allowLoopback = { allowPrivate: true };
 /** Fast retries so a receiver that is "down for a while" is down for a few attempts, not minutes. */
 const ATTEMPTS = 4;
@@ -123,9 +121,7 @@ afterAll(async () => {
   await producer?.close();
   await inspector?.close();
   await receiver.close();
-  redis.disconnect();
-  workerRedis.disconnect();
-  await deleteRedisPrefix(prefix);
+  await queues.close();
   await database?.close();
   await tdb?.drop();
 });

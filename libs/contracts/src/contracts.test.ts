@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   directUploadRequestSchema,
   isMetricEventInput,
+  legacyMetricEventExample,
   legacyMetricEventSchema,
   metricEventExample,
   metricEventSchema,
@@ -44,16 +45,7 @@ describe('metric event contracts', () => {
   });
 
   it('accepts the legacy snake_case shape with integer ids', () => {
-    const legacy = {
-      user_id: 1,
-      session_id: 1,
-      talked_time: 120,
-      microphone_used: true,
-      speaker_used: true,
-      voice_sentiment: 'positive',
-      timestamp: 1622558400,
-    };
-    expect(legacyMetricEventSchema.parse(legacy)).toEqual(legacy);
+    expect(legacyMetricEventSchema.parse(legacyMetricEventExample)).toEqual(legacyMetricEventExample);
   });
 
   it('maps scores to labels and labels to scores consistently', () => {

@@ -74,6 +74,17 @@ export const legacyMetricEventSchema = z.strictObject({
 });
 export type LegacyMetricEventInput = z.infer<typeof legacyMetricEventSchema>;
 
+/** The same call in the legacy shape: the API reference's second example, and what tests start from. */
+export const legacyMetricEventExample = {
+  user_id: 1,
+  session_id: 1,
+  talked_time: 120,
+  microphone_used: true,
+  speaker_used: true,
+  voice_sentiment: 'positive',
+  timestamp: 1780315200, // 2026-06-01T12:00:00Z
+} as const satisfies LegacyMetricEventInput;
+
 /** What travels on the metrics queue and lands in `metric_events`: fully resolved, no optional user. */
 export const normalizedMetricEventSchema = z.object({
   eventId: z.uuid(),

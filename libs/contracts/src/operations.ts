@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { devTokenRequestSchema, devTokenResponseSchema, userIdSchema } from './auth';
 import {
+  legacyMetricEventExample,
   metricEventExample,
   metricEventSchema,
   metricsIngestResponseSchema,
@@ -59,6 +60,12 @@ export interface SuccessResponse {
   mediaType?: string;
 }
 
+/** A named example of a request body, as OpenAPI's `examples` shows it. */
+export interface BodyExample {
+  summary: string;
+  value: unknown;
+}
+
 export interface Operation {
   method: HttpMethod;
   path: string;
@@ -69,7 +76,7 @@ export interface Operation {
   /** The JSON body the route validates. */
   body?: z.ZodType;
   /** A body that is not one JSON schema (multipart, raw audio, NDJSON): documented as JSON Schema by media type. */
-  bodyContent?: Record<string, { schema: unknown; example?: unknown }>;
+  bodyContent?: Record<string, { schema: unknown; examples?: Record<string, BodyExample> }>;
   /** Accepts ?access_token= (GET routes a browser loads by URL: EventSource, <audio>, a download link). */
   queryToken?: boolean;
   /** Accepts an Idempotency-Key header. */
@@ -216,7 +223,10 @@ export const operations = {
         schema: z.toJSONSchema(z.union([metricEventSchema, z.object({ events: z.array(metricEventSchema) })]), {
           io: 'input',
         }),
-        example: metricEventExample,
+        examples: {
+          event: { summary: 'One event', value: metricEventExample },
+          legacy: { summary: 'One event in the legacy snake_case shape', value: legacyMetricEventExample },
+        },
       },
       'application/x-ndjson': { schema: { type: 'string' } },
     },

@@ -1,4 +1,4 @@
-import { metricEventExample } from '@voicepulse/contracts';
+import { legacyMetricEventExample, metricEventExample } from '@voicepulse/contracts';
 import { describe, expect, it } from 'vitest';
 import { hasLegacySessionIds } from './event-id';
 import { normalizeEvent, normalizeEvents, type NormalizeContext } from './normalize';
@@ -77,15 +77,7 @@ describe('normalizeEvent', () => {
   });
 
   it('maps the legacy shape: seconds, epoch seconds, integer ids, and a content-derived event id', () => {
-    const legacy = {
-      user_id: 1,
-      session_id: 1,
-      talked_time: 120,
-      microphone_used: true,
-      speaker_used: true,
-      voice_sentiment: 'positive',
-      timestamp: 1780315200, // 2026-06-01T12:00:00Z
-    };
+    const legacy = legacyMetricEventExample;
     const a = normalizeEvent(legacy, ctx);
     const b = normalizeEvent({ ...legacy }, ctx);
     const c = normalizeEvent({ ...legacy, talked_time: 121 }, ctx);

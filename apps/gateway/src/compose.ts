@@ -2,9 +2,10 @@ import { CorpusExporter, PromptsRepository } from '@voicepulse/corpus';
 import { createDatabase } from '@voicepulse/db';
 import { admitSessionWrites, legacySessionKey, MetricsReadRepository } from '@voicepulse/ingest';
 import type { Logger } from '@voicepulse/logger';
-import { createProducer, createRedis, createStatusHub } from '@voicepulse/queues';
+import { createRedis, createStatusHub } from '@voicepulse/queues';
 import { RecordingsRepository } from '@voicepulse/recordings';
 import { createMetrics, prom } from '@voicepulse/runtime';
+import { declaredProducers } from '@voicepulse/services';
 import { createBlobStore } from '@voicepulse/storage';
 import { RecordingUploads } from '@voicepulse/uploads';
 import { WebhookEndpointsRepository } from '@voicepulse/webhooks';
@@ -14,6 +15,7 @@ import { createAuthenticator } from './http/auth';
 import { BodyBudget } from './http/body';
 import { ExportSlots } from './http/exports';
 import { StreamRegistry } from './http/streams';
+import { gatewayService } from './manifest';
 
 /** Wires real clients from config. Used by main.ts and by the tests, so both run the same graph. */
 export async function composeGateway(
@@ -27,10 +29,9 @@ export async function composeGateway(
   });
   const redis = createRedis(config.REDIS_URL, 'producer');
   const statusHub = await createStatusHub(createRedis(config.REDIS_URL, 'subscriber'), config.QUEUE_PREFIX);
-  const producers = {
-    transcode: createProducer('transcode', redis, config.QUEUE_PREFIX),
-    metrics: createProducer('metrics', redis, config.QUEUE_PREFIX),
-  };
+  // Only the queues the manifest says the gateway produces: the KEDA and consumer checks read it.
+  const declared = declaredProducers(gatewayService, redis, config.QUEUE_PREFIX);
+  const producers = { transcode: declared.producer('transcode'), metrics: declared.producer('metrics') };
   const store = createBlobStore(config, logger);
   const metrics = createMetrics('gateway');
   const bytesStored = new prom.Counter({
@@ -93,7 +94,7 @@ export async function composeGateway(
     async close() {
       deps.streams.closeAll();
       await statusHub.close();
-      await Promise.all([producers.transcode.close(), producers.metrics.close()]);
+      await declared.close();
       redis.disconnect();
       await store.close?.();
       await database.close();

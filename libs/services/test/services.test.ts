@@ -1,6 +1,15 @@
+import { createRedis } from '@voicepulse/queues';
+import { deleteRedisPrefix, testRedisUrl, uniquePrefix } from '@voicepulse/testing';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { consumerMismatch, defineService, queueOwners, schemaVariables, withDescriptions } from '../src';
+import {
+  consumerMismatch,
+  declaredProducers,
+  defineService,
+  queueOwners,
+  schemaVariables,
+  withDescriptions,
+} from '../src';
 
 const service = (
   name: string,
@@ -99,5 +108,25 @@ describe('schemaVariables', () => {
     const described = withDescriptions(lib, { X: 'the x' });
     expect(schemaVariables(described)).toEqual([{ name: 'X', description: 'the x', default: '2' }]);
     expect(described.safeParse({ X: '0' }).success).toBe(false);
+  });
+});
+
+describe('declaredProducers', () => {
+  it('makes producers for the declared queues only, on the real Redis, and closes them', async () => {
+    const redis = createRedis(testRedisUrl(), 'producer');
+    const prefix = uniquePrefix('declared');
+    const producers = declaredProducers(service('a', [], ['score']), redis, prefix);
+    try {
+      const score = producers.producer('score');
+      const recordingId = crypto.randomUUID();
+      await score.add({ recordingId, userId: 'u', correlationId: 'c' }, { jobId: `score-${recordingId}` });
+      expect(await score.queue.getJobCounts('waiting')).toEqual({ waiting: 1 });
+      // The type refuses another queue; a cast gets past the type, not past the check.
+      expect(() => producers.producer('transcode' as 'score')).toThrow('a does not produce transcode');
+    } finally {
+      await producers.close();
+      redis.disconnect();
+      await deleteRedisPrefix(prefix);
+    }
   });
 });

@@ -2,7 +2,6 @@ import { createDatabase, type Database } from '@voicepulse/db';
 import { createLogger, redactUrl, type Logger } from '@voicepulse/logger';
 import {
   createConsumer,
-  createProducer,
   createRedis,
   JobInspector,
   registerQueueGauges,
@@ -17,7 +16,7 @@ import {
   type ReadinessCheck,
   type ServiceMetrics,
 } from '@voicepulse/runtime';
-import { consumerMismatch, type ServiceManifest } from '@voicepulse/services';
+import { consumerMismatch, declaredProducers, type ServiceManifest } from '@voicepulse/services';
 import { initTracing } from '@voicepulse/tracing';
 import type { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -60,28 +59,6 @@ export interface WorkerParts<C extends QueueName> {
   start?: () => Promise<void>;
   /** Runs after the consumers closed, before the shell closes the producers. */
   close?: () => Promise<void>;
-}
-
-/**
- * Producers for the queues a manifest declares produced, and nothing else: the type forbids
- * another queue; the check stops a cast from making the manifest's produces list a lie.
- */
-export function declaredProducers<P extends QueueName>(
-  manifest: { name: string; produces: readonly P[] },
-  redis: Redis,
-  prefix: string,
-): { producer: <Q extends P>(queue: Q) => Producer<Q>; close: () => Promise<void> } {
-  const made: { close(): Promise<void> }[] = [];
-  return {
-    producer: (queue) => {
-      if (!(manifest.produces as readonly string[]).includes(queue))
-        throw new Error(`${manifest.name} does not produce ${queue}`);
-      const p = createProducer(queue, redis, prefix);
-      made.push(p);
-      return p;
-    },
-    close: async () => void (await Promise.all(made.map((p) => p.close()))),
-  };
 }
 
 /** One BullMQ worker per queue the manifest declares consumed, with the service's handler for it. */

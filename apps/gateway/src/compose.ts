@@ -1,6 +1,6 @@
 import { CorpusExporter, PromptsRepository } from '@voicepulse/corpus';
 import { createDatabase } from '@voicepulse/db';
-import { admitSessionWrites, legacySessionKey, MetricsReadRepository } from '@voicepulse/ingest';
+import { admitSessionWrites, legacySessionKey, MetricsIntake, MetricsReadRepository } from '@voicepulse/ingest';
 import type { Logger } from '@voicepulse/logger';
 import { createRedis, createStatusHub } from '@voicepulse/queues';
 import { RecordingsRepository } from '@voicepulse/recordings';
@@ -59,6 +59,13 @@ export async function composeGateway(
       maxLifetimeMs: config.SSE_MAX_LIFETIME_S * 1000,
     }),
     recordings,
+    metricsIntake: new MetricsIntake({
+      sessions: { admitWrites: (principal, writes) => admitSessionWrites(database.pool, principal, writes) },
+      metrics: producers.metrics,
+      retentionDays: config.RETENTION_DAYS,
+      // Loaded once from Postgres, when the first legacy batch needs it.
+      legacySessionKey: legacySessionKey(database.pool),
+    }),
     metricsReads: new MetricsReadRepository(database.pool),
     prompts,
     corpus: new CorpusExporter(prompts, store, { signedUrlTtlS: config.SIGNED_URL_TTL_S }),
@@ -83,7 +90,6 @@ export async function composeGateway(
       },
     }),
     webhookEndpoints: new WebhookEndpointsRepository(database.db),
-    legacySessionKey: legacySessionKey(database.pool),
     isShuttingDown: () => shuttingDown,
   };
   return {

@@ -1,6 +1,6 @@
 import type { CorpusExporter, PromptsRepository } from '@voicepulse/corpus';
 import type { Database } from '@voicepulse/db';
-import type { MetricsReadRepository } from '@voicepulse/ingest';
+import type { MetricsIntake, MetricsReadRepository } from '@voicepulse/ingest';
 import type { Logger } from '@voicepulse/logger';
 import type { Producer, StatusHub } from '@voicepulse/queues';
 import type { RecordingsRepository } from '@voicepulse/recordings';
@@ -31,12 +31,11 @@ export interface GatewayDeps {
   streams: StreamRegistry;
   exports: ExportSlots;
   recordings: RecordingsRepository;
+  metricsIntake: MetricsIntake;
   metricsReads: MetricsReadRepository;
   prompts: PromptsRepository;
   corpus: CorpusExporter;
   uploads: RecordingUploads;
   webhookEndpoints: WebhookEndpointsRepository;
-  /** The installation's key for mapping legacy (integer) session ids, loaded once from Postgres. */
-  legacySessionKey: () => Promise<string>;
   isShuttingDown: () => boolean;
 }

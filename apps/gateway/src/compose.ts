@@ -1,6 +1,6 @@
 import { CorpusExporter, PromptsRepository } from '@voicepulse/corpus';
 import { createDatabase } from '@voicepulse/db';
-import { admitSessionWrites, legacySessionKey, MetricsIntake, MetricsReadRepository } from '@voicepulse/ingest';
+import { legacySessionKey, MetricsIntake, MetricsReadRepository, SessionsRepository } from '@voicepulse/ingest';
 import type { Logger } from '@voicepulse/logger';
 import { createRedis, createStatusHub } from '@voicepulse/queues';
 import { RecordingsRepository } from '@voicepulse/recordings';
@@ -41,6 +41,7 @@ export async function composeGateway(
   });
   const prompts = new PromptsRepository(database.db);
   const recordings = new RecordingsRepository(database.db);
+  const sessions = new SessionsRepository(database.pool);
   const deps: GatewayDeps = {
     config,
     logger,
@@ -60,13 +61,14 @@ export async function composeGateway(
     }),
     recordings,
     metricsIntake: new MetricsIntake({
-      sessions: { admitWrites: (principal, writes) => admitSessionWrites(database.pool, principal, writes) },
+      sessions,
       metrics: producers.metrics,
       retentionDays: config.RETENTION_DAYS,
       // Loaded once from Postgres, when the first legacy batch needs it.
       legacySessionKey: legacySessionKey(database.pool),
     }),
     metricsReads: new MetricsReadRepository(database.pool),
+    sessions,
     prompts,
     corpus: new CorpusExporter(prompts, store, { signedUrlTtlS: config.SIGNED_URL_TTL_S }),
     uploads: new RecordingUploads({
@@ -74,7 +76,7 @@ export async function composeGateway(
       prompts,
       admitToSession: async (userId, sessionId) =>
         !(
-          await admitSessionWrites(database.pool, { id: userId, admin: false }, [
+          await sessions.admitWrites({ id: userId, admin: false }, [
             { sessionId, userId, at: new Date().toISOString() },
           ])
         ).length,

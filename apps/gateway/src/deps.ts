@@ -1,6 +1,6 @@
 import type { CorpusExporter, PromptsRepository } from '@voicepulse/corpus';
 import type { Database } from '@voicepulse/db';
-import type { MetricsIntake, MetricsReadRepository } from '@voicepulse/ingest';
+import type { MetricsIntake, MetricsReadRepository, SessionsRepository } from '@voicepulse/ingest';
 import type { Logger } from '@voicepulse/logger';
 import type { Producer, StatusHub } from '@voicepulse/queues';
 import type { RecordingsRepository } from '@voicepulse/recordings';
@@ -33,6 +33,7 @@ export interface GatewayDeps {
   recordings: RecordingsRepository;
   metricsIntake: MetricsIntake;
   metricsReads: MetricsReadRepository;
+  sessions: SessionsRepository;
   prompts: PromptsRepository;
   corpus: CorpusExporter;
   uploads: RecordingUploads;

@@ -1,5 +1,10 @@
 import type { Operation } from '@voicepulse/contracts';
-import { EventsRejectedError, IntakeQueueUnavailableError, SessionWritesRefusedError } from '@voicepulse/ingest';
+import {
+  EventsRejectedError,
+  IntakeQueueUnavailableError,
+  SessionAccessError,
+  SessionWritesRefusedError,
+} from '@voicepulse/ingest';
 import { createLogger } from '@voicepulse/logger';
 import express, { Router } from 'express';
 import request from 'supertest';
@@ -65,6 +70,8 @@ describe('typed library errors', () => {
         details: { accepted: 0, rejected: [{ index: 0, errors: [{ path: 'x', message: 'bad' }] }] },
       },
     ],
+    // The session is the one the URL names: nothing to add to it.
+    [new SessionAccessError(['s1']), 404, { code: 'not_found', message: 'session not found' }],
     [
       new SessionWritesRefusedError(['s1', 's2']),
       404,

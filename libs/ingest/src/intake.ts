@@ -4,7 +4,7 @@ import { jobIds, type Producer } from '@voicepulse/queues';
 import { hasLegacySessionIds } from './event-id';
 import { normalizeEvent, type NormalizeContext, type RejectedEvent } from './normalize';
 import { parseIngestBody, type BodyKind } from './payload';
-import type { SessionPrincipal, SessionWrite } from './sessions';
+import type { SessionPrincipal, SessionsRepository } from './sessions';
 
 /** Every event of the request was rejected: nothing was enqueued, `rejected` says why, by index. */
 export class EventsRejectedError extends Error {
@@ -35,7 +35,7 @@ export class IntakeQueueUnavailableError extends Error {
 
 export interface MetricsIntakeDeps {
   /** The admission rule (see admitSessionWrites): admits what it may, returns the sessions it refused. */
-  sessions: { admitWrites(principal: SessionPrincipal, writes: readonly SessionWrite[]): Promise<string[]> };
+  sessions: Pick<SessionsRepository, 'admitWrites'>;
   metrics: Pick<Producer<'metrics'>, 'addBulk'>;
   /** Events older than this are refused at the door: their partitions are dropped anyway. */
   retentionDays: number;

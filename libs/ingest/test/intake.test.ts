@@ -4,11 +4,11 @@ import { openMigratedTestDatabase, type MigratedTestDatabase } from '@voicepulse
 import type { JobPayload } from '@voicepulse/queues';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
-  admitSessionWrites,
   EventsRejectedError,
   IntakeQueueUnavailableError,
   legacySessionKey,
   MetricsIntake,
+  SessionsRepository,
   SessionWritesRefusedError,
   type IntakeRequest,
   type SessionPrincipal,
@@ -28,7 +28,7 @@ describe('MetricsIntake (real Postgres)', () => {
     const pool = testDb.database.pool;
     const key = legacySessionKey(pool);
     intake = new MetricsIntake({
-      sessions: { admitWrites: (principal, writes) => admitSessionWrites(pool, principal, writes) },
+      sessions: new SessionsRepository(pool),
       metrics: {
         addBulk: async (items) => {
           if (queueDown) throw new Error('connect ECONNREFUSED');

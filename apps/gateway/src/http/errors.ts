@@ -7,6 +7,7 @@ import {
   IntakeQueueUnavailableError,
   PayloadError,
   QueryError,
+  SessionAccessError,
   SessionWritesRefusedError,
 } from '@voicepulse/ingest';
 import { PipelineQuotaError } from '@voicepulse/recordings';
@@ -92,6 +93,7 @@ function classify(err: unknown): HttpError {
   if (err instanceof EventsRejectedError)
     return new HttpError(400, 'invalid_events', err.message, { accepted: 0, rejected: err.rejected });
   // Answered like an unknown session, so ids of others' sessions reveal nothing.
+  if (err instanceof SessionAccessError) return notFound('session');
   if (err instanceof SessionWritesRefusedError)
     return new HttpError(404, 'not_found', 'session not found', { sessionIds: err.sessionIds });
   if (err instanceof IntakeQueueUnavailableError) return unavailable('the ingestion queue');

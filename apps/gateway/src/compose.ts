@@ -2,7 +2,7 @@ import { CorpusExporter, PromptsRepository } from '@voicepulse/corpus';
 import { createDatabase } from '@voicepulse/db';
 import { legacySessionKey, MetricsIntake, MetricsReadRepository, SessionsRepository } from '@voicepulse/ingest';
 import type { Logger } from '@voicepulse/logger';
-import { createRedis, createStatusHub } from '@voicepulse/queues';
+import { createRedis, createStatusHub, JobInspector } from '@voicepulse/queues';
 import { RecordingsRepository } from '@voicepulse/recordings';
 import { createMetrics, prom } from '@voicepulse/runtime';
 import { declaredProducers } from '@voicepulse/services';
@@ -32,6 +32,7 @@ export async function composeGateway(
   // Only the queues the manifest says the gateway produces: the KEDA and consumer checks read it.
   const declared = declaredProducers(gatewayService, redis, config.QUEUE_PREFIX);
   const producers = { transcode: declared.producer('transcode'), metrics: declared.producer('metrics') };
+  const jobInspector = new JobInspector(redis, config.QUEUE_PREFIX);
   const store = createBlobStore(config, logger);
   const metrics = createMetrics('gateway');
   const bytesStored = new prom.Counter({
@@ -50,6 +51,7 @@ export async function composeGateway(
     producers,
     store,
     statusHub,
+    jobInspector,
     metrics,
     bytesStored,
     auth: createAuthenticator(config),
@@ -103,6 +105,7 @@ export async function composeGateway(
       deps.streams.closeAll();
       await statusHub.close();
       await declared.close();
+      await jobInspector.close();
       redis.disconnect();
       await store.close?.();
       await database.close();

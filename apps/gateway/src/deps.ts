@@ -2,7 +2,7 @@ import type { CorpusExporter, PromptsRepository } from '@voicepulse/corpus';
 import type { Database } from '@voicepulse/db';
 import type { MetricsIntake, MetricsReadRepository, SessionsRepository } from '@voicepulse/ingest';
 import type { Logger } from '@voicepulse/logger';
-import type { Producer, StatusHub } from '@voicepulse/queues';
+import type { JobInspector, Producer, StatusHub } from '@voicepulse/queues';
 import type { RecordingsRepository } from '@voicepulse/recordings';
 import type { prom, ServiceMetrics } from '@voicepulse/runtime';
 import type { BlobStore } from '@voicepulse/storage';
@@ -24,6 +24,8 @@ export interface GatewayDeps {
   producers: { transcode: Producer<'transcode'>; metrics: Producer<'metrics'> };
   store: BlobStore;
   statusHub: StatusHub;
+  /** Every queue, read (and retried or purged) by the admin API, Bull Board and the queue gauges. */
+  jobInspector: JobInspector;
   metrics: ServiceMetrics;
   bytesStored: prom.Counter;
   auth: Authenticator;

@@ -1,8 +1,8 @@
 import { CorpusExporter, PromptsRepository } from '@voicepulse/corpus';
 import { createDatabase } from '@voicepulse/db';
-import { admitSessionWrites, legacySessionKey, MetricsReadRepository } from '@voicepulse/ingest';
+import { legacySessionKey, MetricsIntake, MetricsReadRepository, SessionsRepository } from '@voicepulse/ingest';
 import type { Logger } from '@voicepulse/logger';
-import { createRedis, createStatusHub } from '@voicepulse/queues';
+import { createRedis, createStatusHub, JobInspector } from '@voicepulse/queues';
 import { RecordingsRepository } from '@voicepulse/recordings';
 import { createMetrics, prom } from '@voicepulse/runtime';
 import { declaredProducers } from '@voicepulse/services';
@@ -32,6 +32,7 @@ export async function composeGateway(
   // Only the queues the manifest says the gateway produces: the KEDA and consumer checks read it.
   const declared = declaredProducers(gatewayService, redis, config.QUEUE_PREFIX);
   const producers = { transcode: declared.producer('transcode'), metrics: declared.producer('metrics') };
+  const jobInspector = new JobInspector(redis, config.QUEUE_PREFIX);
   const store = createBlobStore(config, logger);
   const metrics = createMetrics('gateway');
   const bytesStored = new prom.Counter({
@@ -41,6 +42,7 @@ export async function composeGateway(
   });
   const prompts = new PromptsRepository(database.db);
   const recordings = new RecordingsRepository(database.db);
+  const sessions = new SessionsRepository(database.pool);
   const deps: GatewayDeps = {
     config,
     logger,
@@ -49,6 +51,7 @@ export async function composeGateway(
     producers,
     store,
     statusHub,
+    jobInspector,
     metrics,
     bytesStored,
     auth: createAuthenticator(config),
@@ -59,7 +62,15 @@ export async function composeGateway(
       maxLifetimeMs: config.SSE_MAX_LIFETIME_S * 1000,
     }),
     recordings,
+    metricsIntake: new MetricsIntake({
+      sessions,
+      metrics: producers.metrics,
+      retentionDays: config.RETENTION_DAYS,
+      // Loaded once from Postgres, when the first legacy batch needs it.
+      legacySessionKey: legacySessionKey(database.pool),
+    }),
     metricsReads: new MetricsReadRepository(database.pool),
+    sessions,
     prompts,
     corpus: new CorpusExporter(prompts, store, { signedUrlTtlS: config.SIGNED_URL_TTL_S }),
     uploads: new RecordingUploads({
@@ -67,7 +78,7 @@ export async function composeGateway(
       prompts,
       admitToSession: async (userId, sessionId) =>
         !(
-          await admitSessionWrites(database.pool, { id: userId, admin: false }, [
+          await sessions.admitWrites({ id: userId, admin: false }, [
             { sessionId, userId, at: new Date().toISOString() },
           ])
         ).length,
@@ -83,7 +94,6 @@ export async function composeGateway(
       },
     }),
     webhookEndpoints: new WebhookEndpointsRepository(database.db),
-    legacySessionKey: legacySessionKey(database.pool),
     isShuttingDown: () => shuttingDown,
   };
   return {
@@ -95,6 +105,7 @@ export async function composeGateway(
       deps.streams.closeAll();
       await statusHub.close();
       await declared.close();
+      await jobInspector.close();
       redis.disconnect();
       await store.close?.();
       await database.close();

@@ -1,8 +1,8 @@
 import type { CorpusExporter, PromptsRepository } from '@voicepulse/corpus';
 import type { Database } from '@voicepulse/db';
-import type { MetricsReadRepository } from '@voicepulse/ingest';
+import type { MetricsIntake, MetricsReadRepository, SessionsRepository } from '@voicepulse/ingest';
 import type { Logger } from '@voicepulse/logger';
-import type { Producer, StatusHub } from '@voicepulse/queues';
+import type { JobInspector, Producer, StatusHub } from '@voicepulse/queues';
 import type { RecordingsRepository } from '@voicepulse/recordings';
 import type { prom, ServiceMetrics } from '@voicepulse/runtime';
 import type { BlobStore } from '@voicepulse/storage';
@@ -24,6 +24,8 @@ export interface GatewayDeps {
   producers: { transcode: Producer<'transcode'>; metrics: Producer<'metrics'> };
   store: BlobStore;
   statusHub: StatusHub;
+  /** Every queue, read (and retried or purged) by the admin API, Bull Board and the queue gauges. */
+  jobInspector: JobInspector;
   metrics: ServiceMetrics;
   bytesStored: prom.Counter;
   auth: Authenticator;
@@ -31,12 +33,12 @@ export interface GatewayDeps {
   streams: StreamRegistry;
   exports: ExportSlots;
   recordings: RecordingsRepository;
+  metricsIntake: MetricsIntake;
   metricsReads: MetricsReadRepository;
+  sessions: SessionsRepository;
   prompts: PromptsRepository;
   corpus: CorpusExporter;
   uploads: RecordingUploads;
   webhookEndpoints: WebhookEndpointsRepository;
-  /** The installation's key for mapping legacy (integer) session ids, loaded once from Postgres. */
-  legacySessionKey: () => Promise<string>;
   isShuttingDown: () => boolean;
 }

@@ -1,4 +1,10 @@
 import type { Operation } from '@voicepulse/contracts';
+import {
+  EventsRejectedError,
+  IntakeQueueUnavailableError,
+  SessionAccessError,
+  SessionWritesRefusedError,
+} from '@voicepulse/ingest';
 import { createLogger } from '@voicepulse/logger';
 import express, { Router } from 'express';
 import request from 'supertest';
@@ -19,8 +25,11 @@ const probe = {
   responses: { '200': 'ok' },
 } as const satisfies Operation;
 
-function app() {
+function app(thrown?: Error) {
   const router = Router();
+  router.get('/throws', () => {
+    throw thrown;
+  });
   route(router, probe, [], (_req, res, { query }) => {
     // A server-side check of data the client did not send: its ZodError is a bug of ours.
     if (query.stored !== undefined) storedSchema.parse(query.stored);
@@ -47,5 +56,36 @@ describe('validation errors', () => {
     const res = await request(app()).get('/probe?n=1&stored=stereo');
     expect(res.status).toBe(500);
     expect(res.body.error).toEqual({ code: 'internal', message: 'internal error' });
+  });
+});
+
+describe('typed library errors', () => {
+  it.each([
+    [
+      new EventsRejectedError([{ index: 0, errors: [{ path: 'x', message: 'bad' }] }]),
+      400,
+      {
+        code: 'invalid_events',
+        message: 'every event was rejected',
+        details: { accepted: 0, rejected: [{ index: 0, errors: [{ path: 'x', message: 'bad' }] }] },
+      },
+    ],
+    // The session is the one the URL names: nothing to add to it.
+    [new SessionAccessError(['s1']), 404, { code: 'not_found', message: 'session not found' }],
+    [
+      new SessionWritesRefusedError(['s1', 's2']),
+      404,
+      { code: 'not_found', message: 'session not found', details: { sessionIds: ['s1', 's2'] } },
+    ],
+    [
+      new IntakeQueueUnavailableError({ cause: new Error('ECONNREFUSED') }),
+      503,
+      { code: 'unavailable', message: 'the ingestion queue is temporarily unavailable; retry shortly' },
+    ],
+  ])('maps %o once, by type', async (err, status, body) => {
+    const res = await request(app(err)).get('/throws');
+    expect(res.status).toBe(status);
+    expect(res.body.error).toEqual(body);
+    if (status === 503) expect(res.headers['retry-after']).toBe('5');
   });
 });

@@ -1,6 +1,7 @@
 export * from './batcher';
 export * from './copy-text';
 export * from './event-id';
+export * from './intake';
 export * from './normalize';
 export * from './partitions';
 export * from './payload';

@@ -259,3 +259,36 @@ export async function getSessionDetail(
     })),
   };
 }
+
+/**
+ * Sessions, their members and timelines, over one pool: what the gateway is given instead of the
+ * pool itself. Each method is the function of the same rule above.
+ */
+export class SessionsRepository {
+  constructor(private readonly pool: pg.Pool) {}
+
+  /** See admitSessionWrites: the sessions refused, nothing admitted for those. */
+  admitWrites(principal: SessionPrincipal, writes: readonly SessionWrite[]): Promise<string[]> {
+    return admitSessionWrites(this.pool, principal, writes);
+  }
+
+  /** See admitSessionMember: false when the session is unknown or not the actor's. */
+  admitMember(sessionId: string, actor: SessionPrincipal, userId: string): Promise<boolean> {
+    return admitSessionMember(this.pool, sessionId, actor, userId);
+  }
+
+  /** See recordSessionEvents; throws SessionAccessError when `userId` may not write to the session. */
+  recordEvents(
+    sessionId: string,
+    principal: SessionPrincipal,
+    userId: string,
+    events: readonly SessionEventInput[],
+  ): Promise<SessionEventsResult> {
+    return recordSessionEvents(this.pool, sessionId, principal, userId, events);
+  }
+
+  /** See getSessionDetail: null when unknown or not visible to `viewer` (null for an admin). */
+  detail(sessionId: string, viewer: string | null): Promise<SessionDetail | null> {
+    return getSessionDetail(this.pool, sessionId, viewer);
+  }
+}

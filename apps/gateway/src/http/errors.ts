@@ -2,7 +2,14 @@ import type { ErrorRequestHandler } from 'express';
 import type { Logger } from '@voicepulse/logger';
 import { InvalidCursorError, type FieldIssue } from '@voicepulse/contracts';
 import { isTransientDbError } from '@voicepulse/db';
-import { PayloadError, QueryError } from '@voicepulse/ingest';
+import {
+  EventsRejectedError,
+  IntakeQueueUnavailableError,
+  PayloadError,
+  QueryError,
+  SessionAccessError,
+  SessionWritesRefusedError,
+} from '@voicepulse/ingest';
 import { PipelineQuotaError } from '@voicepulse/recordings';
 import { isNetworkError, NotFoundError, UnavailableError } from '@voicepulse/storage';
 import { QueueUnavailableError, UploadError, type UploadErrorCode } from '@voicepulse/uploads';
@@ -83,6 +90,13 @@ function classify(err: unknown): HttpError {
   if (err instanceof QueueUnavailableError) return unavailable('the job queue');
   if (err instanceof InvalidCursorError) return new HttpError(400, 'invalid_cursor', err.message);
   if (err instanceof PayloadError) return new HttpError(err.status, err.code, err.message);
+  if (err instanceof EventsRejectedError)
+    return new HttpError(400, 'invalid_events', err.message, { accepted: 0, rejected: err.rejected });
+  // Answered like an unknown session, so ids of others' sessions reveal nothing.
+  if (err instanceof SessionAccessError) return notFound('session');
+  if (err instanceof SessionWritesRefusedError)
+    return new HttpError(404, 'not_found', 'session not found', { sessionIds: err.sessionIds });
+  if (err instanceof IntakeQueueUnavailableError) return unavailable('the ingestion queue');
   // A read the query layer refuses (e.g. a range it will not scan): the caller's to fix.
   if (err instanceof QueryError) return new HttpError(400, err.code, err.message);
   // The URL is well-formed but names a place the server will not fetch (SSRF guard).

@@ -3,7 +3,6 @@ import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import {
   ALL_QUEUES,
-  JobInspector,
   parseQueueName,
   registerQueueGauges,
   UnknownQueueError,
@@ -39,7 +38,7 @@ function queueParam(req: Request): QueueName {
 
 /** Admin-only view of the job system: JSON API under /v1/admin/jobs, Bull Board's UI at /admin/queues. */
 export function createJobsAdmin(deps: GatewayDeps) {
-  const inspector = new JobInspector(deps.redis, deps.config.QUEUE_PREFIX);
+  const inspector = deps.jobInspector;
   registerQueueGauges(deps.metrics.registry, inspector, ALL_QUEUES);
 
   const api = Router();

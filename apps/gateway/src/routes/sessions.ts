@@ -1,11 +1,5 @@
 import { operations } from '@voicepulse/contracts';
-import {
-  admitSessionMember,
-  getSessionDetail,
-  recordSessionEvents,
-  SessionAccessError,
-  type SessionPrincipal,
-} from '@voicepulse/ingest';
+import type { SessionPrincipal } from '@voicepulse/ingest';
 import { Router, type Request } from 'express';
 import type { GatewayDeps } from '../deps';
 import { authOf, ownerFilter } from '../http/auth';
@@ -32,30 +26,19 @@ export function sessionsRouter(deps: GatewayDeps): Router {
   route(router, operations.appendSessionEvents, [eventsJson], async (req, res, { id, body }) => {
     const events = 'events' in body ? body.events : [body];
     // Timeline entries are the caller's own: a participant reports what it did.
-    try {
-      const result = await recordSessionEvents(
-        deps.database.pool,
-        id,
-        sessionPrincipal(req),
-        authOf(req).userId,
-        events,
-      );
-      res.status(200).json(result);
-    } catch (err) {
-      if (err instanceof SessionAccessError) throw notFound('session');
-      throw err;
-    }
+    const result = await deps.sessions.recordEvents(id, sessionPrincipal(req), authOf(req).userId, events);
+    res.status(200).json(result);
   });
 
   route(router, operations.getSession, [], async (req, res, { id }) => {
-    const detail = await getSessionDetail(deps.database.pool, id, ownerFilter(req));
+    const detail = await deps.sessions.detail(id, ownerFilter(req));
     if (!detail) throw notFound('session');
     res.json(detail);
   });
 
   // The admission endpoint: the session's owner (or an admin) lets another user read and write it.
   route(router, operations.admitSessionMember, [controlJson], async (req, res, { id, body: { userId } }) => {
-    if (!(await admitSessionMember(deps.database.pool, id, sessionPrincipal(req), userId)))
+    if (!(await deps.sessions.admitMember(id, sessionPrincipal(req), userId)))
       throw notFound('session');
     res.status(204).end();
   });

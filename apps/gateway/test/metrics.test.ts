@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { MetricsJob } from '@voicepulse/queues';
 import { admitSessionWrites, MetricsWriter } from '@voicepulse/ingest';
-import { sentimentLabelOf } from '@voicepulse/contracts';
+import { legacyMetricEventExample, sentimentLabelOf } from '@voicepulse/contracts';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGateway, startStack, validEvent, type GatewayHarness, type Stack } from './helpers';
@@ -75,15 +75,7 @@ describe('metrics and sessions API', () => {
 
   it('accepts the legacy snake_case shape and gives a retry the same event id', async () => {
     const service = await gw.token('ingest-bot', 'ingest');
-    const legacy = {
-      user_id: 1,
-      session_id: 1,
-      talked_time: 120,
-      microphone_used: true,
-      speaker_used: true,
-      voice_sentiment: 'positive',
-      timestamp: Math.floor(Date.now() / 1000) - 30,
-    };
+    const legacy = { ...legacyMetricEventExample, timestamp: Math.floor(Date.now() / 1000) - 30 };
     const first = await request(gw.app)
       .post('/v1/metrics')
       .set('authorization', `Bearer ${service}`)

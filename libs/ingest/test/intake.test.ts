@@ -1,7 +1,9 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { legacyMetricEventExample, metricEventExample } from '@voicepulse/contracts';
 import { openMigratedTestDatabase, type MigratedTestDatabase } from '@voicepulse/db/testing';
-import type { JobPayload } from '@voicepulse/queues';
+import { createProducer, createRedis, type JobPayload, type Producer } from '@voicepulse/queues';
+import { openQueueTestKit, type QueueTestKit } from '@voicepulse/queues/testing';
+import { testRedisUrl } from '@voicepulse/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   EventsRejectedError,
@@ -14,37 +16,43 @@ import {
   type SessionPrincipal,
 } from '../src';
 
-type Enqueued = { payload: JobPayload<'metrics'>; jobId: string };
-
-describe('MetricsIntake (real Postgres)', () => {
+describe('MetricsIntake (real Postgres and Redis)', () => {
   let testDb: MigratedTestDatabase;
-  let enqueued: Enqueued[];
+  let queues: QueueTestKit;
+  let producer: Producer<'metrics'>;
   let keyReads: number;
-  let queueDown: boolean;
+  let intakeOn: (metrics: Producer<'metrics'>) => MetricsIntake;
   let intake: MetricsIntake;
+
+  /** The jobs in the queue, oldest first, as the ingestor would take them. */
+  const enqueued = async () =>
+    (await producer.queue.getJobs(['waiting'], 0, -1, true)).map((j) => ({
+      jobId: j.id,
+      payload: j.data as JobPayload<'metrics'>,
+    }));
 
   beforeAll(async () => {
     testDb = await openMigratedTestDatabase('ingestin', { max: 4 });
+    queues = openQueueTestKit('intake');
+    producer = createProducer('metrics', queues.producerConn, queues.prefix);
     const pool = testDb.database.pool;
     const key = legacySessionKey(pool);
-    intake = new MetricsIntake({
-      sessions: new SessionsRepository(pool),
-      metrics: {
-        addBulk: async (items) => {
-          if (queueDown) throw new Error('connect ECONNREFUSED');
-          enqueued.push(...items);
-        },
-      },
-      retentionDays: 400,
-      legacySessionKey: () => (keyReads++, key()),
-    });
+    intakeOn = (metrics) =>
+      new MetricsIntake({
+        sessions: new SessionsRepository(pool),
+        metrics,
+        retentionDays: 400,
+        legacySessionKey: () => (keyReads++, key()),
+      });
+    intake = intakeOn(producer);
   });
-  beforeEach(() => {
-    enqueued = [];
+  beforeEach(async () => {
+    await producer.queue.drain();
     keyReads = 0;
-    queueDown = false;
   });
   afterAll(async () => {
+    await producer?.close();
+    await queues?.close();
     await testDb?.close();
   });
 
@@ -54,7 +62,13 @@ describe('MetricsIntake (real Postgres)', () => {
     resolveUser: (requested) => (requested === undefined ? { userId: id } : { error: 'not yours' }),
   });
   const batch = (...events: object[]) => JSON.stringify({ events });
-  const event = (overrides: object = {}) => ({ ...metricEventExample, eventId: randomUUID(), ...overrides });
+  // Fresh ids: the example's session would otherwise be claimed by whichever test posts it first.
+  const event = (overrides: object = {}) => ({
+    ...metricEventExample,
+    eventId: randomUUID(),
+    sessionId: randomUUID(),
+    ...overrides,
+  });
 
   it('enqueues the accepted events as one job named by their ids, reporting the rejected by index', async () => {
     const good = [event({ sessionId: randomUUID() }), event({ sessionId: undefined })];
@@ -64,11 +78,13 @@ describe('MetricsIntake (real Postgres)', () => {
       accepted: 2,
       rejected: [{ index: 1, errors: [expect.objectContaining({ path: 'talkedTimeMs' })] }],
     });
-    const digest = createHash('sha256')
-      .update(good.map((e) => e.eventId).join(','))
-      .digest('hex')
-      .slice(0, 32);
-    expect(enqueued).toEqual([
+    const digestOf = (events: { eventId: string }[]) =>
+      createHash('sha256')
+        .update(events.map((e) => e.eventId).join(','))
+        .digest('hex')
+        .slice(0, 32);
+    const digest = digestOf(good);
+    expect(await enqueued()).toEqual([
       {
         jobId: `batch.${digest}`,
         payload: {
@@ -77,11 +93,14 @@ describe('MetricsIntake (real Postgres)', () => {
         },
       },
     ]);
+    // A retry of the request is the same job, which the queue keeps once.
+    await intake.accept({ ...asUser('in-alice'), body, correlationId: 'req-2' });
     // Without a caller's id the digest correlates the batch; modern ids never need the legacy key.
-    await intake.accept({ ...asUser('in-alice'), body });
-    expect(enqueued.map((j) => [j.jobId, j.payload.correlationId])).toEqual([
+    const other = [event()];
+    await intake.accept({ ...asUser('in-alice'), body: batch(...other) });
+    expect((await enqueued()).map((j) => [j.jobId, j.payload.correlationId])).toEqual([
       [`batch.${digest}`, 'req-1'],
-      [`batch.${digest}`, digest],
+      [`batch.${digestOf(other)}`, digestOf(other)],
     ]);
     expect(keyReads).toBe(0);
   });
@@ -93,7 +112,7 @@ describe('MetricsIntake (real Postgres)', () => {
     };
     await intake.accept({ ...service, body: JSON.stringify(legacyMetricEventExample) });
     expect(keyReads).toBe(1);
-    expect(enqueued[0]?.payload.events[0]?.sessionId).toMatch(/^[0-9a-f-]{36}$/);
+    expect((await enqueued())[0]?.payload.events[0]?.sessionId).toMatch(/^[0-9a-f-]{36}$/);
   });
 
   it('refuses a batch where every event is rejected, enqueueing nothing', async () => {
@@ -110,14 +129,14 @@ describe('MetricsIntake (real Postgres)', () => {
       { index: 0, errors: [{ path: '', message: expect.stringMatching(/^invalid JSON/) }] },
       { index: 1, errors: [{ path: 'userId', message: 'not yours' }] },
     ]);
-    expect(enqueued).toEqual([]);
+    expect(await enqueued()).toEqual([]);
   });
 
   it('names the sessions the user was not admitted to and enqueues nothing', async () => {
     const theirs = randomUUID();
     const free = randomUUID();
     await intake.accept({ ...asUser('in-erin'), body: batch(event({ sessionId: theirs })) });
-    enqueued = [];
+    await producer.queue.drain();
     const err = await intake
       .accept({
         ...asUser('in-frank'),
@@ -126,13 +145,24 @@ describe('MetricsIntake (real Postgres)', () => {
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(SessionWritesRefusedError);
     expect((err as SessionWritesRefusedError).sessionIds).toEqual([theirs]);
-    expect(enqueued).toEqual([]);
+    expect(await enqueued()).toEqual([]);
   });
 
   it('names a failed enqueue as the queue being unavailable, keeping the cause', async () => {
-    queueDown = true;
-    const err = await intake.accept({ ...asUser('in-gina'), body: batch(event()) }).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(IntakeQueueUnavailableError);
-    expect((err as Error).cause).toEqual(new Error('connect ECONNREFUSED'));
+    // A producer whose connection to the real Redis has been lost (a producer fails fast, no offline queue).
+    const down = createRedis(testRedisUrl(), 'producer');
+    const unreachable = createProducer('metrics', down, queues.prefix);
+    await unreachable.queue.waitUntilReady();
+    down.disconnect();
+    try {
+      const err = await intakeOn(unreachable)
+        .accept({ ...asUser('in-gina'), body: batch(event()) })
+        .catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(IntakeQueueUnavailableError);
+      expect((err as Error).cause).toBeInstanceOf(Error);
+    } finally {
+      await unreachable.close().catch(() => undefined);
+      down.disconnect();
+    }
   });
 });

@@ -1,11 +1,7 @@
 import type { Operation } from '@voicepulse/contracts';
-import {
-  EventsRejectedError,
-  IntakeQueueUnavailableError,
-  SessionAccessError,
-  SessionWritesRefusedError,
-} from '@voicepulse/ingest';
+import { EventsRejectedError, SessionAccessError, SessionWritesRefusedError } from '@voicepulse/ingest';
 import { createLogger } from '@voicepulse/logger';
+import { QueueUnavailableError } from '@voicepulse/queues';
 import express, { Router } from 'express';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
@@ -78,7 +74,7 @@ describe('typed library errors', () => {
       { code: 'not_found', message: 'session not found', details: { sessionIds: ['s1', 's2'] } },
     ],
     [
-      new IntakeQueueUnavailableError({ cause: new Error('ECONNREFUSED') }),
+      new QueueUnavailableError('the ingestion queue', { cause: new Error('ECONNREFUSED') }),
       503,
       { code: 'unavailable', message: 'the ingestion queue is temporarily unavailable; retry shortly' },
     ],

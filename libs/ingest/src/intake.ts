@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { NormalizedMetricEvent } from '@voicepulse/contracts';
-import { jobIds, type Producer } from '@voicepulse/queues';
+import { jobIds, QueueUnavailableError, type Producer } from '@voicepulse/queues';
 import { hasLegacySessionIds } from './event-id';
 import { normalizeEvent, type NormalizeContext, type RejectedEvent } from './normalize';
 import { parseIngestBody, type BodyKind } from './payload';
@@ -22,14 +22,6 @@ export class SessionWritesRefusedError extends Error {
   constructor(readonly sessionIds: string[]) {
     super(`not a member of session ${sessionIds.join(', ')}`);
     this.name = 'SessionWritesRefusedError';
-  }
-}
-
-/** Redis errors carry no type to map, so a failed enqueue is named where it is known; a retry is safe. */
-export class IntakeQueueUnavailableError extends Error {
-  constructor(options?: ErrorOptions) {
-    super('the metrics queue is unavailable', options);
-    this.name = 'IntakeQueueUnavailableError';
   }
 }
 
@@ -107,7 +99,8 @@ export class MetricsIntake {
         },
       ]);
     } catch (err) {
-      throw new IntakeQueueUnavailableError({ cause: err });
+      // A retry is safe: the job id is derived from the events.
+      throw new QueueUnavailableError('the ingestion queue', { cause: err });
     }
     return { accepted: events.length, rejected };
   }

@@ -1,13 +1,18 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { legacyMetricEventExample, metricEventExample } from '@voicepulse/contracts';
 import { openMigratedTestDatabase, type MigratedTestDatabase } from '@voicepulse/db/testing';
-import { createProducer, createRedis, type JobPayload, type Producer } from '@voicepulse/queues';
+import {
+  createProducer,
+  createRedis,
+  QueueUnavailableError,
+  type JobPayload,
+  type Producer,
+} from '@voicepulse/queues';
 import { openQueueTestKit, type QueueTestKit } from '@voicepulse/queues/testing';
 import { testRedisUrl } from '@voicepulse/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   EventsRejectedError,
-  IntakeQueueUnavailableError,
   legacySessionKey,
   MetricsIntake,
   SessionsRepository,
@@ -158,7 +163,7 @@ describe('MetricsIntake (real Postgres and Redis)', () => {
       const err = await intakeOn(unreachable)
         .accept({ ...asUser('in-gina'), body: batch(event()) })
         .catch((e: unknown) => e);
-      expect(err).toBeInstanceOf(IntakeQueueUnavailableError);
+      expect(err).toBeInstanceOf(QueueUnavailableError);
       expect((err as Error).cause).toBeInstanceOf(Error);
     } finally {
       await unreachable.close().catch(() => undefined);

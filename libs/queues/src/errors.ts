@@ -14,6 +14,20 @@ export class PermanentJobError extends Error {
   }
 }
 
+/**
+ * A producer could not enqueue (Redis down or unreachable). Redis errors carry no type to map, so
+ * the use case that enqueued names the failure, and `what` names the queue to the caller.
+ */
+export class QueueUnavailableError extends Error {
+  constructor(
+    readonly what: string,
+    options?: ErrorOptions,
+  ) {
+    super(`${what} is unavailable`, options);
+    this.name = 'QueueUnavailableError';
+  }
+}
+
 export function toBullError(err: unknown): Error {
   if (err instanceof PermanentJobError) {
     const e = new UnrecoverableError(`${err.code}: ${err.message}`);

@@ -38,11 +38,3 @@ export class UploadError extends Error {
     this.name = 'UploadError';
   }
 }
-
-/** Redis errors carry no type to map, so a failed enqueue is named where it is known. */
-export class QueueUnavailableError extends Error {
-  constructor(options?: ErrorOptions) {
-    super('the job queue is unavailable', options);
-    this.name = 'QueueUnavailableError';
-  }
-}

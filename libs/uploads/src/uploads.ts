@@ -9,7 +9,7 @@ import {
 } from '@voicepulse/contracts';
 import type { PromptsRepository } from '@voicepulse/corpus';
 import type { Logger } from '@voicepulse/logger';
-import { jobIds, type Producer } from '@voicepulse/queues';
+import { jobIds, QueueUnavailableError, type Producer } from '@voicepulse/queues';
 import {
   blobKeys,
   deleteRecordingBlobs,
@@ -20,7 +20,7 @@ import { NotFoundError, TooLargeError, type BlobStore } from '@voicepulse/storag
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { buffer } from 'node:stream/consumers';
-import { QueueUnavailableError, UploadError } from './errors';
+import { UploadError } from './errors';
 import { peekHead } from './head';
 import { acceptedBody, newRecordingRow, type UploadContext } from './recording-row';
 import { WAV_GUARD_BYTES, wavHeaderProblem } from './wav-guard';
@@ -301,7 +301,7 @@ export class RecordingUploads {
       );
     } catch (err) {
       this.deps.logger.warn({ err, recordingId: row.id }, 'transcode enqueue failed');
-      throw new QueueUnavailableError({ cause: err });
+      throw new QueueUnavailableError('the job queue', { cause: err });
     }
   }
 }

@@ -4,7 +4,6 @@ import { InvalidCursorError, type FieldIssue } from '@voicepulse/contracts';
 import { isTransientDbError } from '@voicepulse/db';
 import {
   EventsRejectedError,
-  IntakeQueueUnavailableError,
   PayloadError,
   QueryError,
   SessionAccessError,
@@ -12,7 +11,8 @@ import {
 } from '@voicepulse/ingest';
 import { PipelineQuotaError } from '@voicepulse/recordings';
 import { isNetworkError, NotFoundError, UnavailableError } from '@voicepulse/storage';
-import { QueueUnavailableError, UploadError, type UploadErrorCode } from '@voicepulse/uploads';
+import { QueueUnavailableError } from '@voicepulse/queues';
+import { UploadError, type UploadErrorCode } from '@voicepulse/uploads';
 import { DestinationRefusedError, WebhookLimitError } from '@voicepulse/webhooks';
 
 /** An error whose status, code and message are safe to show the client as they are. */
@@ -87,7 +87,7 @@ function classify(err: unknown): HttpError {
     const headers: Record<string, string> = err.retryAfterS ? { 'Retry-After': String(err.retryAfterS) } : {};
     return new HttpError(UPLOAD_STATUS[err.code], err.code, err.message, err.details, headers);
   }
-  if (err instanceof QueueUnavailableError) return unavailable('the job queue');
+  if (err instanceof QueueUnavailableError) return unavailable(err.what);
   if (err instanceof InvalidCursorError) return new HttpError(400, 'invalid_cursor', err.message);
   if (err instanceof PayloadError) return new HttpError(err.status, err.code, err.message);
   if (err instanceof EventsRejectedError)
@@ -96,7 +96,6 @@ function classify(err: unknown): HttpError {
   if (err instanceof SessionAccessError) return notFound('session');
   if (err instanceof SessionWritesRefusedError)
     return new HttpError(404, 'not_found', 'session not found', { sessionIds: err.sessionIds });
-  if (err instanceof IntakeQueueUnavailableError) return unavailable('the ingestion queue');
   // A read the query layer refuses (e.g. a range it will not scan): the caller's to fix.
   if (err instanceof QueryError) return new HttpError(400, err.code, err.message);
   // The URL is well-formed but names a place the server will not fetch (SSRF guard).

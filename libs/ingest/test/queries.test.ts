@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Database } from '@voicepulse/db';
+import { beforeKeysetText, type Database } from '@voicepulse/db';
 import { openMigratedTestDatabase, type MigratedTestDatabase } from '@voicepulse/db/testing';
 import { InvalidCursorError } from '@voicepulse/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,6 +12,8 @@ import {
   MetricsWriter,
   QueryError,
   recordSessionEvents,
+  ensureMonthPartitions,
+  partitionName,
 } from '../src';
 import { event } from './helpers';
 
@@ -156,6 +158,24 @@ describe('query API (real Postgres)', () => {
         cursor: 'garbage',
       }),
     ).rejects.toThrow(/cursor/);
+  });
+
+  it('a page deep into the year plans only the monthly partitions at or before its cursor', async () => {
+    // The row comparison alone implies the bound but does not prune; the cursor's explicit
+    // `recorded_at <= cursor` bound must, or every deep page plans and probes all twelve months.
+    const months = Array.from({ length: 12 }, (_, i) => `2025-${String(i + 1).padStart(2, '0')}-01`);
+    await ensureMonthPartitions(database.pool, months);
+    const params: unknown[] = ['prune-user', '2025-01-01T00:00:00Z', '2026-01-01T00:00:00Z'];
+    const cursor = { at: '2025-03-15T00:00:00.000000Z', id: randomUUID() };
+    const { rows } = await database.pool.query<{ 'QUERY PLAN': string }>(
+      `explain select event_id from metric_events
+        where user_id = $1 and recorded_at >= $2 and recorded_at < $3
+          and ${beforeKeysetText('recorded_at', 'event_id', cursor, params)}
+        order by recorded_at desc, event_id desc limit 50`,
+      params,
+    );
+    const planned = new Set(rows.flatMap((r) => r['QUERY PLAN'].match(/metric_events_p\d{6}/g) ?? []));
+    expect([...planned].sort()).toEqual(['2025-01-01', '2025-02-01', '2025-03-01'].map(partitionName));
   });
 
   it('lists the sessions of a period from the rollups, most recently active first, paginated', async () => {
